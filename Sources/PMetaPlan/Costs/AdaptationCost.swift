@@ -1,0 +1,76 @@
+/// A moment of one adaptation step, for the memory-over-time timeline.
+public struct MemoryEvent: Hashable, Sendable {
+    /// Forward or backward pass.
+    public enum Phase: String, Hashable, Sendable { case forward, backward }
+    /// The pass.
+    public var phase: Phase
+    /// The layer being computed.
+    public var layer: Int
+    /// Live dynamic memory while it is computed.
+    public var liveBytes: ByteCount
+}
+
+/// What makes up the peak of one step.
+public struct PeakBreakdown: Hashable, Sendable {
+    /// The layer being computed at the peak.
+    public var layer: Int
+    /// Tensors stored for the backward pass by layers up to `layer` (and, when streamed, by earlier samples).
+    public var storedBytes: ByteCount
+    /// The working set (input and output of the layer, and tensors later layers need) at `layer`.
+    public var workingBytes: ByteCount
+    /// Weight-gradient buffers.
+    public var gradientBufferBytes: ByteCount
+    /// The layer whose stored tensors are the largest part of `storedBytes`.
+    public var largestStoredLayer: Int?
+
+    /// The total.
+    public var total: ByteCount { ByteCount(storedBytes.bytes + workingBytes.bytes + gradientBufferBytes.bytes) }
+}
+
+/// The memory and MACs of one inner step k.
+public struct StepCost: Hashable, Sendable {
+    /// k - 1.
+    public var stepIndex: Int
+    /// l_min, the first updated layer in graph order, or nil when the step updates nothing (and costs nothing).
+    public var firstUpdatedLayer: Int?
+    /// What each layer keeps for the backward pass, per sample.
+    public var savedTensors: [[SavedTensor]]
+    /// Bytes each layer keeps for the whole micro-batch.
+    public var storedBytes: [Int]
+    /// Bytes of each layer's weight-gradient buffer (gradient precision); free parameters are not in this list.
+    public var gradientBufferBytesPerLayer: [Int]
+    /// The weight-gradient buffers counted in the peak (all with accumulation; see `CountingProfile`).
+    public var gradientBufferBytes: ByteCount
+    /// The peak and what makes it up.
+    public var peak: PeakBreakdown
+    /// Whether each layer's input gradient is computed.
+    public var computesInputGradient: [Bool]
+    /// Forward MACs over all samples of the step.
+    public var forwardMACs: MACCount
+    /// Input-gradient MACs (including normalization backward) over all samples.
+    public var inputGradientMACs: MACCount
+    /// Weight-gradient MACs over all samples.
+    public var weightGradientMACs: MACCount
+    /// Live memory at each layer of the forward pass, then the backward pass down to l_min.
+    public var timeline: [MemoryEvent]
+
+    /// All MACs of the step.
+    public var macs: MACCount
+}
+
+/// The cost of an adaptation plan: every inner step, the peak over steps and the MACs summed over steps.
+public struct AdaptationCost: Hashable, Sendable {
+    /// Each inner step.
+    public var steps: [StepCost]
+
+    /// The step with the largest peak.
+    public var peakStep: StepCost {
+        steps.max { $0.peak.total < $1.peak.total } ?? steps[0]
+    }
+
+    /// The peak dynamic memory of adaptation: the largest step's.
+    public var peak: ByteCount { peakStep.peak.total }
+
+    /// MACs of all steps.
+    public var macs: MACCount
+}

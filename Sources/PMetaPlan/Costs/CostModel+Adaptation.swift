@@ -1,0 +1,258 @@
+extension CostModel {
+    /// The memory over time and MACs of adapting with `plan` (Eqs. (16)-(18), evaluated layer by layer).
+    ///
+    /// For each inner step: the tensors each layer stores for the backward pass (Eq. (17)'s
+    /// alpha-hat mu_fw m(x_{l-1}) for conv/linear layers, normalized inputs, 1-bit masks, pool indices, the
+    /// output), the working set of each layer, and the weight-gradient buffers. While layer i runs, in the
+    /// forward or the backward pass, what layers <= i stored is alive (later layers' tensors are freed as the
+    /// backward pass walks down), so the step's peak is max_i (stored by layers <= i + working set of i) plus
+    /// the gradient buffers.
+    /// - Parameters:
+    ///   - plan: The updates of each inner step; each step must have one entry per layer.
+    ///   - workload: Samples, micro-batch, propagation and precision.
+    ///   - profile: The counting conventions (`.physical` by default).
+    /// - Throws: `ArithmeticOverflow` when a figure does not fit in 64 bits.
+    /// - Complexity: O(K x (layers + edges)).
+    public func adaptation(of plan: UpdatePlan, workload: Workload, profile: CountingProfile = .physical) throws -> AdaptationCost {
+        precondition(!plan.steps.isEmpty, "a plan needs at least one inner step")
+        var steps: [StepCost] = []
+        var totalMACs = 0
+        for (index, step) in plan.steps.enumerated() {
+            precondition(step.layers.count == graph.layerCount, "a plan step needs one entry per layer")
+            let cost = try stepCost(step, index: index, workload: workload, profile: profile)
+            totalMACs = try Checked.sum(totalMACs, cost.macs.macs, context: "adaptation MACs")
+            steps.append(cost)
+        }
+        return AdaptationCost(steps: steps, macs: MACCount(totalMACs))
+    }
+
+    /// The tensors layer `index` stores for one sample in a step with `updates`.
+    func savedTensors(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, isOutput: Bool,
+                      stepUpdatesAnything: Bool, precision: Precision, profile: CountingProfile) -> [SavedTensor] {
+        let cost = layerCosts[index]
+        let operation = graph.layers[index].operation
+        let activationBits = precision.activationBytes * 8
+        var saved: [SavedTensor] = []
+        switch operation {
+        case .conv2d, .linear:
+            if update.parameters == .all {
+                let selected = update.inputChannelRatio.selectedCount(of: cost.inputChannels)
+                let perChannel = cost.inputElements / cost.inputChannels
+                if selected > 0 { saved.append(SavedTensor(kind: .input, elements: selected * perChannel, bitsPerElement: activationBits)) }
+            } else if profile.frozenWeightLayersStoreInput && isOnBackwardPath {
+                saved.append(SavedTensor(kind: .input, elements: cost.inputElements, bitsPerElement: activationBits))
+            }
+        case .groupNorm, .batchNorm, .layerNorm:
+            if update.parameters == .all || isOnBackwardPath {
+                saved.append(SavedTensor(kind: .normalizedInput, elements: cost.inputElements, bitsPerElement: activationBits))
+                if profile.countsNormalizationStatistics {
+                    saved.append(SavedTensor(kind: .normalizationStatistics, elements: cost.statisticElements, bitsPerElement: activationBits))
+                }
+            }
+        case .relu, .relu6, .leakyReLU:
+            if isOnBackwardPath {
+                saved.append(SavedTensor(kind: .activationMask, elements: cost.outputElements, bitsPerElement: profile.activationMaskBits))
+            }
+        case .maxPool:
+            let bits = profile.fixedPoolIndexBits ?? Self.bitsToIndex(cost.poolWindowPositions)
+            if isOnBackwardPath && bits > 0 {
+                saved.append(SavedTensor(kind: .poolIndices, elements: cost.outputElements, bitsPerElement: bits))
+            }
+        case .averagePool, .globalAveragePool, .flatten, .add, .concat:
+            break
+        }
+        if isOutput && stepUpdatesAnything {
+            saved.append(SavedTensor(kind: .networkOutput, elements: cost.outputElements, bitsPerElement: activationBits))
+        }
+        return saved
+    }
+
+    /// ceil(log2(positions)): the bits that index one of `positions` window positions.
+    static func bitsToIndex(_ positions: Int) -> Int {
+        var bits = 0
+        while (1 << bits) < positions { bits += 1 }
+        return bits
+    }
+
+    /// The weight elements whose gradients an update computes: ceil(selected out x selected in / groups) x kernel area.
+    func selectedWeightElements(ofLayerAt index: Int, update: LayerUpdate) throws -> Int {
+        let cost = layerCosts[index]
+        guard update.parameters == .all else { return 0 }
+        switch graph.layers[index].operation {
+        case .conv2d(let convolution):
+            let selectedIn = update.inputChannelRatio.selectedCount(of: cost.inputChannels)
+            let selectedOut = update.outputChannelRatio.selectedCount(of: cost.outputChannels)
+            let pairs = Checked.divideRoundingUp(try Checked.product(selectedIn, selectedOut, context: "selected weights"),
+                                                 by: convolution.groupCount)
+            return try Checked.product(pairs, convolution.kernelSize.area, context: "selected weights")
+        case .linear:
+            let selectedIn = update.inputChannelRatio.selectedCount(of: cost.inputChannels)
+            let selectedOut = update.outputChannelRatio.selectedCount(of: cost.outputChannels)
+            return try Checked.product(selectedIn, selectedOut, context: "selected weights")
+        default:
+            return cost.weightElements
+        }
+    }
+
+    private func stepCost(_ step: StepUpdates, index stepIndex: Int, workload: Workload, profile: CountingProfile) throws -> StepCost {
+        let count = graph.layerCount
+        let layers = graph.layers
+        let samples = workload.samplesPerStep
+        let microBatch = workload.microBatch
+        let precision = workload.precision
+
+        // Which layers receive a gradient: updated ones and everything downstream of them.
+        var needsGradient = [Bool](repeating: false, count: count)
+        var inputNeedsGradient = [Bool](repeating: false, count: count)
+        for index in 0..<count {
+            let flows = layers[index].inputs.contains { reference in
+                if case .layer(let producer) = reference { return needsGradient[producer] }
+                return false
+            }
+            inputNeedsGradient[index] = flows
+            needsGradient[index] = flows || (step.layers[index].isUpdated && layers[index].operation.isTrainable)
+        }
+        let firstUpdated = (0..<count).first { step.layers[$0].isUpdated && layers[$0].operation.isTrainable }
+        let updatesAnything = firstUpdated != nil || (step.updatesFreeParameters && !graph.graph.freeParameters.isEmpty)
+        guard updatesAnything else {
+            return StepCost(stepIndex: stepIndex, firstUpdatedLayer: nil, savedTensors: Array(repeating: [], count: count),
+                            storedBytes: Array(repeating: 0, count: count), gradientBufferBytesPerLayer: Array(repeating: 0, count: count),
+                            gradientBufferBytes: .zero,
+                            peak: PeakBreakdown(layer: 0, storedBytes: .zero, workingBytes: .zero, gradientBufferBytes: .zero),
+                            computesInputGradient: Array(repeating: false, count: count),
+                            forwardMACs: .zero, inputGradientMACs: .zero, weightGradientMACs: .zero, timeline: [], macs: .zero)
+        }
+        // A step that updates only free parameters (e.g. a policy's log-std) needs only the output.
+        let lowestLayer = firstUpdated ?? (count - 1)
+
+        func isOnBackwardPath(_ index: Int) -> Bool {
+            switch profile.backwardScope {
+            case .downstreamOfUpdates: inputNeedsGradient[index]
+            case .fromFirstUpdatedPosition: index >= lowestLayer && firstUpdated != nil
+            }
+        }
+        func computesInputGradient(_ index: Int) -> Bool {
+            guard layers[index].operation.isTrainable, let firstUpdated else { return false }
+            switch profile.inputGradientScope {
+            case .whereInputNeedsGradient: return inputNeedsGradient[index]
+            case .afterFirstUpdatedPosition: return index > firstUpdated
+            case .fromFirstUpdatedPosition: return index >= firstUpdated
+            }
+        }
+
+        // What each layer stores, and its weight-gradient buffer.
+        var saved: [[SavedTensor]] = []
+        var storedPerSample = [Int](repeating: 0, count: count)
+        var storedForBatch = [Int](repeating: 0, count: count)
+        var gradientElements = [Int](repeating: 0, count: count)
+        var forwardMACs = 0
+        var inputGradientMACs = 0
+        var weightGradientMACs = 0
+        var inputGradientFlags = [Bool](repeating: false, count: count)
+        for index in 0..<count {
+            let update = layers[index].operation.isTrainable ? step.layers[index] : .frozen
+            let tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath(index),
+                                       isOutput: index == count - 1, stepUpdatesAnything: true, precision: precision, profile: profile)
+            saved.append(tensors)
+            for tensor in tensors {
+                storedPerSample[index] = try Checked.sum(storedPerSample[index], try tensor.bytes(samples: 1), context: "stored bytes")
+                let batchBytes = workload.propagation == .batched
+                    ? try tensor.bytes(samples: microBatch)
+                    : try Checked.product(try tensor.bytes(samples: 1), microBatch, context: "stored bytes")
+                storedForBatch[index] = try Checked.sum(storedForBatch[index], batchBytes, context: "stored bytes")
+            }
+            let cost = layerCosts[index]
+            forwardMACs = try Checked.sum(forwardMACs, cost.forwardMACs, context: "forward MACs")
+            if computesInputGradient(index) {
+                inputGradientFlags[index] = true
+                inputGradientMACs = try Checked.sum(inputGradientMACs, cost.inputGradientMACs, context: "input-gradient MACs")
+            }
+            let operation = layers[index].operation
+            switch update.parameters {
+            case .none:
+                break
+            case .biasOnly:
+                gradientElements[index] = cost.biasElements
+                if operation.isNormalization {
+                    weightGradientMACs = try Checked.sum(weightGradientMACs, cost.weightGradientMACs / 2, context: "weight-gradient MACs")
+                }
+            case .all:
+                let selected = try selectedWeightElements(ofLayerAt: index, update: update)
+                let bias = (operation.isNormalization || profile.countsBiasGradientBuffers) ? cost.biasElements : 0
+                gradientElements[index] = try Checked.sum(selected, bias, context: "gradient buffer")
+                let macs: Int
+                switch operation {
+                case .conv2d:
+                    macs = try Checked.product(graph.outputShapes[index].spatialSize, selected, context: "weight-gradient MACs")
+                case .linear:
+                    macs = selected
+                default:
+                    macs = cost.weightGradientMACs
+                }
+                weightGradientMACs = try Checked.sum(weightGradientMACs, macs, context: "weight-gradient MACs")
+            }
+        }
+        let freeElements = step.updatesFreeParameters ? graph.graph.freeParameters.reduce(0) { $0 + $1.elementCount } : 0
+        let gradientBytesPerLayer = try gradientElements.map {
+            try Checked.product($0, precision.gradientBytes, context: "gradient buffer")
+        }
+        let freeBytes = try Checked.product(freeElements, precision.gradientBytes, context: "gradient buffer")
+        let gradientBuffers: Int
+        if workload.accumulatesGradients {
+            gradientBuffers = try Checked.sum(of: gradientBytesPerLayer + [freeBytes], context: "gradient buffers")
+        } else {
+            switch profile.gradientBuffers {
+            case .onlyWhenAccumulating: gradientBuffers = 0
+            case .accumulatedOrLargestLayer: gradientBuffers = max(gradientBytesPerLayer.max() ?? 0, freeBytes)
+            }
+        }
+
+        // Memory over time: while layer i runs, stored(<= i) + working(i) + gradient buffers.
+        let workingBytesPerElement = max(precision.activationBytes, precision.gradientBytes)
+        let workingSamples = workload.propagation == .batched ? microBatch : 1
+        let earlierSamples: Int
+        if workload.propagation == .streamed {
+            let perSample = try Checked.sum(of: storedPerSample, context: "stored bytes")
+            earlierSamples = try Checked.product(perSample, microBatch - 1, context: "stored bytes")
+        } else {
+            earlierSamples = 0
+        }
+        let storedThisPass = workload.propagation == .batched ? storedForBatch : storedPerSample
+        var live = [Int](repeating: 0, count: count)
+        var stored = earlierSamples
+        var best = 0
+        var bestStored = 0
+        var bestWorking = 0
+        for index in 0..<count {
+            stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
+            let working = try Checked.product(workingElements[index], workingSamples, workingBytesPerElement, context: "working set")
+            live[index] = try Checked.sum(stored, working, gradientBuffers, context: "adaptation peak")
+            if live[index] > live[best] || index == 0 {
+                best = index
+                bestStored = stored
+                bestWorking = working
+            }
+        }
+        let largestStored = (0...best).max { storedThisPass[$0] < storedThisPass[$1] }
+        var timeline = (0..<count).map { MemoryEvent(phase: .forward, layer: $0, liveBytes: ByteCount(live[$0])) }
+        for index in stride(from: count - 1, through: lowestLayer, by: -1) {
+            timeline.append(MemoryEvent(phase: .backward, layer: index, liveBytes: ByteCount(live[index])))
+        }
+        let scaled = { (macs: Int, name: String) throws -> MACCount in
+            MACCount(try Checked.product(macs, samples, context: name))
+        }
+        let forward = try scaled(forwardMACs, "forward MACs")
+        let inputGradient = try scaled(inputGradientMACs, "input-gradient MACs")
+        let weightGradient = try scaled(weightGradientMACs, "weight-gradient MACs")
+        return StepCost(
+            stepIndex: stepIndex, firstUpdatedLayer: firstUpdated, savedTensors: saved, storedBytes: storedForBatch,
+            gradientBufferBytesPerLayer: gradientBytesPerLayer, gradientBufferBytes: ByteCount(gradientBuffers),
+            peak: PeakBreakdown(layer: best, storedBytes: ByteCount(bestStored), workingBytes: ByteCount(bestWorking),
+                                gradientBufferBytes: ByteCount(gradientBuffers),
+                                largestStoredLayer: (largestStored.map { storedThisPass[$0] > 0 } ?? false) ? largestStored : nil),
+            computesInputGradient: inputGradientFlags,
+            forwardMACs: forward, inputGradientMACs: inputGradient, weightGradientMACs: weightGradient,
+            timeline: timeline,
+            macs: MACCount(try Checked.sum(forward.macs, inputGradient.macs, weightGradient.macs, context: "step MACs")))
+    }
+}

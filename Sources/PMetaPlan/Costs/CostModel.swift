@@ -1,0 +1,108 @@
+/// The Appendix-A cost model of one shaped graph: static memory, inference and adaptation peaks, MACs.
+///
+/// Plan-independent quantities (per-layer costs, the inference working set) are computed once here;
+/// `adaptation(of:workload:profile:)` evaluates a plan against them.
+public struct CostModel: Hashable, Sendable {
+    /// The graph the costs belong to.
+    public let graph: ShapedGraph
+    /// Per-layer sizes, parameters and MACs for one sample.
+    public let layerCosts: [LayerCost]
+    /// The elements alive while each layer runs in the forward pass, for one sample: the layer's input and
+    /// output sharing memory (max{m(x), m(y)}) plus every tensor that a later layer still needs. The network
+    /// input is static memory (the stored sample) and is not counted.
+    public let workingElements: [Int]
+
+    /// Builds the cost model.
+    /// - Throws: `ArchitectureError` naming the layer when a size or MAC count overflows 64 bits.
+    /// - Complexity: O(layers + edges).
+    public init(_ graph: ShapedGraph) throws(ArchitectureError) {
+        var costs: [LayerCost] = []
+        costs.reserveCapacity(graph.layerCount)
+        for index in 0..<graph.layerCount {
+            do {
+                costs.append(try LayerCost(layerAt: index, of: graph))
+            } catch {
+                throw ArchitectureError(path: graph.layers[index].sourcePath, message: "\(error)")
+            }
+        }
+        self.graph = graph
+        self.layerCosts = costs
+        do {
+            self.workingElements = try Self.forwardWorkingElements(of: graph)
+        } catch {
+            throw ArchitectureError(path: "layers", message: "\(error)")
+        }
+    }
+
+    /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output).
+    private static func forwardWorkingElements(of graph: ShapedGraph) throws -> [Int] {
+        let count = graph.layerCount
+        var lastUse = Array(0..<count)
+        for (index, layer) in graph.layers.enumerated() {
+            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
+        }
+        lastUse[count - 1] = count  // the output stays for the loss
+        var working: [Int] = []
+        working.reserveCapacity(count)
+        var live = 0
+        for (index, layer) in graph.layers.enumerated() {
+            var dying = 0
+            var seen = Set<Int>()
+            for case .layer(let producer) in layer.inputs where lastUse[producer] == index && seen.insert(producer).inserted {
+                dying = try Checked.sum(dying, graph.outputShapes[producer].elementCount, context: "layer '\(layer.name)': working set")
+            }
+            let output = graph.outputShapes[index].elementCount
+            working.append(try Checked.sum(live - dying, max(dying, output), context: "layer '\(layer.name)': working set"))
+            live = try Checked.sum(live - dying, output, context: "layer '\(layer.name)': working set")
+        }
+        return working
+    }
+}
+
+// MARK: - Static memory and inference
+
+/// Memory that exists regardless of training: the model and the support samples.
+public struct StaticMemory: Hashable, Sendable {
+    /// Trainable parameters (weights, biases, normalization affine, free parameters).
+    public var parameterCount: Int
+    /// The model: parameters and buffers (batch-norm statistics) at the weight precision.
+    public var modelBytes: ByteCount
+    /// The support samples of one step at the sample's element size.
+    public var sampleBytes: ByteCount
+}
+
+/// The peak dynamic memory and MACs of inference.
+public struct InferenceCost: Hashable, Sendable {
+    /// The largest working set: max over layers of max{m(x), m(y)} plus tensors kept for later layers.
+    public var peak: ByteCount
+    /// The layer at which the peak occurs.
+    public var peakLayer: Int
+    /// Forward MACs for the batch.
+    public var macs: MACCount
+}
+
+extension CostModel {
+    /// Static memory for `samples` support samples.
+    /// - Throws: `ArithmeticOverflow` for absurd sizes.
+    public func staticMemory(samples: Int, precision: Precision = .float32) throws -> StaticMemory {
+        let parameters = try Checked.sum(of: layerCosts.map(\.parameterElements) + graph.graph.freeParameters.map(\.elementCount),
+                                         context: "parameter count")
+        let buffers = try Checked.sum(of: layerCosts.map(\.bufferElements), context: "buffer count")
+        let model = try Checked.product(try Checked.sum(parameters, buffers, context: "model size"), precision.weightBytes,
+                                        context: "model bytes")
+        let sample = try Checked.product(samples, graph.inputShape.elementCount, graph.graph.sampleElementBytes,
+                                         context: "sample bytes")
+        return StaticMemory(parameterCount: parameters, modelBytes: ByteCount(model), sampleBytes: ByteCount(sample))
+    }
+
+    /// The inference peak and MACs for `batch` samples propagated together.
+    /// - Throws: `ArithmeticOverflow` for absurd sizes.
+    public func inference(batch: Int = 1, precision: Precision = .float32) throws -> InferenceCost {
+        var peakLayer = 0
+        for index in workingElements.indices where workingElements[index] > workingElements[peakLayer] { peakLayer = index }
+        let peak = try Checked.product(workingElements[peakLayer], batch, precision.activationBytes, context: "inference peak")
+        let forward = try Checked.sum(of: layerCosts.map(\.forwardMACs), context: "forward MACs")
+        return InferenceCost(peak: ByteCount(peak), peakLayer: peakLayer,
+                             macs: MACCount(try Checked.product(forward, batch, context: "inference MACs")))
+    }
+}

@@ -1,0 +1,80 @@
+/// The counting conventions of the cost model, gathered in one named place.
+///
+/// `physical` follows Eq. (16)'s masks and what a trainer really has to hold. `paper` and `paperEq18` are the
+/// switches that reproduce the baselines printed in the p-Meta paper's Tables 1-3 (shared/paper-figures.md);
+/// they differ from `physical` only where the printed figures count differently.
+public struct CountingProfile: Hashable, Sendable {
+    /// Which layers count as "on the backward path" (store masks, normalized inputs; compute input gradients).
+    public enum BackwardScope: String, Hashable, Sendable {
+        /// Layers that receive a gradient: an updated layer or anything downstream of one (Eq. (16) masks).
+        case downstreamOfUpdates
+        /// Every layer at or after l_min, the first updated layer in graph order (the printed baselines).
+        case fromFirstUpdatedPosition
+    }
+
+    /// Where input-gradient MACs start.
+    public enum InputGradientScope: String, Hashable, Sendable {
+        /// Layers whose input carries a gradient (the first updated layer on the image computes none).
+        case whereInputNeedsGradient
+        /// Layers after l_min in graph order (Appendix A.2 text, "l_min + 1"; Tables 1 and 2).
+        case afterFirstUpdatedPosition
+        /// Layers from l_min on in graph order (Eq. (18) as printed; Table 3).
+        case fromFirstUpdatedPosition
+    }
+
+    /// When weight-gradient buffers are counted.
+    public enum GradientBuffers: String, Hashable, Sendable {
+        /// All updated layers' buffers with accumulation; otherwise the largest single layer's (it is applied
+        /// as soon as it is computed, after the layer's input gradient).
+        case accumulatedOrLargestLayer
+        /// All updated layers' buffers with accumulation, none without (Table 1 prints none).
+        case onlyWhenAccumulating
+    }
+
+    /// The profile's name as given on the command line.
+    public var name: String
+    /// Which layers are on the backward path.
+    public var backwardScope: BackwardScope
+    /// Which layers' input gradients are computed.
+    public var inputGradientScope: InputGradientScope
+    /// Whether a frozen conv/linear layer on the backward path still stores its input (printed baselines: yes).
+    public var frozenWeightLayersStoreInput: Bool
+    /// When weight-gradient buffers count.
+    public var gradientBuffers: GradientBuffers
+    /// Whether conv/linear bias gradients count in the buffers (the printed figures count weights only).
+    public var countsBiasGradientBuffers: Bool
+    /// Whether normalizations store their per-group mean and 1/std besides the normalized input.
+    public var countsNormalizationStatistics: Bool
+    /// Bits per max-pool index: nil for ceil(log2(window positions)), or a fixed count (the paper's T = 16: 2 bits).
+    public var fixedPoolIndexBits: Int?
+    /// Bits per ReLU-family mask element (the paper's T = 32: 1 bit).
+    public var activationMaskBits: Int
+
+    /// What a trainer really holds, following Eq. (16)'s masks. The default.
+    public static let physical = CountingProfile(
+        name: "physical", backwardScope: .downstreamOfUpdates, inputGradientScope: .whereInputNeedsGradient,
+        frozenWeightLayersStoreInput: false, gradientBuffers: .accumulatedOrLargestLayer,
+        countsBiasGradientBuffers: true, countsNormalizationStatistics: true, fixedPoolIndexBits: nil, activationMaskBits: 1)
+
+    /// The printed baselines of Tables 1 and 2 (image classification).
+    public static let paper = CountingProfile(
+        name: "paper", backwardScope: .fromFirstUpdatedPosition, inputGradientScope: .afterFirstUpdatedPosition,
+        frozenWeightLayersStoreInput: true, gradientBuffers: .onlyWhenAccumulating,
+        countsBiasGradientBuffers: false, countsNormalizationStatistics: false, fixedPoolIndexBits: 2, activationMaskBits: 1)
+
+    /// The printed baselines of Table 3 (reinforcement learning): `paper` with Eq. (18)'s input gradient from l_min.
+    public static let paperEq18: CountingProfile = {
+        var profile = CountingProfile.paper
+        profile.name = "paper-eq18"
+        profile.inputGradientScope = .fromFirstUpdatedPosition
+        return profile
+    }()
+
+    /// Every named profile.
+    public static let all: [CountingProfile] = [.physical, .paper, .paperEq18]
+
+    /// The profile called `name`, if any.
+    public static func named(_ name: String) -> CountingProfile? {
+        all.first { $0.name == name }
+    }
+}

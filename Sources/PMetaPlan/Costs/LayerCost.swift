@@ -1,0 +1,32 @@
+/// The plan-independent costs of one layer for one sample: tensor sizes, parameters and MACs (Appendix A.1).
+public struct LayerCost: Hashable, Sendable {
+    /// The layer's position in the graph.
+    public var index: Int
+    /// m(x_{l-1}), the elements of the layer's input (all inputs together for add and concat).
+    public var inputElements: Int
+    /// C_{l-1}, the channels (or features) of the first input.
+    public var inputChannels: Int
+    /// m(x_l) = m(y_l), the elements of the output.
+    public var outputElements: Int
+    /// C_l, the channels (or features) of the output.
+    public var outputChannels: Int
+    /// m(w_l), the elements of the main trainable tensor: conv/linear weights, or a normalization's gamma.
+    public var weightElements: Int
+    /// The bias elements: conv/linear bias, or a normalization's beta.
+    public var biasElements: Int
+    /// Non-trainable state kept with the model (batch norm's running mean and variance).
+    public var bufferElements: Int
+    /// Forward MACs: H_l W_l m(w_l) for a convolution, m(w_l) for a linear layer, plus per-element terms.
+    public var forwardMACs: Int
+    /// MACs of g(x_{l-1}) when the input gradient is needed: H_{l-1} W_{l-1} m(w_l) in Eq. (18).
+    public var inputGradientMACs: Int
+    /// MACs of g(w_l) with every channel selected (mu_fw = mu_bw = 1): H_l W_l m(w_l) in Eq. (18).
+    public var weightGradientMACs: Int
+    /// Per-sample statistics a normalization keeps for its backward pass (mean and 1/std per group).
+    public var statisticElements: Int
+    /// Positions in a pooling window (the range a max-pool index must cover); 0 for other layers.
+    public var poolWindowPositions: Int
+
+    /// All trainable elements of the layer.
+    public var parameterElements: Int { weightElements + biasElements }
+}

@@ -1,0 +1,278 @@
+/// Limits that keep hostile architecture files from exhausting time or memory.
+public enum ArchitectureLimits {
+    /// Layers after every repeat is expanded.
+    public static let maximumLayers = 100_000
+    /// Iterations of one repeat.
+    public static let maximumRepeatCount = 10_000
+    /// Repeats nested in repeats.
+    public static let maximumRepeatNesting = 8
+    /// Any channel count, feature count or spatial extent.
+    public static let maximumDimension = 1 << 30
+    /// Any kernel, stride or padding.
+    public static let maximumWindow = 1 << 16
+}
+
+extension ArchitectureGraph {
+    /// The architecture file format this version reads and writes.
+    public static let formatVersion = 1
+
+    /// Decodes an architecture document (see docs/architecture-format.md).
+    /// - Throws: `ArchitectureError` naming the JSON path and what was expected.
+    public init(json: JSONValue) throws(ArchitectureError) {
+        let root = JSONField(value: json, path: "")
+        guard json.objectValue != nil else {
+            throw ArchitectureError(path: "", message: "expected an architecture object at the top level, found \(json.kindDescription)")
+        }
+        try root.rejectUnknownMembers(allowed: ["format", "name", "description", "source", "input", "layers", "free_parameters"])
+        let format = try root.required("format", "the format version 1").integer(in: Int.min...Int.max, "the format version 1")
+        guard format == Self.formatVersion else {
+            throw ArchitectureError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format \(Self.formatVersion)")
+        }
+        let name = try root.required("name", "a string naming the network").string()
+        let input = try root.required("input", #"an object like {"shape": [3, 84, 84], "element_bytes": 1}"#)
+        try input.rejectUnknownMembers(allowed: ["shape", "element_bytes"])
+        let shapeField = try input.required("shape", "[C, H, W] or [features]")
+        let shape = try shapeField.elements("[C, H, W] or [features]").map { (field: JSONField) throws(ArchitectureError) -> Int in
+            try field.integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer dimension")
+        }
+        guard (1...3).contains(shape.count) else {
+            throw shapeField.error("expected 1 to 3 dimensions ([C, H, W] or [features]), found \(shape.count)")
+        }
+        let elementBytes = try input.member("element_bytes")?.integer(in: 1...16, "a byte count from 1 to 16") ?? 4
+        var freeParameters: [FreeParameter] = []
+        if let free = root.member("free_parameters") {
+            for item in try free.elements("a list of {\"name\", \"count\"} objects") {
+                try item.rejectUnknownMembers(allowed: ["name", "count"])
+                freeParameters.append(FreeParameter(
+                    name: try item.required("name", "a string").string(),
+                    elementCount: try item.required("count", "a positive integer").integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer")))
+            }
+        }
+        let layersField = try root.required("layers", "a list of layers")
+        var decoder = LayerListDecoder()
+        _ = try decoder.expand(try layersField.elements("a list of layers"), prefix: "", variables: [:],
+                               scopes: [], entering: .graphInput, nesting: 0)
+        guard !decoder.layers.isEmpty else {
+            throw layersField.error("expected at least one layer, found an empty list")
+        }
+        self.init(name: name, inputShape: shape, sampleElementBytes: elementBytes, layers: decoder.layers,
+                  freeParameters: freeParameters)
+    }
+}
+
+extension JSONField {
+    /// Throws for a member not in `allowed`, suggesting the closest allowed name.
+    func rejectUnknownMembers(allowed: [String]) throws(ArchitectureError) {
+        for (key, field) in try members() where !allowed.contains(key) {
+            let suggestion = allowed.min { editDistance(key, $0) < editDistance(key, $1) }
+                .flatMap { editDistance(key, $0) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+            throw field.error("unknown field\(suggestion); expected one of: \(allowed.joined(separator: ", "))")
+        }
+    }
+}
+
+/// The Levenshtein distance, for "did you mean" suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
+
+/// Expands repeats, names layers and resolves their inputs.
+private struct LayerListDecoder {
+    /// The decoded layers, in order.
+    var layers: [Layer] = []
+    /// Every full name, for global references and duplicate detection.
+    var namesInUse: [String: Int] = [:]
+    /// Auto-name counters per prefix and kind (`block1.conv` -> 3).
+    var counters: [String: Int] = [:]
+
+    /// One repeat iteration's names and the tensor entering it (`$in`).
+    struct Scope {
+        var localNames: [String: Int]
+        var entering: TensorReference
+    }
+
+    /// Decodes `items` in sequence, returning the last output.
+    mutating func expand(_ items: [JSONField], prefix: String, variables: [String: JSONValue], scopes: [Scope],
+                         entering: TensorReference, nesting: Int) throws(ArchitectureError) -> TensorReference {
+        var previous = entering
+        var scopes = scopes
+        for item in items {
+            let substituted = JSONField(value: item.value.substituting(variables), path: item.path)
+            guard substituted.value.objectValue != nil else {
+                throw item.error("expected a layer object like {\"op\": \"relu\"}, found \(item.value.kindDescription)")
+            }
+            if let repeatField = substituted.member("repeat") {
+                previous = try expandRepeat(substituted, repeatField: repeatField, prefix: prefix, variables: variables,
+                                            scopes: scopes, entering: previous, nesting: nesting)
+                continue
+            }
+            let index = try decodeLayer(substituted, prefix: prefix, scopes: scopes, previous: previous)
+            if !scopes.isEmpty { scopes[scopes.count - 1].localNames[localName(of: layers[index].name, prefix: prefix)] = index }
+            previous = .layer(index)
+        }
+        return previous
+    }
+
+    private func localName(of fullName: String, prefix: String) -> String {
+        String(fullName.dropFirst(prefix.count))
+    }
+
+    private mutating func expandRepeat(_ item: JSONField, repeatField: JSONField, prefix: String, variables: [String: JSONValue],
+                                       scopes: [Scope], entering: TensorReference, nesting: Int) throws(ArchitectureError) -> TensorReference {
+        try item.rejectUnknownMembers(allowed: ["repeat", "name", "layers"])
+        guard nesting < ArchitectureLimits.maximumRepeatNesting else {
+            throw repeatField.error("repeats are nested more than \(ArchitectureLimits.maximumRepeatNesting) deep")
+        }
+        var iterations: [[String: JSONValue]]
+        if repeatField.value.integerValue != nil {
+            let count = try repeatField.integer(in: 1...ArchitectureLimits.maximumRepeatCount,
+                                                "a repeat count from 1 to \(ArchitectureLimits.maximumRepeatCount)")
+            iterations = Array(repeating: [:], count: count)
+        } else if repeatField.value.objectValue != nil {
+            iterations = []
+            for (key, field) in try repeatField.members() {
+                guard key != "in", !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw field.error("a repeat variable needs a name of letters, digits and '_' other than 'in'")
+                }
+                let values = try field.elements("a list of values, one per iteration")
+                if iterations.isEmpty { iterations = Array(repeating: [:], count: values.count) }
+                guard values.count == iterations.count, !values.isEmpty else {
+                    throw field.error("expected \(iterations.count) values (one per iteration, as for the first variable), found \(values.count)")
+                }
+                guard values.count <= ArchitectureLimits.maximumRepeatCount else {
+                    throw field.error("expected at most \(ArchitectureLimits.maximumRepeatCount) iterations, found \(values.count)")
+                }
+                for (position, value) in values.enumerated() { iterations[position][key] = value.value }
+            }
+            guard !iterations.isEmpty else { throw repeatField.error("expected at least one variable with values") }
+        } else {
+            throw repeatField.error("expected a repeat count or an object of per-iteration values like {\"width\": [64, 128]}, found \(repeatField.value.kindDescription)")
+        }
+        let blockName = try item.member("name")?.identifier() ?? "block"
+        let body = try item.required("layers", "the list of layers to repeat").elements("a list of layers")
+        guard !body.isEmpty else { throw item.error("expected at least one layer in the repeat's layers") }
+        var previous = entering
+        for iteration in iterations {
+            let counterKey = prefix + blockName
+            let number = (counters[counterKey] ?? 0) + 1
+            counters[counterKey] = number
+            let merged = variables.merging(iteration) { _, inner in inner }
+            previous = try expand(body, prefix: "\(prefix)\(blockName)\(number).", variables: merged,
+                                  scopes: scopes + [Scope(localNames: [:], entering: previous)], entering: previous, nesting: nesting + 1)
+        }
+        return previous
+    }
+
+    private mutating func decodeLayer(_ item: JSONField, prefix: String, scopes: [Scope],
+                                      previous: TensorReference) throws(ArchitectureError) -> Int {
+        guard layers.count < ArchitectureLimits.maximumLayers else {
+            throw item.error("the network has more than \(ArchitectureLimits.maximumLayers) layers")
+        }
+        let operation = try item.decodeOperation()
+        let name: String
+        if let nameField = item.member("name") {
+            name = prefix + (try nameField.identifier())
+        } else {
+            let stem = prefix + operation.kind.autoNameStem
+            var number = counters[stem] ?? 0
+            repeat { number += 1 } while namesInUse[stem + String(number)] != nil
+            counters[stem] = number
+            name = stem + String(number)
+        }
+        if let existing = namesInUse[name] {
+            throw item.error("duplicate layer name '\(name)', already used by \(layers[existing].sourcePath)")
+        }
+        var inputs: [TensorReference] = []
+        if let inputsField = item.member("inputs") {
+            for reference in try inputsField.elements("a list of layer names") {
+                inputs.append(try resolve(reference, scopes: scopes))
+            }
+            guard !inputs.isEmpty else { throw inputsField.error("expected at least one input name, found an empty list") }
+        } else {
+            inputs = [previous]
+        }
+        let index = layers.count
+        layers.append(Layer(name: name, operation: operation, inputs: inputs, sourcePath: item.path))
+        namesInUse[name] = index
+        return index
+    }
+
+    private func resolve(_ field: JSONField, scopes: [Scope]) throws(ArchitectureError) -> TensorReference {
+        let name = try field.string()
+        if name == "input" { return .graphInput }
+        if name == "$in" {
+            guard let scope = scopes.last else { throw field.error("'$in' (the tensor entering a repeat) is only defined inside a repeat") }
+            return scope.entering
+        }
+        for scope in scopes.reversed() {
+            if let index = scope.localNames[name] { return .layer(index) }
+        }
+        if let index = namesInUse[name] { return .layer(index) }
+        let known = namesInUse.keys.sorted().min { editDistance(name, $0) < editDistance(name, $1) }
+        let hint = known.map { " (did you mean '\($0)'?)" } ?? ""
+        throw field.error("unknown input '\(name)'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
+    }
+}
+
+extension JSONField {
+    /// A layer or block name: letters, digits, '_', '-', no dots (dots separate repeat prefixes).
+    func identifier() throws(ArchitectureError) -> String {
+        let text = try string()
+        guard !text.isEmpty, text.count <= 200, text != "input", !text.hasPrefix("$"),
+              text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw error("expected a name of letters, digits, '_' and '-' (not 'input'), found \(value.kindDescription)")
+        }
+        return text
+    }
+}
+
+extension JSONValue {
+    /// The value with every string `"$name"` replaced by `variables["name"]`, except inside `inputs`.
+    func substituting(_ variables: [String: JSONValue]) -> JSONValue {
+        if variables.isEmpty { return self }
+        switch self {
+        case .string(let text) where text.hasPrefix("$"):
+            return variables[String(text.dropFirst())] ?? self
+        case .array(let values):
+            return .array(values.map { $0.substituting(variables) })
+        case .object(let pairs):
+            return .object(pairs.map { pair in
+                (key: pair.key, value: pair.key == "inputs" || pair.key == "layers" ? pair.value : pair.value.substituting(variables))
+            })
+        default:
+            return self
+        }
+    }
+}
+
+extension Operation.Kind {
+    /// The stem of generated layer names: `conv`, `fc`, `gn`, ...
+    var autoNameStem: String {
+        switch self {
+        case .conv2d: "conv"
+        case .linear: "fc"
+        case .groupNorm: "gn"
+        case .batchNorm: "bn"
+        case .layerNorm: "ln"
+        case .relu: "relu"
+        case .relu6: "relu6_"
+        case .leakyReLU: "lrelu"
+        case .maxPool: "maxpool"
+        case .averagePool: "avgpool"
+        case .globalAveragePool: "gap"
+        case .flatten: "flatten"
+        case .add: "add"
+        case .concat: "concat"
+        }
+    }
+}

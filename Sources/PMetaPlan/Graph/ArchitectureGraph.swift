@@ -1,0 +1,66 @@
+/// A network as a directed acyclic graph of layers, in an order where every layer comes after its inputs.
+///
+/// This is what an architecture file (`architectures/*.json`) describes after repeats are expanded and
+/// names resolved; `ShapedGraph` adds the tensor shapes.
+public struct ArchitectureGraph: Hashable, Sendable {
+    /// A human name, e.g. `ResNet12`.
+    public var name: String
+    /// The shape of one sample, without the batch dimension: `[C, H, W]` for images, `[F]` for features.
+    public var inputShape: [Int]
+    /// Bytes per element of a stored sample (1 for uint8 images, 4 for float32 observations).
+    public var sampleElementBytes: Int
+    /// The layers in topological order; the last one is the network output x_L.
+    public var layers: [Layer]
+    /// Trainable tensors outside any layer, such as a policy's log-standard-deviation vector.
+    public var freeParameters: [FreeParameter]
+
+    /// Creates a graph. `layers` must be in topological order; `ShapeInference` checks the rest.
+    public init(name: String, inputShape: [Int], sampleElementBytes: Int, layers: [Layer],
+                freeParameters: [FreeParameter] = []) {
+        self.name = name
+        self.inputShape = inputShape
+        self.sampleElementBytes = sampleElementBytes
+        self.layers = layers
+        self.freeParameters = freeParameters
+    }
+}
+
+/// One node of an `ArchitectureGraph`.
+public struct Layer: Hashable, Sendable {
+    /// A unique name (`conv1`, `block2.shortcut`); generated from the position when the file gives none.
+    public var name: String
+    /// What the layer computes.
+    public var operation: Operation
+    /// The tensors the layer reads, in order.
+    public var inputs: [TensorReference]
+    /// Where the layer was written in its file (`layers[3].layers[1]`), for error messages.
+    public var sourcePath: String
+
+    /// Creates a layer.
+    public init(name: String, operation: Operation, inputs: [TensorReference], sourcePath: String = "") {
+        self.name = name
+        self.operation = operation
+        self.inputs = inputs
+        self.sourcePath = sourcePath.isEmpty ? name : sourcePath
+    }
+}
+
+/// A tensor a layer reads: the network input x_0 or another layer's output.
+public enum TensorReference: Hashable, Sendable {
+    case graphInput
+    case layer(Int)
+}
+
+/// A trainable tensor that belongs to no layer (e.g. a Gaussian policy's log-std).
+public struct FreeParameter: Hashable, Sendable {
+    /// Its name.
+    public var name: String
+    /// Its number of elements.
+    public var elementCount: Int
+
+    /// Creates a free parameter.
+    public init(name: String, elementCount: Int) {
+        self.name = name
+        self.elementCount = elementCount
+    }
+}

@@ -1,0 +1,65 @@
+/// Which parameters of a layer an inner step updates: alpha-hat_l^k and its channel ratios.
+public struct LayerUpdate: Hashable, Sendable {
+    /// Which of the layer's trainable tensors change.
+    public enum Parameters: String, Hashable, Sendable, CaseIterable {
+        /// alpha-hat = 0: the layer is frozen.
+        case none
+        /// Only the bias (conv/linear bias, normalization beta), as in TinyTL: no input needs to be stored.
+        case biasOnly = "bias"
+        /// Every trainable tensor of the layer.
+        case all
+    }
+
+    /// Which parameters change.
+    public var parameters: Parameters
+    /// mu_fw, the fraction of input channels whose x_{l-1} is stored and whose weight gradients are computed.
+    public var inputChannelRatio: ChannelRatio
+    /// mu_bw, the fraction of output channels whose weight gradients are computed.
+    public var outputChannelRatio: ChannelRatio
+
+    /// Creates a layer update.
+    public init(parameters: Parameters, inputChannelRatio: ChannelRatio = .all, outputChannelRatio: ChannelRatio = .all) {
+        self.parameters = parameters
+        self.inputChannelRatio = inputChannelRatio
+        self.outputChannelRatio = outputChannelRatio
+    }
+
+    /// A frozen layer.
+    public static let frozen = LayerUpdate(parameters: .none)
+    /// Every parameter, every channel.
+    public static let full = LayerUpdate(parameters: .all)
+
+    /// Whether anything in the layer changes (alpha-hat_l^k = 1).
+    public var isUpdated: Bool { parameters != .none }
+}
+
+/// The updates of one inner step k.
+public struct StepUpdates: Hashable, Sendable {
+    /// One entry per layer of the graph, in graph order.
+    public var layers: [LayerUpdate]
+    /// Whether the graph's free parameters (e.g. a policy's log-std) change.
+    public var updatesFreeParameters: Bool
+
+    /// Creates the updates of one step.
+    public init(layers: [LayerUpdate], updatesFreeParameters: Bool = false) {
+        self.layers = layers
+        self.updatesFreeParameters = updatesFreeParameters
+    }
+
+    /// Whether the step updates anything at all.
+    public var updatesAnything: Bool { updatesFreeParameters || layers.contains(where: \.isUpdated) }
+}
+
+/// An adaptation plan: for each of the K inner steps, which layers update which fraction of their channels.
+public struct UpdatePlan: Hashable, Sendable {
+    /// The inner steps in order; `steps.count` is K.
+    public var steps: [StepUpdates]
+
+    /// Creates a plan.
+    public init(steps: [StepUpdates]) {
+        self.steps = steps
+    }
+
+    /// K, the number of inner steps.
+    public var innerStepCount: Int { steps.count }
+}
