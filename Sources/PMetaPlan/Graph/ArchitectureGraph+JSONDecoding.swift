@@ -276,3 +276,39 @@ extension Operation.Kind {
         }
     }
 }
+
+extension ArchitectureGraph {
+    /// Parses and decodes an architecture file's bytes.
+    /// - Parameters:
+    ///   - bytes: The file's contents.
+    ///   - file: The file name, for error messages.
+    /// - Throws: `ArchitectureError` with `line L, column C` for malformed JSON, or the JSON path for bad data.
+    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(ArchitectureError) {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes: bytes)
+        } catch let error as JSONSyntaxError {
+            throw ArchitectureError(file: file, path: "line \(error.line), column \(error.column)", message: error.message)
+        } catch {
+            throw ArchitectureError(file: file, path: "", message: "\(error)")
+        }
+        do {
+            try self.init(json: json)
+        } catch {
+            throw file.map { error.inFile($0) } ?? error
+        }
+    }
+}
+
+extension ShapedGraph {
+    /// Parses, decodes and shape-checks an architecture file's bytes.
+    /// - Throws: `ArchitectureError` naming the file and the place.
+    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(ArchitectureError) {
+        let graph = try ArchitectureGraph(jsonBytes: bytes, file: file)
+        do {
+            try self.init(graph)
+        } catch {
+            throw file.map { error.inFile($0) } ?? error
+        }
+    }
+}
