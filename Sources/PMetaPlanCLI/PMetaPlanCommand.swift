@@ -1,3 +1,5 @@
+import PMetaPlan
+
 /// The result of running a command: what goes to stdout, what goes to stderr, and the exit code.
 public struct CommandResult: Sendable {
     /// Standard output.
@@ -25,14 +27,79 @@ public enum ExitCode: Int32, Sendable {
     case usage = 64
     /// An input file's data is wrong.
     case badData = 65
-    /// An input file cannot be read.
+    /// An input file cannot be read (or an output cannot be written).
     case unreadableInput = 66
 }
 
-/// The `pmeta-plan` tool: parses arguments, runs a command, formats the result.
+/// The `pmeta-plan` tool: parses arguments, runs a command, formats errors.
 public enum PMetaPlanCommand {
+    /// A subcommand: its spec and what runs it.
+    struct Subcommand {
+        var spec: CommandSpec
+        var run: (ParsedArguments, [String: String]) throws(CommandFailure) -> CommandResult
+    }
+
+    static let subcommands: [Subcommand] = [
+        Subcommand(spec: AnalyzeCommand.spec) { parsed, _ throws(CommandFailure) in try AnalyzeCommand.run(parsed) },
+        Subcommand(spec: CompareCommand.spec) { parsed, _ throws(CommandFailure) in try CompareCommand.run(parsed) },
+        Subcommand(spec: ReproduceCommand.spec) { parsed, _ throws(CommandFailure) in try ReproduceCommand.run(parsed) },
+    ]
+
+    /// The default subcommand, run when the first argument names no subcommand.
+    static let defaultSubcommand = "analyze"
+
+    static let rootSpec = CommandSpec(
+        name: "pmeta-plan",
+        abstract: "Plan memory-efficient on-device adaptation (p-Meta, KDD 2022): which layers and channels to update so one step fits a budget.",
+        discussion: "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read.",
+        subcommands: subcommands.map(\.spec))
+
     /// Runs the tool with `arguments` (without the program name).
+    /// - Parameters:
+    ///   - arguments: The command line after the program name.
+    ///   - environment: The process environment (read for `GITHUB_STEP_SUMMARY`).
+    /// - Returns: stdout, stderr and the exit code; never traps on bad input.
     public static func run(arguments: [String], environment: [String: String] = [:]) -> CommandResult {
-        CommandResult(output: "pmeta-plan\n")
+        var arguments = arguments
+        let names = Set(subcommands.map(\.spec.name))
+        if let first = arguments.first, !names.contains(first), !["--help", "-h", "help"].contains(first) {
+            arguments.insert(defaultSubcommand, at: 0)
+        }
+        if arguments.first == "help" { arguments = Array(arguments.dropFirst()) + ["--help"] }
+        if arguments.isEmpty {
+            return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
+        }
+        let parsed: ParsedArguments
+        do {
+            parsed = try parse(arguments, as: rootSpec)
+        } catch let error as UsageError {
+            return failure(.usage(error.message, commandPath: error.commandPath))
+        } catch {
+            return failure(.usage("\(error)", commandPath: ["pmeta-plan"]))
+        }
+        if parsed.isHelpRequested {
+            return CommandResult(output: helpText(for: parsed.command, commandPath: Array(parsed.commandPath.dropLast())))
+        }
+        guard let subcommand = subcommands.first(where: { $0.spec.name == parsed.command.name }) else {
+            return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
+        }
+        do {
+            return try subcommand.run(parsed, environment)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    /// The error block on stderr: `Error: ...`, then the usage line for usage errors.
+    static func failure(_ failure: CommandFailure) -> CommandResult {
+        var text = "Error: \(failure.message)\n"
+        if case .usage(_, let commandPath) = failure {
+            let spec = commandPath.dropFirst().reduce(rootSpec) { spec, name in
+                spec.subcommands.first { $0.name == name } ?? spec
+            }
+            text += "Usage: \(usageLine(for: spec, commandPath: Array(commandPath.dropLast())))\n"
+            text += "See 'pmeta-plan \(commandPath.dropFirst().joined(separator: " ")) --help'.\n".replacingOccurrences(of: "  ", with: " ")
+        }
+        return CommandResult(errorOutput: text, exitCode: failure.exitCode)
     }
 }

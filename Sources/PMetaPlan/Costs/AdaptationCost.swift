@@ -45,6 +45,8 @@ public struct StepCost: Hashable, Sendable {
     public var peak: PeakBreakdown
     /// Whether each layer's input gradient is computed.
     public var computesInputGradient: [Bool]
+    /// Backward MACs of each layer for one sample: its input gradient (if computed) and weight gradient.
+    public var backwardMACsPerSample: [Int]
     /// Forward MACs over all samples of the step.
     public var forwardMACs: MACCount
     /// Input-gradient MACs (including normalization backward) over all samples.

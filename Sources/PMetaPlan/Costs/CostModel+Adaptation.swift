@@ -120,7 +120,7 @@ extension CostModel {
                             gradientBufferBytes: .zero,
                             peak: PeakBreakdown(layer: 0, storedBytes: .zero, workingBytes: .zero, gradientBufferBytes: .zero),
                             computesInputGradient: Array(repeating: false, count: count),
-                            forwardMACs: .zero, inputGradientMACs: .zero, weightGradientMACs: .zero, timeline: [], macs: .zero)
+                            backwardMACsPerSample: Array(repeating: 0, count: count), forwardMACs: .zero, inputGradientMACs: .zero, weightGradientMACs: .zero, timeline: [], macs: .zero)
         }
         // A step that updates only free parameters (e.g. a policy's log-std) needs only the output.
         let lowestLayer = firstUpdated ?? (count - 1)
@@ -149,6 +149,7 @@ extension CostModel {
         var inputGradientMACs = 0
         var weightGradientMACs = 0
         var inputGradientFlags = [Bool](repeating: false, count: count)
+        var backwardPerLayer = [Int](repeating: 0, count: count)
         for index in 0..<count {
             let update = layers[index].operation.isTrainable ? step.layers[index] : .frozen
             let tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath(index),
@@ -166,6 +167,7 @@ extension CostModel {
             if computesInputGradient(index) {
                 inputGradientFlags[index] = true
                 inputGradientMACs = try Checked.sum(inputGradientMACs, cost.inputGradientMACs, context: "input-gradient MACs")
+                backwardPerLayer[index] = cost.inputGradientMACs
             }
             let operation = layers[index].operation
             switch update.parameters {
@@ -175,6 +177,7 @@ extension CostModel {
                 gradientElements[index] = cost.biasElements
                 if operation.isNormalization {
                     weightGradientMACs = try Checked.sum(weightGradientMACs, cost.weightGradientMACs / 2, context: "weight-gradient MACs")
+                    backwardPerLayer[index] += cost.weightGradientMACs / 2
                 }
             case .all:
                 let selected = try selectedWeightElements(ofLayerAt: index, update: update)
@@ -190,6 +193,7 @@ extension CostModel {
                     macs = cost.weightGradientMACs
                 }
                 weightGradientMACs = try Checked.sum(weightGradientMACs, macs, context: "weight-gradient MACs")
+                backwardPerLayer[index] = try Checked.sum(backwardPerLayer[index], macs, context: "backward MACs")
             }
         }
         let freeElements = step.updatesFreeParameters ? graph.graph.freeParameters.reduce(0) { $0 + $1.elementCount } : 0
@@ -250,7 +254,7 @@ extension CostModel {
             peak: PeakBreakdown(layer: best, storedBytes: ByteCount(bestStored), workingBytes: ByteCount(bestWorking),
                                 gradientBufferBytes: ByteCount(gradientBuffers),
                                 largestStoredLayer: (largestStored.map { storedThisPass[$0] > 0 } ?? false) ? largestStored : nil),
-            computesInputGradient: inputGradientFlags,
+            computesInputGradient: inputGradientFlags, backwardMACsPerSample: backwardPerLayer,
             forwardMACs: forward, inputGradientMACs: inputGradient, weightGradientMACs: weightGradient,
             timeline: timeline,
             macs: MACCount(try Checked.sum(forward.macs, inputGradient.macs, weightGradient.macs, context: "step MACs")))

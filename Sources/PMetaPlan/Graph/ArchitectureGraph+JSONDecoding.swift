@@ -23,7 +23,7 @@ extension ArchitectureGraph {
         guard json.objectValue != nil else {
             throw ArchitectureError(path: "", message: "expected an architecture object at the top level, found \(json.kindDescription)")
         }
-        try root.rejectUnknownMembers(allowed: ["format", "name", "description", "source", "input", "layers", "free_parameters"])
+        try root.rejectUnknownMembers(allowed: ["format", "name", "description", "source", "input", "layers", "free_parameters", "workload"])
         let format = try root.required("format", "the format version 1").integer(in: Int.min...Int.max, "the format version 1")
         guard format == Self.formatVersion else {
             throw ArchitectureError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format \(Self.formatVersion)")
@@ -48,6 +48,21 @@ extension ArchitectureGraph {
                     elementCount: try item.required("count", "a positive integer").integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer")))
             }
         }
+        var hint: WorkloadHint?
+        if let workload = root.member("workload") {
+            try workload.rejectUnknownMembers(allowed: ["samples", "micro_batch", "propagation"])
+            let samples = try workload.required("samples", "a positive integer").integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer")
+            let microBatch = try workload.member("micro_batch")?.integer(in: 1...samples, "a micro-batch from 1 to samples (\(samples))") ?? samples
+            var streams = false
+            if let propagation = workload.member("propagation") {
+                switch try propagation.string() {
+                case "batched": streams = false
+                case "streamed": streams = true
+                default: throw propagation.error("expected \"batched\" or \"streamed\", found \(propagation.value.kindDescription)")
+                }
+            }
+            hint = WorkloadHint(samples: samples, microBatch: microBatch, streamsSamples: streams)
+        }
         let layersField = try root.required("layers", "a list of layers")
         var decoder = LayerListDecoder()
         _ = try decoder.expand(try layersField.elements("a list of layers"), prefix: "", variables: [:],
@@ -56,7 +71,7 @@ extension ArchitectureGraph {
             throw layersField.error("expected at least one layer, found an empty list")
         }
         self.init(name: name, inputShape: shape, sampleElementBytes: elementBytes, layers: decoder.layers,
-                  freeParameters: freeParameters)
+                  freeParameters: freeParameters, suggestedWorkload: hint)
     }
 }
 

@@ -13,15 +13,35 @@ public struct ArchitectureGraph: Hashable, Sendable {
     public var layers: [Layer]
     /// Trainable tensors outside any layer, such as a policy's log-standard-deviation vector.
     public var freeParameters: [FreeParameter]
+    /// The adaptation workload this network is usually run with, used when the command line gives none.
+    public var suggestedWorkload: WorkloadHint?
 
     /// Creates a graph. `layers` must be in topological order; `ShapeInference` checks the rest.
     public init(name: String, inputShape: [Int], sampleElementBytes: Int, layers: [Layer],
-                freeParameters: [FreeParameter] = []) {
+                freeParameters: [FreeParameter] = [], suggestedWorkload: WorkloadHint? = nil) {
         self.name = name
         self.inputShape = inputShape
         self.sampleElementBytes = sampleElementBytes
         self.layers = layers
         self.freeParameters = freeParameters
+        self.suggestedWorkload = suggestedWorkload
+    }
+}
+
+/// An architecture file's suggested adaptation workload (`"workload": {"samples": 25, "micro_batch": 1}`).
+public struct WorkloadHint: Hashable, Sendable {
+    /// Support samples per inner step.
+    public var samples: Int
+    /// Samples per forward/backward pass.
+    public var microBatch: Int
+    /// Whether samples go through one at a time (RL observations), keeping what each stores.
+    public var streamsSamples: Bool
+
+    /// Creates a hint.
+    public init(samples: Int, microBatch: Int, streamsSamples: Bool = false) {
+        self.samples = samples
+        self.microBatch = microBatch
+        self.streamsSamples = streamsSamples
     }
 }
 

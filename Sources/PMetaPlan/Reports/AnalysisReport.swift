@@ -1,0 +1,158 @@
+/// The per-layer table of one network under one plan: what `pmeta-plan analyze` prints.
+public struct AnalysisReport: Sendable {
+    /// The network's name.
+    public var architectureName: String
+    /// The plan's name (`MAML`, `plan.json`).
+    public var planName: String
+    /// The workload.
+    public var workload: Workload
+    /// The counting conventions.
+    public var profile: CountingProfile
+    /// The method summary (static memory, inference, adaptation).
+    public var summary: MethodSummary
+    /// The cost model.
+    public var model: CostModel
+
+    /// Creates a report.
+    public init(architectureName: String, planName: String, workload: Workload, profile: CountingProfile,
+                summary: MethodSummary, model: CostModel) {
+        self.architectureName = architectureName
+        self.planName = planName
+        self.workload = workload
+        self.profile = profile
+        self.summary = summary
+        self.model = model
+    }
+
+    /// One layer's row.
+    public struct Row: Sendable {
+        /// The layer's name.
+        public var name: String
+        /// The op.
+        public var op: String
+        /// Its output shape for one sample.
+        public var outputShape: TensorShape
+        /// Trainable parameters.
+        public var parameters: Int
+        /// Bytes stored for the backward pass in the peak step, for the micro-batch.
+        public var storedBytes: Int
+        /// Forward MACs for one sample.
+        public var forwardMACs: Int
+        /// Backward MACs for one sample in the peak step.
+        public var backwardMACs: Int
+        /// The share of the adaptation peak held by this layer's stored tensors at the peak (0 after the peak layer).
+        public var peakShare: Double
+        /// What it stores, e.g. `input, mask`.
+        public var savedKinds: String
+    }
+
+    /// The rows, one per layer.
+    public var rows: [Row] {
+        let step = summary.adaptation.peakStep
+        let peak = max(summary.adaptation.peak.bytes, 1)
+        return model.graph.layers.indices.map { index in
+            let layer = model.graph.layers[index]
+            let stored = step.storedBytes[index]
+            return Row(name: layer.name, op: layer.operation.kind.rawValue, outputShape: model.graph.outputShapes[index],
+                       parameters: model.layerCosts[index].parameterElements, storedBytes: stored,
+                       forwardMACs: model.layerCosts[index].forwardMACs, backwardMACs: step.backwardMACsPerSample[index],
+                       peakShare: index <= step.peak.layer ? Double(stored) / Double(peak) : 0,
+                       savedKinds: step.savedTensors[index].map(\.kind.rawValue).joined(separator: ", "))
+        }
+    }
+
+    /// The report as text, JSON or markdown.
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .json: return JSONWriter.write(json)
+        case .text, .markdown: return table(markdown: format == .markdown)
+        }
+    }
+
+    static let headers = ["#", "Layer", "Op", "Output shape", "Params", "Stored (B)", "Saves", "Fwd MACs", "Bwd MACs", "Peak share"]
+
+    private func cells(_ index: Int, _ row: Row) -> [String] {
+        [String(index), row.name, row.op, row.outputShape.description, DecimalFormatting.grouped(row.parameters),
+         DecimalFormatting.grouped(row.storedBytes), row.savedKinds.isEmpty ? "-" : row.savedKinds,
+         DecimalFormatting.grouped(row.forwardMACs), DecimalFormatting.grouped(row.backwardMACs),
+         row.peakShare > 0 ? DecimalFormatting.scaled(Int((row.peakShare * 1000).rounded()), by: 10, decimals: 1) + "%" : "-"]
+    }
+
+    /// The peak and what sets it, in sentences.
+    public var peakLines: [String] {
+        let names = model.graph.layers.map(\.name)
+        let inference = summary.inference
+        let step = summary.adaptation.peakStep
+        var lines = [
+            "Static memory: model \(summary.staticMemory.modelBytes) (\(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters), "
+                + "support samples \(summary.staticMemory.sampleBytes).",
+            "Inference peak (one sample): \(inference.peak) while '\(names[inference.peakLayer])' runs; \(inference.macs) per sample.",
+        ]
+        if summary.adaptation.peak == .zero {
+            lines.append("Adaptation: the plan updates nothing, so adaptation needs no memory and no MACs.")
+            return lines
+        }
+        var peakLine = "Adaptation peak: \(summary.adaptation.peak) while '\(names[step.peak.layer])' runs"
+        if summary.adaptation.steps.count > 1 { peakLine += " in inner step \(step.stepIndex + 1) of \(summary.adaptation.steps.count)" }
+        peakLine += ": stored tensors \(step.peak.storedBytes.humanReadable), working set \(step.peak.workingBytes.humanReadable), "
+            + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."
+        lines.append(peakLine)
+        if let largest = step.peak.largestStoredLayer {
+            let kinds = step.savedTensors[largest].map(\.kind.rawValue).joined(separator: " and ")
+            lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
+        }
+        lines.append("Adaptation MACs: \(summary.adaptation.macs) (forward \(step.forwardMACs.humanReadable), "
+            + "input gradients \(step.inputGradientMACs.humanReadable), weight gradients \(step.weightGradientMACs.humanReadable) in the peak step).")
+        return lines
+    }
+
+    private func table(markdown: Bool) -> String {
+        let alignments: [TextTable.Alignment] = [.right, .left, .left, .left, .right, .right, .left, .right, .right, .right]
+        let header = "\(architectureName): \(model.graph.layerCount) layers, \(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters"
+        let context = ["Plan: \(planName); profile: \(profile.name) (\(profile.summary)).",
+                       "Workload: \(workload.description(innerSteps: summary.adaptation.steps.count))."]
+        let body: String
+        if markdown {
+            var table = MarkdownTable(headers: Self.headers, alignments: alignments.map { $0 == .left ? .left : .right })
+            for (index, row) in rows.enumerated() { table.appendRow(cells(index, row)) }
+            body = table.render()
+            return (["### \(header)", ""] + context + ["", body] + peakLines.map { "- \($0)" } + ["", ComparisonReport.conventions, ""])
+                .joined(separator: "\n")
+        }
+        var table = TextTable(headers: Self.headers, alignments: alignments)
+        for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
+        body = table.render()
+        return ([header] + context + ["", body] + peakLines + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
+    }
+
+    private var json: JSONValue {
+        let step = summary.adaptation.peakStep
+        return [
+            "architecture": .string(architectureName),
+            "plan": .string(planName),
+            "profile": .string(profile.name),
+            "workload": workload.json(innerSteps: summary.adaptation.steps.count),
+            "parameters": .integer(summary.staticMemory.parameterCount),
+            "model_bytes": .integer(summary.staticMemory.modelBytes.bytes),
+            "sample_bytes": .integer(summary.staticMemory.sampleBytes.bytes),
+            "inference_peak_bytes": .integer(summary.inference.peak.bytes),
+            "inference_peak_layer": .string(model.graph.layers[summary.inference.peakLayer].name),
+            "inference_macs": .integer(summary.inference.macs.macs),
+            "adaptation_peak_bytes": .integer(summary.adaptation.peak.bytes),
+            "adaptation_peak_layer": .string(model.graph.layers[step.peak.layer].name),
+            "adaptation_peak_step": .integer(step.stepIndex + 1),
+            "adaptation_stored_bytes": .integer(step.peak.storedBytes.bytes),
+            "adaptation_working_bytes": .integer(step.peak.workingBytes.bytes),
+            "adaptation_gradient_buffer_bytes": .integer(step.peak.gradientBufferBytes.bytes),
+            "adaptation_macs": .integer(summary.adaptation.macs.macs),
+            "layers": .array(rows.map { row in
+                [
+                    "name": .string(row.name), "op": .string(row.op),
+                    "output_shape": .array(row.outputShape.dimensions.map { .integer($0) }),
+                    "parameters": .integer(row.parameters), "stored_bytes": .integer(row.storedBytes),
+                    "forward_macs": .integer(row.forwardMACs), "backward_macs": .integer(row.backwardMACs),
+                ]
+            }),
+        ]
+    }
+}

@@ -1,0 +1,32 @@
+import PMetaPlan
+
+/// `pmeta-plan analyze ARCH.json`: the per-layer table.
+enum AnalyzeCommand {
+    static let spec = CommandSpec(
+        name: "analyze",
+        abstract: "Show per-layer shapes, parameters, stored bytes and MACs, and the peaks with the layer that sets them.",
+        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
+        options: [OptionSpec("method", valueName: "method", help: "The update plan to cost.", defaultValue: "maml",
+                             allowedValues: AdaptationMethod.allCases.map(\.rawValue))]
+            + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let format = try WorkloadOptions.format(parsed)
+        let path = parsed.positional("arch.json") ?? ""
+        let model = try InputFile.architecture(at: path)
+        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
+        guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
+            throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
+                         commandPath: parsed.commandPath)
+        }
+        do {
+            let summary = try MethodSummary(method: method, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
+            let report = AnalysisReport(architectureName: model.graph.graph.name, planName: method.displayName, workload: workload,
+                                        profile: profile, summary: summary, model: model)
+            return CommandResult(output: report.render(format))
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import PMetaPlan
+
+/// Reading input files: a clear error for a missing, unreadable, oversized or non-regular file.
+enum InputFile {
+    /// The largest input file read (architectures, plans, importance scores).
+    static let maximumBytes = 64 << 20
+
+    /// The bytes of the file at `path`.
+    /// - Throws: `CommandFailure.unreadable` naming the file and the reason.
+    static func bytes(at path: String) throws(CommandFailure) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .unreadable("\(path): no such file")
+        }
+        guard !isDirectory.boolValue else { throw .unreadable("\(path): is a directory, expected a JSON file") }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber,
+           size.intValue > maximumBytes {
+            throw .unreadable("\(path): the file has \(DecimalFormatting.grouped(size.intValue)) bytes; the limit is \(DecimalFormatting.grouped(maximumBytes))")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable("\(path): cannot be opened for reading") }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: maximumBytes + 1) ?? Data()
+            guard data.count <= maximumBytes else {
+                throw CommandFailure.unreadable("\(path): the file is larger than the limit of \(DecimalFormatting.grouped(maximumBytes)) bytes")
+            }
+            return Array(data)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw .unreadable("\(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The architecture at `path`, parsed, decoded and shape-checked.
+    /// - Throws: `CommandFailure.unreadable` or `.badData` with the file, the place and what was expected.
+    static func architecture(at path: String) throws(CommandFailure) -> CostModel {
+        let bytes = try bytes(at: path)
+        do {
+            return try CostModel(try ShapedGraph(jsonBytes: bytes, file: path))
+        } catch {
+            throw .badData(error.inFile(path).description)
+        }
+    }
+
+    /// Writes `text` to `path`, creating folders as needed.
+    /// - Throws: `CommandFailure.unreadable` (exit 66 is the closest documented code for an output that cannot be written).
+    static func write(_ text: String, to path: String) throws(CommandFailure) {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        } catch {
+            throw .unreadable("\(path): cannot be written (\(error.localizedDescription))")
+        }
+    }
+}
