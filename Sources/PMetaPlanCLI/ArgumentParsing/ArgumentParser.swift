@@ -2,6 +2,8 @@
 ///
 /// Accepts `--name value`, `--name=value`, `-n value`, flags, subcommand names, and `--` after which
 /// every argument is positional. A value may start with `-` only when it is a number (`--offset -5`).
+/// A command's options go between its name and its subcommand's name: `pmeta-plan --version`,
+/// `pmeta-plan analyze --verbose`.
 /// - Parameters:
 ///   - arguments: The command line without the program name.
 ///   - spec: The root command.

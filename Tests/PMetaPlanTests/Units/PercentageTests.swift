@@ -30,7 +30,7 @@ import Testing
         ("five", "a percentage starts with a number"),
         ("5%%", "unexpected '%%' after the number"),
         ("5 percent", "unexpected 'percent' after the number"),
-        ("1.%", "a percentage starts with a number"),
+        ("1.%", "expected a digit after the decimal point"),
         ("99999999999999999999%", "the percentage has too many digits"),
     ]
 

@@ -29,8 +29,16 @@ public struct Percentage: Hashable, Sendable, CustomStringConvertible {
         while written.last == " " { written = written.dropLast() }
         if written.isEmpty { throw failure("the percentage is empty") }
         if written.first == "-" { throw failure("a percentage cannot be negative") }
-        guard case .literal(let literal, let rest) = DecimalLiteral.read(from: written) else {
+        let literal: DecimalLiteral
+        let rest: Substring
+        switch DecimalLiteral.read(from: written) {
+        case .literal(let value, let after):
+            literal = value
+            rest = after
+        case .noDigits:
             throw failure("a percentage starts with a number")
+        case .missingFractionDigits:
+            throw failure("expected a digit after the decimal point")
         }
         let suffix = rest.drop { $0 == " " }
         guard suffix.isEmpty || suffix == "%" else {
