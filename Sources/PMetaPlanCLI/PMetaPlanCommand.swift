@@ -34,9 +34,9 @@ public enum ExitCode: Int32, Sendable {
 /// The `pmeta-plan` tool: parses arguments, runs a command, formats errors.
 public enum PMetaPlanCommand {
     /// A subcommand: its spec and what runs it.
-    struct Subcommand {
+    struct Subcommand: Sendable {
         var spec: CommandSpec
-        var run: (ParsedArguments, [String: String]) throws(CommandFailure) -> CommandResult
+        var run: @Sendable (ParsedArguments, [String: String]) throws(CommandFailure) -> CommandResult
     }
 
     static let subcommands: [Subcommand] = [

@@ -79,26 +79,10 @@ extension JSONField {
     /// Throws for a member not in `allowed`, suggesting the closest allowed name.
     func rejectUnknownMembers(allowed: [String]) throws(ArchitectureError) {
         for (key, field) in try members() where !allowed.contains(key) {
-            let suggestion = allowed.min { editDistance(key, $0) < editDistance(key, $1) }
-                .flatMap { editDistance(key, $0) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+            let suggestion = closestMatch(to: key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
             throw field.error("unknown field\(suggestion); expected one of: \(allowed.joined(separator: ", "))")
         }
     }
-}
-
-/// The Levenshtein distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }
 
 /// Expands repeats, names layers and resolves their inputs.
@@ -233,8 +217,7 @@ private struct LayerListDecoder {
             if let index = scope.localNames[name] { return .layer(index) }
         }
         if let index = namesInUse[name] { return .layer(index) }
-        let known = namesInUse.keys.sorted().min { editDistance(name, $0) < editDistance(name, $1) }
-        let hint = known.map { " (did you mean '\($0)'?)" } ?? ""
+        let hint = closestMatch(to: name, among: namesInUse.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
         throw field.error("unknown input '\(name)'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
     }
 }

@@ -6,8 +6,7 @@ extension JSONField {
         let opName = try opField.string()
         guard let kind = Operation.Kind(rawValue: opName) else {
             let names = Operation.Kind.allCases.map(\.rawValue)
-            let closest = names.min { editDistance(opName, $0) < editDistance(opName, $1) }
-            let hint = closest.flatMap { editDistance(opName, $0) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+            let hint = closestMatch(to: opName, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw opField.error("unknown op '\(opName)'\(hint); expected one of: \(names.joined(separator: ", "))")
         }
         let common = ["op", "name", "inputs"]

@@ -107,13 +107,13 @@ public struct AnalysisReport: Sendable {
     }
 
     private func table(markdown: Bool) -> String {
-        let alignments: [TextTable.Alignment] = [.right, .left, .left, .left, .right, .right, .left, .right, .right, .right]
+        let alignments: [ColumnAlignment] = [.right, .left, .left, .left, .right, .right, .left, .right, .right, .right]
         let header = "\(architectureName): \(model.graph.layerCount) layers, \(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters"
         let context = ["Plan: \(planName); profile: \(profile.name) (\(profile.summary)).",
                        "Workload: \(workload.description(innerSteps: summary.adaptation.steps.count))."]
         let body: String
         if markdown {
-            var table = MarkdownTable(headers: Self.headers, alignments: alignments.map { $0 == .left ? .left : .right })
+            var table = MarkdownTable(headers: Self.headers, alignments: alignments)
             for (index, row) in rows.enumerated() { table.appendRow(cells(index, row)) }
             body = table.render()
             return (["### \(header)", ""] + context + ["", body] + peakLines.map { "- \($0)" } + ["", ComparisonReport.conventions, ""])

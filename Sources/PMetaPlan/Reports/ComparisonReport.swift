@@ -47,7 +47,7 @@ public struct ComparisonReport: Sendable {
                           "Peak vs MAML", "MACs vs MAML"]
 
     private var text: String {
-        var table = TextTable(headers: Self.headers, alignments: [.left] + Array(repeating: .right, count: 7))
+        var table = TextTable(headers: Self.headers, alignments: [ColumnAlignment.left] + Array(repeating: ColumnAlignment.right, count: 7))
         for row in rows(exactBytes: true) { table.append(row) }
         return """
         \(architectureName): adaptation footprint per method
@@ -61,7 +61,7 @@ public struct ComparisonReport: Sendable {
     }
 
     private var markdown: String {
-        var table = MarkdownTable(headers: Self.headers, alignments: [.left] + Array(repeating: .right, count: 7))
+        var table = MarkdownTable(headers: Self.headers, alignments: [ColumnAlignment.left] + Array(repeating: ColumnAlignment.right, count: 7))
         for row in rows(exactBytes: true) { table.appendRow(row) }
         return """
         ### \(architectureName): adaptation footprint per method

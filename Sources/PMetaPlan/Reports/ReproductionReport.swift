@@ -43,7 +43,7 @@ public struct ReproductionReport: Sendable {
     }
 
     private func table(markdown: Bool) -> String {
-        let alignments: [TextTable.Alignment] = [.right, .left, .left, .right, .right, .right, .right, .left]
+        let alignments: [ColumnAlignment] = [.right, .left, .left, .right, .right, .right, .right, .left]
         let title = "p-Meta (KDD 2022) Tables 1-3: \(matchedCount) of \(cells.count) printed cells reproduced from the architecture graphs"
         var notes: [String] = []
         for cell in cells where !cell.matches {
@@ -55,7 +55,7 @@ public struct ReproductionReport: Sendable {
             + "20 episodes accumulated one episode (200 observations) at a time. Profiles: `paper` (Tables 1-2 CNNs), "
             + "`paper-eq18` (MLP rows). \(ComparisonReport.conventions)"
         if markdown {
-            var table = MarkdownTable(headers: Self.headers, alignments: alignments.map { $0 == .left ? .left : .right })
+            var table = MarkdownTable(headers: Self.headers, alignments: alignments)
             for cell in cells { table.appendRow(cells(of: cell)) }
             return (["## \(title)", "", setup, "", table.render(), "### Cells that do not match", ""]
                 + notes.map { "- \($0)" } + [""]).joined(separator: "\n")

@@ -1,17 +1,14 @@
 /// A plain-text table for terminals: padded columns, a rule under the header.
 public struct TextTable: Sendable {
-    /// How a column's cells line up.
-    public enum Alignment: Sendable { case left, right }
-
     /// The column headers.
     public var headers: [String]
     /// Each column's alignment.
-    public var alignments: [Alignment]
+    public var alignments: [ColumnAlignment]
     /// The rows; each has one cell per header.
     public var rows: [[String]] = []
 
     /// Creates an empty table.
-    public init(headers: [String], alignments: [Alignment]) {
+    public init(headers: [String], alignments: [ColumnAlignment]) {
         precondition(headers.count == alignments.count, "TextTable needs one alignment per header")
         self.headers = headers
         self.alignments = alignments

@@ -4,13 +4,11 @@ import PMetaPlan
 enum WorkloadOptions {
     /// The options, for command specs.
     static let specs: [OptionSpec] = [
-        OptionSpec("samples", valueName: "n", help: "Support samples per inner step (5-way 5-shot: 25).",
-                   defaultValue: "the architecture's workload, else 25"),
-        OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass; fewer than --samples accumulates gradients.",
-                   defaultValue: "the architecture's workload, else 1"),
+        OptionSpec("samples", valueName: "n", help: "Support samples per inner step (5-way 5-shot: 25). Default: the architecture file's workload, else 25."),
+        OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass; fewer than --samples accumulates gradients. Default: the architecture file's workload, else 1."),
         OptionSpec("inner-steps", shortName: "k", valueName: "K", help: "Inner gradient steps of one adaptation.", defaultValue: "1"),
-        OptionSpec("propagation", valueName: "mode", help: "How samples go through a micro-batch.",
-                   defaultValue: "the architecture's workload, else batched", allowedValues: ["batched", "streamed"]),
+        OptionSpec("propagation", valueName: "mode", help: "How samples go through a micro-batch: together, or one at a time keeping what each stores (RL). Default: the architecture file's workload, else batched.",
+                   allowedValues: ["batched", "streamed"]),
         OptionSpec("weight-bytes", valueName: "n", help: "Bytes per weight.", defaultValue: "4"),
         OptionSpec("activation-bytes", valueName: "n", help: "Bytes per stored activation (1 for int8).", defaultValue: "4"),
         OptionSpec("gradient-bytes", valueName: "n", help: "Bytes per gradient element.", defaultValue: "4"),

@@ -1,0 +1,60 @@
+import PMetaPlan
+/// A named option (`--budget 256KB`) or flag (`--verbose`) of a command.
+public struct OptionSpec: Hashable, Sendable {
+    /// The long name without dashes: `budget` is written `--budget`.
+    public var longName: String
+    /// The single-letter name without its dash, if any: `b` is written `-b`.
+    public var shortName: Character?
+    /// The placeholder for the value in help and usage: `size` is shown as `<size>`.
+    public var valueName: String
+    /// One sentence for the help text.
+    public var help: String
+    /// The value used when the option is absent, shown as `(default: 256KB)`; nil for none.
+    public var defaultValue: String?
+    /// A value shown when the option is given without one: `option '--budget' needs a value, e.g. 256KB`.
+    public var valueExample: String?
+    /// The only values accepted, shown as `(values: text, json)`; empty accepts any value.
+    public var allowedValues: [String]
+    /// Whether this is a flag, which takes no value and is either present or absent.
+    public var isFlag: Bool
+    /// Whether it may be given more than once, each value kept in order.
+    public var isRepeatable: Bool
+
+    /// Creates an option that takes a value.
+    /// - Parameters:
+    ///   - longName: The name without dashes, written `--longName`.
+    ///   - shortName: A letter written `-s`, or nil.
+    ///   - valueName: The placeholder for the value, shown as `<valueName>`.
+    ///   - help: One sentence for the help text.
+    ///   - defaultValue: The value when absent, shown in help.
+    ///   - valueExample: A sample value for the error when the value is missing.
+    ///   - allowedValues: The only values accepted; empty accepts any.
+    ///   - isRepeatable: Whether it may be given more than once.
+    public init(_ longName: String, shortName: Character? = nil, valueName: String, help: String,
+                defaultValue: String? = nil, valueExample: String? = nil, allowedValues: [String] = [],
+                isRepeatable: Bool = false) {
+        self.longName = longName
+        self.shortName = shortName
+        self.valueName = valueName
+        self.help = help
+        self.defaultValue = defaultValue
+        self.valueExample = valueExample
+        self.allowedValues = allowedValues
+        self.isFlag = false
+        self.isRepeatable = isRepeatable
+    }
+
+    /// Creates a flag, an option without a value.
+    /// - Parameters:
+    ///   - longName: The name without dashes, written `--longName`.
+    ///   - shortName: A letter written `-s`, or nil.
+    ///   - help: One sentence for the help text.
+    public static func flag(_ longName: String, shortName: Character? = nil, help: String) -> OptionSpec {
+        var option = OptionSpec(longName, shortName: shortName, valueName: "", help: help)
+        option.isFlag = true
+        return option
+    }
+
+    /// How the option is written in full: `--budget`.
+    public var longSpelling: String { "--" + longName }
+}
