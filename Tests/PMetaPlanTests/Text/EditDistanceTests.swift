@@ -1,5 +1,5 @@
 import Testing
-@testable import PMetaPlanCLI
+@testable import PMetaPlan
 
 @Suite struct EditDistanceTests {
     static let distances: [(String, String, Int)] = [
