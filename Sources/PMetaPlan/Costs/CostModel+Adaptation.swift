@@ -94,6 +94,70 @@ extension CostModel {
         }
     }
 
+    /// The working set of layer `index` for the workload: the micro-batch when batched, one sample when
+    /// streamed, at the larger of the activation and gradient precisions (forward and backward share it).
+    /// - Throws: `ArithmeticOverflow`.
+    func workingBytes(ofLayerAt index: Int, workload: Workload) throws -> Int {
+        let samples = workload.propagation == .batched ? workload.microBatch : 1
+        let bytes = max(workload.precision.activationBytes, workload.precision.gradientBytes)
+        return try Checked.product(workingElements[index], samples, bytes, context: "working set")
+    }
+
+    /// The bytes `tensors` take for one sample and for the workload's micro-batch (batched: one tensor of
+    /// the micro-batch, rounded up to whole bytes; streamed: each sample's tensors separately).
+    /// - Throws: `ArithmeticOverflow`.
+    func storedBytes(of tensors: [SavedTensor], workload: Workload) throws -> (perSample: Int, forMicroBatch: Int) {
+        var perSample = 0
+        var forMicroBatch = 0
+        for tensor in tensors {
+            let one = try tensor.bytes(samples: 1)
+            perSample = try Checked.sum(perSample, one, context: "stored bytes")
+            let batch = workload.propagation == .batched
+                ? try tensor.bytes(samples: workload.microBatch)
+                : try Checked.product(one, workload.microBatch, context: "stored bytes")
+            forMicroBatch = try Checked.sum(forMicroBatch, batch, context: "stored bytes")
+        }
+        return (perSample, forMicroBatch)
+    }
+
+    /// The elements of layer `index`'s weight-gradient buffer under `update`: selected weights (mu_fw mu_bw
+    /// m(w_l)) and, where the profile counts them, biases; a normalization's gamma and beta.
+    /// - Throws: `ArithmeticOverflow`.
+    func gradientBufferElements(ofLayerAt index: Int, update: LayerUpdate, profile: CountingProfile) throws -> Int {
+        let cost = layerCosts[index]
+        switch update.parameters {
+        case .none:
+            return 0
+        case .biasOnly:
+            return cost.biasElements
+        case .all:
+            let selected = try selectedWeightElements(ofLayerAt: index, update: update)
+            let bias = (graph.layers[index].operation.isNormalization || profile.countsBiasGradientBuffers) ? cost.biasElements : 0
+            return try Checked.sum(selected, bias, context: "gradient buffer")
+        }
+    }
+
+    /// The weight-gradient MACs of layer `index` under `update` for one sample: mu_fw mu_bw H_l W_l m(w_l) in
+    /// Eq. (18) for conv/linear (bias gradients count 0), per-element terms for normalizations.
+    /// - Throws: `ArithmeticOverflow`.
+    func weightGradientMACsPerSample(ofLayerAt index: Int, update: LayerUpdate) throws -> Int {
+        let cost = layerCosts[index]
+        let operation = graph.layers[index].operation
+        switch update.parameters {
+        case .none:
+            return 0
+        case .biasOnly:
+            return operation.isNormalization ? cost.weightGradientMACs / 2 : 0
+        case .all:
+            let selected = try selectedWeightElements(ofLayerAt: index, update: update)
+            switch operation {
+            case .conv2d: return try Checked.product(graph.outputShapes[index].spatialSize, selected, context: "weight-gradient MACs")
+            case .linear: return selected
+            default: return cost.weightGradientMACs
+            }
+        }
+    }
+
     private func stepCost(_ step: StepUpdates, index stepIndex: Int, workload: Workload, profile: CountingProfile) throws -> StepCost {
         let count = graph.layerCount
         let layers = graph.layers
@@ -155,13 +219,7 @@ extension CostModel {
             let tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath(index),
                                        isOutput: index == count - 1, stepUpdatesAnything: true, precision: precision, profile: profile)
             saved.append(tensors)
-            for tensor in tensors {
-                storedPerSample[index] = try Checked.sum(storedPerSample[index], try tensor.bytes(samples: 1), context: "stored bytes")
-                let batchBytes = workload.propagation == .batched
-                    ? try tensor.bytes(samples: microBatch)
-                    : try Checked.product(try tensor.bytes(samples: 1), microBatch, context: "stored bytes")
-                storedForBatch[index] = try Checked.sum(storedForBatch[index], batchBytes, context: "stored bytes")
-            }
+            (storedPerSample[index], storedForBatch[index]) = try storedBytes(of: tensors, workload: workload)
             let cost = layerCosts[index]
             forwardMACs = try Checked.sum(forwardMACs, cost.forwardMACs, context: "forward MACs")
             if computesInputGradient(index) {
@@ -169,32 +227,10 @@ extension CostModel {
                 inputGradientMACs = try Checked.sum(inputGradientMACs, cost.inputGradientMACs, context: "input-gradient MACs")
                 backwardPerLayer[index] = cost.inputGradientMACs
             }
-            let operation = layers[index].operation
-            switch update.parameters {
-            case .none:
-                break
-            case .biasOnly:
-                gradientElements[index] = cost.biasElements
-                if operation.isNormalization {
-                    weightGradientMACs = try Checked.sum(weightGradientMACs, cost.weightGradientMACs / 2, context: "weight-gradient MACs")
-                    backwardPerLayer[index] += cost.weightGradientMACs / 2
-                }
-            case .all:
-                let selected = try selectedWeightElements(ofLayerAt: index, update: update)
-                let bias = (operation.isNormalization || profile.countsBiasGradientBuffers) ? cost.biasElements : 0
-                gradientElements[index] = try Checked.sum(selected, bias, context: "gradient buffer")
-                let macs: Int
-                switch operation {
-                case .conv2d:
-                    macs = try Checked.product(graph.outputShapes[index].spatialSize, selected, context: "weight-gradient MACs")
-                case .linear:
-                    macs = selected
-                default:
-                    macs = cost.weightGradientMACs
-                }
-                weightGradientMACs = try Checked.sum(weightGradientMACs, macs, context: "weight-gradient MACs")
-                backwardPerLayer[index] = try Checked.sum(backwardPerLayer[index], macs, context: "backward MACs")
-            }
+            gradientElements[index] = try gradientBufferElements(ofLayerAt: index, update: update, profile: profile)
+            let weightMACs = try weightGradientMACsPerSample(ofLayerAt: index, update: update)
+            weightGradientMACs = try Checked.sum(weightGradientMACs, weightMACs, context: "weight-gradient MACs")
+            backwardPerLayer[index] = try Checked.sum(backwardPerLayer[index], weightMACs, context: "backward MACs")
         }
         let freeElements = step.updatesFreeParameters ? graph.graph.freeParameters.reduce(0) { $0 + $1.elementCount } : 0
         let gradientBytesPerLayer = try gradientElements.map {
@@ -212,8 +248,6 @@ extension CostModel {
         }
 
         // Memory over time: while layer i runs, stored(<= i) + working(i) + gradient buffers.
-        let workingBytesPerElement = max(precision.activationBytes, precision.gradientBytes)
-        let workingSamples = workload.propagation == .batched ? microBatch : 1
         let earlierSamples: Int
         if workload.propagation == .streamed {
             let perSample = try Checked.sum(of: storedPerSample, context: "stored bytes")
@@ -229,7 +263,7 @@ extension CostModel {
         var bestWorking = 0
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
-            let working = try Checked.product(workingElements[index], workingSamples, workingBytesPerElement, context: "working set")
+            let working = try workingBytes(ofLayerAt: index, workload: workload)
             live[index] = try Checked.sum(stored, working, gradientBuffers, context: "adaptation peak")
             if live[index] > live[best] || index == 0 {
                 best = index

@@ -13,16 +13,16 @@ public struct CostModel: Hashable, Sendable {
     public let workingElements: [Int]
 
     /// Builds the cost model.
-    /// - Throws: `ArchitectureError` naming the layer when a size or MAC count overflows 64 bits.
+    /// - Throws: `DataError` naming the layer when a size or MAC count overflows 64 bits.
     /// - Complexity: O(layers + edges).
-    public init(_ graph: ShapedGraph) throws(ArchitectureError) {
+    public init(_ graph: ShapedGraph) throws(DataError) {
         var costs: [LayerCost] = []
         costs.reserveCapacity(graph.layerCount)
         for index in 0..<graph.layerCount {
             do {
                 costs.append(try LayerCost(layerAt: index, of: graph))
             } catch {
-                throw ArchitectureError(path: graph.layers[index].sourcePath, message: "\(error)")
+                throw DataError(path: graph.layers[index].sourcePath, message: "\(error)")
             }
         }
         self.graph = graph
@@ -30,7 +30,7 @@ public struct CostModel: Hashable, Sendable {
         do {
             self.workingElements = try Self.forwardWorkingElements(of: graph)
         } catch {
-            throw ArchitectureError(path: "layers", message: "\(error)")
+            throw DataError(path: "layers", message: "\(error)")
         }
     }
 

@@ -17,22 +17,22 @@ extension ArchitectureGraph {
     public static let formatVersion = 1
 
     /// Decodes an architecture document (see docs/architecture-format.md).
-    /// - Throws: `ArchitectureError` naming the JSON path and what was expected.
-    public init(json: JSONValue) throws(ArchitectureError) {
+    /// - Throws: `DataError` naming the JSON path and what was expected.
+    public init(json: JSONValue) throws(DataError) {
         let root = JSONField(value: json, path: "")
         guard json.objectValue != nil else {
-            throw ArchitectureError(path: "", message: "expected an architecture object at the top level, found \(json.kindDescription)")
+            throw DataError(path: "", message: "expected an architecture object at the top level, found \(json.kindDescription)")
         }
         try root.rejectUnknownMembers(allowed: ["format", "name", "description", "source", "input", "layers", "free_parameters", "workload"])
         let format = try root.required("format", "the format version 1").integer(in: Int.min...Int.max, "the format version 1")
         guard format == Self.formatVersion else {
-            throw ArchitectureError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format \(Self.formatVersion)")
+            throw DataError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format \(Self.formatVersion)")
         }
         let name = try root.required("name", "a string naming the network").string()
         let input = try root.required("input", #"an object like {"shape": [3, 84, 84], "element_bytes": 1}"#)
         try input.rejectUnknownMembers(allowed: ["shape", "element_bytes"])
         let shapeField = try input.required("shape", "[C, H, W] or [features]")
-        let shape = try shapeField.elements("[C, H, W] or [features]").map { (field: JSONField) throws(ArchitectureError) -> Int in
+        let shape = try shapeField.elements("[C, H, W] or [features]").map { (field: JSONField) throws(DataError) -> Int in
             try field.integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer dimension")
         }
         guard (1...3).contains(shape.count) else {
@@ -77,7 +77,7 @@ extension ArchitectureGraph {
 
 extension JSONField {
     /// Throws for a member not in `allowed`, suggesting the closest allowed name.
-    func rejectUnknownMembers(allowed: [String]) throws(ArchitectureError) {
+    func rejectUnknownMembers(allowed: [String]) throws(DataError) {
         for (key, field) in try members() where !allowed.contains(key) {
             let suggestion = closestMatch(to: key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
             throw field.error("unknown field\(suggestion); expected one of: \(allowed.joined(separator: ", "))")
@@ -102,7 +102,7 @@ private struct LayerListDecoder {
 
     /// Decodes `items` in sequence, returning the last output.
     mutating func expand(_ items: [JSONField], prefix: String, variables: [String: JSONValue], scopes: [Scope],
-                         entering: TensorReference, nesting: Int) throws(ArchitectureError) -> TensorReference {
+                         entering: TensorReference, nesting: Int) throws(DataError) -> TensorReference {
         var previous = entering
         var scopes = scopes
         for item in items {
@@ -127,7 +127,7 @@ private struct LayerListDecoder {
     }
 
     private mutating func expandRepeat(_ item: JSONField, repeatField: JSONField, prefix: String, variables: [String: JSONValue],
-                                       scopes: [Scope], entering: TensorReference, nesting: Int) throws(ArchitectureError) -> TensorReference {
+                                       scopes: [Scope], entering: TensorReference, nesting: Int) throws(DataError) -> TensorReference {
         try item.rejectUnknownMembers(allowed: ["repeat", "name", "layers"])
         guard nesting < ArchitectureLimits.maximumRepeatNesting else {
             throw repeatField.error("repeats are nested more than \(ArchitectureLimits.maximumRepeatNesting) deep")
@@ -173,7 +173,7 @@ private struct LayerListDecoder {
     }
 
     private mutating func decodeLayer(_ item: JSONField, prefix: String, scopes: [Scope],
-                                      previous: TensorReference) throws(ArchitectureError) -> Int {
+                                      previous: TensorReference) throws(DataError) -> Int {
         guard layers.count < ArchitectureLimits.maximumLayers else {
             throw item.error("the network has more than \(ArchitectureLimits.maximumLayers) layers")
         }
@@ -206,7 +206,7 @@ private struct LayerListDecoder {
         return index
     }
 
-    private func resolve(_ field: JSONField, scopes: [Scope]) throws(ArchitectureError) -> TensorReference {
+    private func resolve(_ field: JSONField, scopes: [Scope]) throws(DataError) -> TensorReference {
         let name = try field.string()
         if name == "input" { return .graphInput }
         if name == "$in" {
@@ -224,7 +224,7 @@ private struct LayerListDecoder {
 
 extension JSONField {
     /// A layer or block name: letters, digits, '_', '-', no dots (dots separate repeat prefixes).
-    func identifier() throws(ArchitectureError) -> String {
+    func identifier() throws(DataError) -> String {
         let text = try string()
         guard !text.isEmpty, text.count <= 200, text != "input", !text.hasPrefix("$"),
               text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
@@ -280,15 +280,15 @@ extension ArchitectureGraph {
     /// - Parameters:
     ///   - bytes: The file's contents.
     ///   - file: The file name, for error messages.
-    /// - Throws: `ArchitectureError` with `line L, column C` for malformed JSON, or the JSON path for bad data.
-    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(ArchitectureError) {
+    /// - Throws: `DataError` with `line L, column C` for malformed JSON, or the JSON path for bad data.
+    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(DataError) {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes: bytes)
         } catch let error as JSONSyntaxError {
-            throw ArchitectureError(file: file, path: "line \(error.line), column \(error.column)", message: error.message)
+            throw DataError(file: file, path: "line \(error.line), column \(error.column)", message: error.message)
         } catch {
-            throw ArchitectureError(file: file, path: "", message: "\(error)")
+            throw DataError(file: file, path: "", message: "\(error)")
         }
         do {
             try self.init(json: json)
@@ -300,8 +300,8 @@ extension ArchitectureGraph {
 
 extension ShapedGraph {
     /// Parses, decodes and shape-checks an architecture file's bytes.
-    /// - Throws: `ArchitectureError` naming the file and the place.
-    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(ArchitectureError) {
+    /// - Throws: `DataError` naming the file and the place.
+    public init(jsonBytes bytes: [UInt8], file: String? = nil) throws(DataError) {
         let graph = try ArchitectureGraph(jsonBytes: bytes, file: file)
         do {
             try self.init(graph)

@@ -1,7 +1,7 @@
 extension JSONField {
     /// Decodes the `op` of a layer object and its attributes.
-    /// - Throws: `ArchitectureError` for an unknown op, an unknown or mistyped field, or a value out of range.
-    func decodeOperation() throws(ArchitectureError) -> Operation {
+    /// - Throws: `DataError` for an unknown op, an unknown or mistyped field, or a value out of range.
+    func decodeOperation() throws(DataError) -> Operation {
         let opField = try required("op", "an operation name such as \"conv2d\"")
         let opName = try opField.string()
         guard let kind = Operation.Kind(rawValue: opName) else {
@@ -52,12 +52,12 @@ extension JSONField {
     }
 
     /// A channel or feature count.
-    func positiveDimension() throws(ArchitectureError) -> Int {
+    func positiveDimension() throws(DataError) -> Int {
         try integer(in: 1...ArchitectureLimits.maximumDimension, "a positive integer")
     }
 
     /// A kernel, stride or padding: `3` or `[3, 1]`.
-    func size2D(minimum: Int) throws(ArchitectureError) -> Size2D {
+    func size2D(minimum: Int) throws(DataError) -> Size2D {
         let range = minimum...ArchitectureLimits.maximumWindow
         let expectation = minimum == 0 ? "a non-negative integer or [height, width]" : "a positive integer or [height, width]"
         if value.arrayValue != nil {

@@ -13,20 +13,20 @@ public struct ShapedGraph: Hashable, Sendable {
     public let outputShapes: [TensorShape]
 
     /// Infers and checks every shape.
-    /// - Throws: `ArchitectureError` naming the layer for an empty graph, a reference to a later or unknown
+    /// - Throws: `DataError` naming the layer for an empty graph, a reference to a later or unknown
     ///   layer, a shape the operation cannot take, an unused output, or a size that overflows.
     /// - Complexity: O(layers + edges).
-    public init(_ graph: ArchitectureGraph) throws(ArchitectureError) {
+    public init(_ graph: ArchitectureGraph) throws(DataError) {
         guard !graph.layers.isEmpty else {
-            throw ArchitectureError(path: "layers", message: "expected at least one layer, found an empty list")
+            throw DataError(path: "layers", message: "expected at least one layer, found an empty list")
         }
         guard !graph.inputShape.isEmpty, graph.inputShape.count <= 3, graph.inputShape.allSatisfy({ $0 > 0 }) else {
-            throw ArchitectureError(path: "input.shape",
+            throw DataError(path: "input.shape",
                                     message: "expected 1 to 3 positive dimensions ([C, H, W] or [features]), found \(graph.inputShape)")
         }
         let input: TensorShape
         do { input = try TensorShape(graph.inputShape) } catch {
-            throw ArchitectureError(path: "input.shape", message: "\(graph.inputShape) has more elements than fit in 64 bits")
+            throw DataError(path: "input.shape", message: "\(graph.inputShape) has more elements than fit in 64 bits")
         }
         var inputShapes: [[TensorShape]] = []
         var outputShapes: [TensorShape] = []
@@ -41,7 +41,7 @@ public struct ShapedGraph: Hashable, Sendable {
                     shapes.append(input)
                 case .layer(let producer):
                     guard producer >= 0 && producer < index else {
-                        throw ArchitectureError(path: "\(layer.sourcePath).inputs",
+                        throw DataError(path: "\(layer.sourcePath).inputs",
                                                 message: "layer '\(layer.name)' reads a layer that does not come before it (a cycle)")
                     }
                     isConsumed[producer] = true
@@ -52,9 +52,9 @@ public struct ShapedGraph: Hashable, Sendable {
             do {
                 output = try layer.operation.outputShape(for: shapes)
             } catch let error as ShapeMismatch {
-                throw ArchitectureError(path: layer.sourcePath, message: "\(layer.operation.kind.rawValue) '\(layer.name)': \(error.message)")
+                throw DataError(path: layer.sourcePath, message: "\(layer.operation.kind.rawValue) '\(layer.name)': \(error.message)")
             } catch {
-                throw ArchitectureError(path: layer.sourcePath,
+                throw DataError(path: layer.sourcePath,
                                         message: "\(layer.operation.kind.rawValue) '\(layer.name)': its output size does not fit in 64 bits")
             }
             inputShapes.append(shapes)
@@ -62,7 +62,7 @@ public struct ShapedGraph: Hashable, Sendable {
         }
         if let unused = isConsumed.dropLast().firstIndex(of: false) {
             let layer = graph.layers[unused]
-            throw ArchitectureError(path: layer.sourcePath,
+            throw DataError(path: layer.sourcePath,
                                     message: "the output of '\(layer.name)' is never used; only the last layer may be the network output")
         }
         self.graph = graph

@@ -1,7 +1,7 @@
-/// Bad architecture data: a message naming the file, the JSON path and what was expected.
+/// Bad input data (an architecture, plan or importance file): a message naming the file, the JSON path and what was expected.
 ///
 /// `resnet12.json: layers[7].kernel: expected a positive integer, found -3`
-public struct ArchitectureError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct DataError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file the data came from, when known.
     public var file: String?
     /// Where in the document: a JSON path such as `layers[7].kernel`, or `line 3, column 5` for malformed JSON.
@@ -17,7 +17,7 @@ public struct ArchitectureError: Error, Hashable, Sendable, CustomStringConverti
     }
 
     /// The same error attributed to `file`.
-    public func inFile(_ file: String) -> ArchitectureError {
+    public func inFile(_ file: String) -> DataError {
         var copy = self
         copy.file = file
         return copy

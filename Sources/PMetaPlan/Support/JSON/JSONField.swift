@@ -6,8 +6,8 @@ struct JSONField {
     var path: String
 
     /// An error at this field.
-    func error(_ message: String) -> ArchitectureError {
-        ArchitectureError(path: path, message: message)
+    func error(_ message: String) -> DataError {
+        DataError(path: path, message: message)
     }
 
     /// The member `key` of this object, if present.
@@ -17,40 +17,40 @@ struct JSONField {
     }
 
     /// The member `key`, which must be present.
-    func required(_ key: String, _ expectation: String) throws(ArchitectureError) -> JSONField {
+    func required(_ key: String, _ expectation: String) throws(DataError) -> JSONField {
         guard value.objectValue != nil else { throw error("expected an object, found \(value.kindDescription)") }
         guard let field = member(key) else {
-            throw ArchitectureError(path: path.isEmpty ? key : "\(path).\(key)", message: "missing; expected \(expectation)")
+            throw DataError(path: path.isEmpty ? key : "\(path).\(key)", message: "missing; expected \(expectation)")
         }
         return field
     }
 
     /// The elements of this array.
-    func elements(_ expectation: String) throws(ArchitectureError) -> [JSONField] {
+    func elements(_ expectation: String) throws(DataError) -> [JSONField] {
         guard let array = value.arrayValue else { throw error("expected \(expectation), found \(value.kindDescription)") }
         return array.enumerated().map { JSONField(value: $1, path: "\(path)[\($0)]") }
     }
 
     /// The members of this object, in file order.
-    func members() throws(ArchitectureError) -> [(key: String, field: JSONField)] {
+    func members() throws(DataError) -> [(key: String, field: JSONField)] {
         guard let object = value.objectValue else { throw error("expected an object, found \(value.kindDescription)") }
         return object.map { (key: $0.key, field: JSONField(value: $0.value, path: path.isEmpty ? $0.key : "\(path).\($0.key)")) }
     }
 
     /// This value as a string.
-    func string() throws(ArchitectureError) -> String {
+    func string() throws(DataError) -> String {
         guard let text = value.stringValue else { throw error("expected a string, found \(value.kindDescription)") }
         return text
     }
 
     /// This value as a boolean.
-    func bool() throws(ArchitectureError) -> Bool {
+    func bool() throws(DataError) -> Bool {
         guard let flag = value.boolValue else { throw error("expected true or false, found \(value.kindDescription)") }
         return flag
     }
 
     /// This value as an integer in `range`, described as `expectation` in errors.
-    func integer(in range: ClosedRange<Int>, _ expectation: String) throws(ArchitectureError) -> Int {
+    func integer(in range: ClosedRange<Int>, _ expectation: String) throws(DataError) -> Int {
         guard let number = value.integerValue, range.contains(number) else {
             throw error("expected \(expectation), found \(value.kindDescription)")
         }
@@ -58,7 +58,7 @@ struct JSONField {
     }
 
     /// This value as a finite number in `range`.
-    func number(in range: ClosedRange<Double>, _ expectation: String) throws(ArchitectureError) -> Double {
+    func number(in range: ClosedRange<Double>, _ expectation: String) throws(DataError) -> Double {
         guard let number = value.doubleValue, number.isFinite, range.contains(number) else {
             throw error("expected \(expectation), found \(value.kindDescription)")
         }
