@@ -93,10 +93,14 @@ extension Conv2D {
         let inputRuns = Conv2D.runs(of: selectedInputs, groupWidth: inputPerGroup, groupCount: groupCount)
         let blockSizes = (0..<groupCount).map { outputRuns[$0].count * inputRuns[$0].count * kernelArea }
         let largestInputRun = inputRuns.map(\.count).max() ?? 0
-        let largestOutputRun = outputRuns.map(\.count).max() ?? 0
+        // Only output selections with gaps need their rows of g(y_l) gathered into a contiguous block.
+        let largestGatheredRun = outputRuns.map { run in
+            run.isEmpty || selectedOutputs[run.upperBound - 1] - selectedOutputs[run.lowerBound] + 1 == run.count
+                ? 0 : run.count
+        }.max() ?? 0
         var values = [Float](repeating: 0, count: blockSizes.reduce(0, +))
         var columns = [Float](repeating: 0, count: isPointwise ? 0 : largestInputRun * kernelArea * outputPlane)
-        var gatheredRows = [Float](repeating: 0, count: largestOutputRun * outputPlane)
+        var gatheredRows = [Float](repeating: 0, count: largestGatheredRun * outputPlane)
 
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             saved.tensor.values.withUnsafeBufferPointer { savedBuffer in
