@@ -84,16 +84,18 @@ public func gemm(
     precondition(b.count == k * n, "gemm: B has \(b.count) elements, expected \(k) x \(n)")
     precondition(c.count == m * n, "gemm: C has \(c.count) elements, expected \(m) x \(n)")
     if m == 0 || n == 0 { return }
+    if k == 0 {
+        // Empty operands have no base address to hand on; the product is empty, so only beta acts.
+        c.withUnsafeMutableBufferPointer { GEMMKernel.scale($0.baseAddress!, rows: m, columns: n, ldc: n, by: beta) }
+        return
+    }
     a.withUnsafeBufferPointer { aBuffer in
         b.withUnsafeBufferPointer { bBuffer in
             c.withUnsafeMutableBufferPointer { cBuffer in
-                // A zero-sized operand has no base address; gemm never reads it when k == 0.
-                let placeholder = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-                defer { placeholder.deallocate() }
                 gemm(
                     transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                    a: aBuffer.baseAddress ?? UnsafePointer(placeholder), lda: max(1, transposeA ? m : k),
-                    b: bBuffer.baseAddress ?? UnsafePointer(placeholder), ldb: max(1, transposeB ? k : n),
+                    a: aBuffer.baseAddress!, lda: transposeA ? m : k,
+                    b: bBuffer.baseAddress!, ldb: transposeB ? k : n,
                     beta: beta, c: cBuffer.baseAddress!, ldc: n)
             }
         }
