@@ -1,0 +1,66 @@
+/// Which live tensors carry a gradient, as a bit set the planner's dynamic programme can key states by.
+///
+/// Walking the layers in graph order, the tensors alive between two layers are few (two in a residual
+/// network). Whether a layer is on the backward path depends only on whether one of its inputs carries a
+/// gradient, so (bits of the live tensors) is all the history the search needs. Under the printed baselines'
+/// profile, being on the path is positional (at or after the first update): one bit, "started".
+struct GradientFlowTracker: Sendable {
+    /// For each layer: the bit positions (in the live set before it) of its inputs that are layer outputs.
+    private var inputBits: [[Int]]
+    /// For each layer: for each bit of the live set after it, the bit it comes from before it (or -1: the layer's output).
+    private var transitions: [[Int]]
+    /// Whether the positional rule is used (printed-baseline profiles, or more than 63 live tensors).
+    let isPositional: Bool
+
+    /// Precomputes the live sets of `graph`.
+    init(graph: ShapedGraph, profile: CountingProfile) {
+        let count = graph.layerCount
+        var lastUse = Array(0..<count)
+        for (index, layer) in graph.layers.enumerated() {
+            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
+        }
+        lastUse[count - 1] = count
+        var live: [Int] = []
+        var inputBits: [[Int]] = []
+        var transitions: [[Int]] = []
+        var positional = profile.backwardScope == .fromFirstUpdatedPosition
+        for (index, layer) in graph.layers.enumerated() {
+            let position = Dictionary(uniqueKeysWithValues: live.enumerated().map { ($1, $0) })
+            inputBits.append(layer.inputs.compactMap { reference in
+                if case .layer(let producer) = reference { return position[producer] }
+                return nil
+            })
+            var next: [Int] = []
+            var transition: [Int] = []
+            for (bit, tensor) in live.enumerated() where lastUse[tensor] > index {
+                next.append(tensor)
+                transition.append(bit)
+            }
+            next.append(index)
+            transition.append(-1)
+            if next.count > 63 { positional = true }
+            transitions.append(transition)
+            live = next
+        }
+        self.inputBits = inputBits
+        self.transitions = transitions
+        self.isPositional = positional
+    }
+
+    /// Whether layer `index` receives a gradient from its inputs, given the flags before it.
+    func inputCarriesGradient(_ flags: UInt64, layer index: Int) -> Bool {
+        if isPositional { return flags != 0 }
+        return inputBits[index].contains { flags & (1 << UInt64($0)) != 0 }
+    }
+
+    /// The flags after layer `index`, whose output carries a gradient when `outputCarriesGradient`.
+    func flags(after flags: UInt64, layer index: Int, outputCarriesGradient: Bool) -> UInt64 {
+        if isPositional { return flags != 0 || outputCarriesGradient ? 1 : 0 }
+        var next: UInt64 = 0
+        for (bit, source) in transitions[index].enumerated() {
+            let carries = source < 0 ? outputCarriesGradient : flags & (1 << UInt64(source)) != 0
+            if carries { next |= 1 << UInt64(bit) }
+        }
+        return next
+    }
+}

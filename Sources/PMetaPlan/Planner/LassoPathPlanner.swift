@@ -1,0 +1,76 @@
+/// p-Meta's memory-weighted Lasso selector, Eq. (9): the penalty lambda * sum_{l,k} m(x_{l-1}) |alpha_l^k|.
+///
+/// A proximal (soft-threshold) step zeroes alpha_l^k once lambda * m(x_{l-1}) exceeds |alpha_l^k|, so as
+/// lambda grows the layer-steps drop in order of value per byte, |alpha_l^k| / m(x_{l-1}). The path is that
+/// sequence of plans; combined with one input-channel ratio for every updated conv/linear layer (from the ratio
+/// set), the selector returns the most valuable plan on the path whose every step fits the budget. Removing
+/// updates never raises the peak, so for each ratio the breakpoint is found by binary search.
+public enum LassoPathPlanner {
+    /// The path's best plan.
+    public struct Selection: Sendable {
+        /// The plan.
+        public var plan: UpdatePlan
+        /// Its value under the problem's objective.
+        public var value: Double
+        /// Its adaptation cost.
+        public var cost: AdaptationCost
+        /// The smallest lambda on the path that gives this plan (layer-steps with |alpha| / m(x) >= lambda are kept).
+        public var lambda: Double
+        /// The common input-channel ratio of its conv/linear updates.
+        public var ratio: ChannelRatio
+    }
+
+    /// The most valuable plan on the Lasso path that fits, or nil when not even one layer-step fits.
+    /// - Throws: `ArithmeticOverflow` for absurd workloads.
+    /// - Complexity: O(ratios x log(layer-steps) x K x layers).
+    public static func select(_ problem: PlanningProblem) throws -> Selection? {
+        let graph = problem.model.graph
+        // Candidate layer-steps in the order the growing penalty removes them last to first.
+        var candidates: [(step: Int, layer: Int, key: Double)] = []
+        for step in 0..<problem.innerSteps {
+            for index in 0..<graph.layerCount where graph.layers[index].operation.isTrainable && problem.importance.scores[step][index] > 0 {
+                let bytes = Double(max(problem.model.layerCosts[index].inputElements, 1))
+                candidates.append((step, index, problem.importance.scores[step][index] / bytes))
+            }
+        }
+        candidates.sort { $0.key != $1.key ? $0.key > $1.key : ($0.step, $0.layer) < ($1.step, $1.layer) }
+        // Only prefixes that end between two distinct keys are on the path.
+        var breakpoints: [Int] = []
+        for end in 1...max(candidates.count, 1) where end <= candidates.count {
+            if end == candidates.count || candidates[end].key != candidates[end - 1].key { breakpoints.append(end) }
+        }
+        var best: Selection?
+        for ratio in problem.ratios {
+            func plan(keeping prefix: Int) -> UpdatePlan {
+                var steps = Array(repeating: StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount)), count: problem.innerSteps)
+                for candidate in candidates.prefix(prefix) {
+                    let isWeightLayer = graph.layers[candidate.layer].operation.isWeightLayer
+                    steps[candidate.step].layers[candidate.layer] = LayerUpdate(parameters: .all, inputChannelRatio: isWeightLayer ? ratio : .all)
+                }
+                return UpdatePlan(steps: steps)
+            }
+            func fits(_ prefix: Int) throws -> AdaptationCost? {
+                let cost = try problem.model.adaptation(of: plan(keeping: prefix), workload: problem.workload, profile: problem.profile)
+                return cost.peak <= problem.budget ? cost : nil
+            }
+            // Largest breakpoint that fits (monotone: fewer updates never need more memory).
+            var low = 0, high = breakpoints.count - 1, found: (Int, AdaptationCost)?
+            while low <= high {
+                let middle = (low + high) / 2
+                if let cost = try fits(breakpoints[middle]) {
+                    found = (breakpoints[middle], cost)
+                    low = middle + 1
+                } else {
+                    high = middle - 1
+                }
+            }
+            guard let (prefix, cost) = found else { continue }
+            let chosen = plan(keeping: prefix)
+            let value = problem.value(of: chosen)
+            if best.map({ value > $0.value + 1e-12 }) ?? true {
+                best = Selection(plan: chosen, value: value, cost: cost, lambda: candidates[prefix - 1].key, ratio: ratio)
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,61 @@
+/// What the planner searches: a network, a workload, a budget, the channel ratios it may choose and the
+/// value of each layer-step.
+public struct PlanningProblem: Sendable {
+    /// The cost model of the network.
+    public var model: CostModel
+    /// The workload of one adaptation step.
+    public var workload: Workload
+    /// The counting conventions the budget is checked with (`.physical` by default).
+    public var profile: CountingProfile
+    /// The largest adaptation peak allowed, in bytes.
+    public var budget: ByteCount
+    /// The input-channel ratios mu_fw a conv/linear update may use (0, not updating, is always allowed).
+    public var ratios: [ChannelRatio]
+    /// |alpha_l^k| per inner step and layer; K is its step count.
+    public var importance: ImportanceScores
+
+    /// The default ratio set: 1/8, 1/4, 1/2, 3/4, 1 (and 0, not updating).
+    public static let defaultRatios = [ChannelRatio(1, 8), ChannelRatio(1, 4), ChannelRatio(1, 2), ChannelRatio(3, 4), .all]
+
+    /// Creates a problem.
+    public init(model: CostModel, workload: Workload, profile: CountingProfile = .physical, budget: ByteCount,
+                ratios: [ChannelRatio] = PlanningProblem.defaultRatios, importance: ImportanceScores) {
+        precondition(!ratios.isEmpty && ratios.allSatisfy { $0 > .none }, "the planner needs positive channel ratios")
+        precondition(importance.scores.allSatisfy { $0.count == model.graph.layerCount }, "importance needs one score per layer")
+        self.model = model
+        self.workload = workload
+        self.profile = profile
+        self.budget = budget
+        self.ratios = Array(Set(ratios)).sorted()
+        self.importance = importance
+    }
+
+    /// K.
+    public var innerSteps: Int { importance.innerStepCount }
+
+    /// The value of updating layer `index` at step `step` with input-channel ratio `ratio`:
+    /// |alpha_l^k| x sqrt(mu_fw). The square root models diminishing returns: the channels p-Meta's meta
+    /// attention keeps are the most adaptation-critical ones, so the first channels are worth more than the last.
+    public func value(step: Int, layer index: Int, ratio: ChannelRatio) -> Double {
+        importance.scores[step][index] * ratio.value.squareRoot()
+    }
+
+    /// The value of a whole plan: the sum over its updated layer-steps.
+    public func value(of plan: UpdatePlan) -> Double {
+        var total = 0.0
+        for (step, updates) in plan.steps.enumerated() {
+            for (index, update) in updates.layers.enumerated() where update.isUpdated && model.graph.layers[index].operation.isTrainable {
+                total += value(step: step, layer: index, ratio: update.inputChannelRatio)
+            }
+        }
+        return total
+    }
+
+    /// The update options of layer `index`: frozen, then one per ratio for conv/linear, or all for a normalization.
+    func options(forLayerAt index: Int) -> [LayerUpdate] {
+        let operation = model.graph.layers[index].operation
+        guard operation.isTrainable else { return [.frozen] }
+        if operation.isWeightLayer { return [.frozen] + ratios.map { LayerUpdate(parameters: .all, inputChannelRatio: $0) } }
+        return [.frozen, .full]
+    }
+}

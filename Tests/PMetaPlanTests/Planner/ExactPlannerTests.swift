@@ -1,0 +1,60 @@
+import Testing
+@testable import PMetaPlan
+
+@Suite struct ExactPlannerTests {
+    /// One random case: graph, workload, profile, budget and scores from `seed`.
+    static func problem(seed: UInt64) throws -> PlanningProblem {
+        var generator = SeededGenerator(seed: seed)
+        let text = RandomPlanningCases.architecture(using: &generator)
+        let model = try CostModel(try ShapedGraph(jsonBytes: Array(text.utf8)))
+        let workload = RandomPlanningCases.workload(using: &generator)
+        let profile: CountingProfile = Bool.random(using: &generator) ? .physical : .paper
+        let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: workload, profile: profile).peak
+        let budget = ByteCount(Int.random(in: (maml.bytes / 3)...(maml.bytes + 64), using: &generator))
+        let scores = model.graph.layers.map { $0.operation.isTrainable ? Double(Int.random(in: 0...9, using: &generator)) / 3 : 0 }
+        return PlanningProblem(model: model, workload: workload, profile: profile, budget: budget,
+                               ratios: [ChannelRatio(1, 2), .all],
+                               importance: ImportanceScores(scores: [scores], source: "random"))
+    }
+
+    @Test(arguments: 1...220 as ClosedRange<UInt64>)
+    func exactSearchEqualsBruteForce(seed: UInt64) throws {
+        let problem = try Self.problem(seed: seed)
+        let brute = try RandomPlanningCases.bruteForceBestValue(problem)
+        let exact = try ExactPlanner.bestStep(of: problem, step: 0)
+        #expect((exact?.value ?? 0) == (brute ?? 0) || abs((exact?.value ?? 0) - (brute ?? 0)) < 1e-9,
+                "seed \(seed): exact \(exact?.value ?? -1), brute force \(brute ?? -1)")
+        if let exact {
+            // The search's own peak is the cost model's peak for the plan it returns, and it fits.
+            let cost = try problem.model.adaptation(of: UpdatePlan(steps: [StepUpdates(layers: exact.updates)]),
+                                                    workload: problem.workload, profile: problem.profile)
+            #expect(cost.peak == exact.peak, "seed \(seed)")
+            #expect(cost.peak <= problem.budget, "seed \(seed)")
+        }
+    }
+
+    @Test(arguments: 1...60 as ClosedRange<UInt64>)
+    func aLargerBudgetNeverGivesAWorsePlan(seed: UInt64) throws {
+        var problem = try Self.problem(seed: seed)
+        var previous = -1.0
+        for extra in stride(from: 0, through: 4_000, by: 500) {
+            problem.budget = ByteCount(problem.budget.bytes + extra)
+            let value = try BudgetPlanner.solve(problem).optimum?.value ?? 0
+            #expect(value >= previous - 1e-12, "seed \(seed), budget \(problem.budget.bytes)")
+            previous = value
+        }
+    }
+
+    @Test(arguments: 1...60 as ClosedRange<UInt64>)
+    func lassoPathPlanFitsAndIsNeverBetterThanTheOptimum(seed: UInt64) throws {
+        let problem = try Self.problem(seed: seed)
+        let result = try BudgetPlanner.solve(problem)
+        if let lasso = result.lasso {
+            #expect(lasso.cost.peak <= problem.budget)
+            #expect(lasso.value <= (result.optimum?.value ?? 0) + 1e-9)
+        }
+        if let optimum = result.optimum {
+            #expect(optimum.cost.peak <= problem.budget)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import PMetaPlan
+
+/// A tiny seeded generator (SplitMix64) so every random case can be reproduced from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Small random networks (chains and residual blocks) for checking the planner against brute force.
+enum RandomPlanningCases {
+    /// A random architecture document with at most `maximumTrainable` trainable layers.
+    static func architecture(using generator: inout SeededGenerator, maximumTrainable: Int = 5) -> String {
+        var layers: [String] = []
+        var channels = Int.random(in: 1...3, using: &generator)
+        var side = Int.random(in: 4...8, using: &generator)
+        let input = "[\(channels), \(side), \(side)]"
+        var trainable = 0
+        var blockNumber = 0
+        while trainable < maximumTrainable - 1 {
+            let out = Int.random(in: 2...5, using: &generator)
+            let kernel = Bool.random(using: &generator) ? 3 : 1
+            if Bool.random(using: &generator) && trainable + 2 <= maximumTrainable - 1 && out == channels {
+                blockNumber += 1
+                layers.append(#"{"repeat": 1, "name": "res\#(blockNumber)_", "layers": [{"name": "c", "op": "conv2d", "out_channels": \#(out), "kernel": \#(kernel), "padding": \#(kernel / 2)}, {"op": "relu"}, {"name": "n", "op": "group_norm", "groups": 1}, {"op": "add", "inputs": ["$in", "n"]}]}"#)
+                trainable += 2
+            } else {
+                layers.append(#"{"op": "conv2d", "out_channels": \#(out), "kernel": \#(kernel), "padding": \#(kernel / 2), "bias": \#(Bool.random(using: &generator))}"#)
+                trainable += 1
+                if trainable < maximumTrainable - 1 && Bool.random(using: &generator) {
+                    layers.append(#"{"op": "group_norm", "groups": 1}"#)
+                    trainable += 1
+                }
+                layers.append(Bool.random(using: &generator) ? #"{"op": "relu"}"# : #"{"op": "leaky_relu"}"#)
+            }
+            channels = out
+            if side >= 4 && Bool.random(using: &generator) {
+                layers.append(#"{"op": "max_pool", "kernel": 2}"#)
+                side /= 2
+            }
+        }
+        layers.append(Bool.random(using: &generator) ? #"{"op": "flatten"}"# : #"{"op": "global_avg_pool"}"#)
+        layers.append(#"{"op": "linear", "out_features": 2}"#)
+        return #"{"format": 1, "name": "random", "input": {"shape": \#(input), "element_bytes": 4}, "layers": [\#(layers.joined(separator: ", "))]}"#
+    }
+
+    /// A random workload: batched with or without accumulation, or streamed.
+    static func workload(using generator: inout SeededGenerator) -> Workload {
+        switch Int.random(in: 0..<3, using: &generator) {
+        case 0: return Workload(samplesPerStep: 4, microBatch: Int.random(in: 1...2, using: &generator))
+        case 1: return Workload(samplesPerStep: 2, microBatch: 2)
+        default: return Workload(samplesPerStep: 6, microBatch: 3, propagation: .streamed)
+        }
+    }
+
+    /// The best value of step 0 by enumerating every combination of options, with the cost model as judge.
+    static func bruteForceBestValue(_ problem: PlanningProblem) throws -> Double? {
+        let graph = problem.model.graph
+        let options: [[LayerUpdate]] = graph.layers.map { layer in
+            guard layer.operation.isTrainable else { return [.frozen] }
+            if layer.operation.isWeightLayer { return [.frozen] + problem.ratios.map { LayerUpdate(parameters: .all, inputChannelRatio: $0) } }
+            return [.frozen, .full]
+        }
+        var best: Double?
+        var choice = [Int](repeating: 0, count: options.count)
+        while true {
+            let updates = zip(options, choice).map { $0[$1] }
+            if updates.contains(where: \.isUpdated) {
+                let plan = UpdatePlan(steps: [StepUpdates(layers: updates)])
+                let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+                if cost.peak <= problem.budget {
+                    let value = problem.value(of: plan)
+                    if value > (best ?? 0) { best = value }
+                }
+            }
+            var position = 0
+            while position < choice.count {
+                choice[position] += 1
+                if choice[position] < options[position].count { break }
+                choice[position] = 0
+                position += 1
+            }
+            if position == choice.count { return best }
+        }
+    }
+}
