@@ -40,13 +40,14 @@ public enum PMetaPlanCommand {
     }
 
     static let subcommands: [Subcommand] = [
+        Subcommand(spec: PlanCommand.spec) { parsed, _ throws(CommandFailure) in try PlanCommand.run(parsed) },
         Subcommand(spec: AnalyzeCommand.spec) { parsed, _ throws(CommandFailure) in try AnalyzeCommand.run(parsed) },
         Subcommand(spec: CompareCommand.spec) { parsed, _ throws(CommandFailure) in try CompareCommand.run(parsed) },
         Subcommand(spec: ReproduceCommand.spec) { parsed, _ throws(CommandFailure) in try ReproduceCommand.run(parsed) },
     ]
 
     /// The default subcommand, run when the first argument names no subcommand.
-    static let defaultSubcommand = "analyze"
+    static let defaultSubcommand = "plan"
 
     static let rootSpec = CommandSpec(
         name: "pmeta-plan",

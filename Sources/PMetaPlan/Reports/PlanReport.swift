@@ -1,0 +1,207 @@
+import Foundation
+
+/// The planner's answer for a budget, readable at a glance: what the main job prints.
+public struct PlanReport: Sendable {
+    /// The network's name.
+    public var architectureName: String
+    /// The budget as the user wrote it (`256KB`).
+    public var budgetText: String
+    /// Whether the budget also holds the model and the support samples.
+    public var includesStatic: Bool
+    /// The bytes of model and samples when `includesStatic`.
+    public var staticBytes: ByteCount
+    /// The planner's result.
+    public var result: PlanningResult
+    /// The built-in methods on the same budget.
+    public var methods: [MethodSummary]
+    /// Advice when nothing fits.
+    public var advice: FitAdvice?
+
+    /// Creates a report.
+    public init(architectureName: String, budgetText: String, includesStatic: Bool, staticBytes: ByteCount,
+                result: PlanningResult, methods: [MethodSummary], advice: FitAdvice?) {
+        self.architectureName = architectureName
+        self.budgetText = budgetText
+        self.includesStatic = includesStatic
+        self.staticBytes = staticBytes
+        self.result = result
+        self.methods = methods
+        self.advice = advice
+    }
+
+    var problem: PlanningProblem { result.problem }
+    var graph: ShapedGraph { problem.model.graph }
+
+    /// The budget the user gave, in bytes.
+    public var budgetBytes: ByteCount { ByteCount(problem.budget.bytes + (includesStatic ? staticBytes.bytes : 0)) }
+
+    /// The report as text, JSON or markdown.
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .json: return JSONWriter.write(json)
+        case .text: return lines(markdown: false).joined(separator: "\n") + "\n"
+        case .markdown: return lines(markdown: true).joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// `budget 256KB = 256,000 B (the adaptation peak; ...)`.
+    var budgetLine: String {
+        var text = "budget \(budgetText) = \(DecimalFormatting.grouped(budgetBytes.bytes)) B"
+        if includesStatic {
+            text += " for the adaptation peak plus the model and support samples (\(staticBytes)), leaving \(problem.budget) for the peak"
+        } else {
+            text += " for the adaptation peak (model and support samples not included; --include-static adds them)"
+        }
+        return text
+    }
+
+    private func lines(markdown: Bool) -> [String] {
+        let bullet = markdown ? "- " : "  "
+        var lines = [markdown ? "### \(architectureName): \(budgetLine)" : "\(architectureName): \(budgetLine)",
+                     "",
+                     "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)).",
+                     "Profile: \(problem.profile.name) (\(problem.profile.summary)). Importance: \(problem.importance.source). "
+                        + "Channel ratios: \(problem.ratios.map(\.description).joined(separator: ", ")).",
+                     ""]
+        if let optimum = result.optimum {
+            let peak = optimum.cost.peak
+            let spare = problem.budget.bytes - peak.bytes
+            let percent = DecimalFormatting.scaled(Int((Double(spare) / Double(max(budgetBytes.bytes, 1)) * 1000).rounded()), by: 10, decimals: 1)
+            lines.append("FITS: the best plan's adaptation peak is \(peak), with \(ByteCount(spare).humanReadable) (\(percent)%) to spare.")
+            lines.append("")
+            lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
+            lines += optimum.plan.compactDescription(for: graph).map { bullet + $0 }
+            lines.append("")
+            lines += peakLines(optimum.cost, bullet: bullet)
+            if let lasso = result.lasso {
+                lines.append("")
+                lines.append("Lasso path (p-Meta Eq. (9)): lambda = \(String(format: "%.3g", lasso.lambda)) per element, ratio \(lasso.ratio): "
+                    + "value \(format(lasso.value)), peak \(lasso.cost.peak.humanReadable); gap to the optimum "
+                    + "\(DecimalFormatting.scaled(Int(((result.lassoGap ?? 0) * 1000).rounded()), by: 10, decimals: 1))%.")
+            } else {
+                lines.append("")
+                lines.append("Lasso path (p-Meta Eq. (9)): no plan on the path fits; only the exact search found one.")
+            }
+        } else {
+            lines.append("DOES NOT FIT: no plan with even one update fits in \(problem.budget).")
+            if let advice {
+                lines.append("")
+                lines.append("\(bullet)Inference alone needs \(advice.inferencePeak) for one sample.")
+                lines.append("\(bullet)The smallest adaptation peak for this network and workload is \(advice.smallestPeak), updating only '\(advice.smallestPeakLayer)'.")
+                lines.append("")
+                lines.append("What would fit:")
+                for knob in advice.knobs {
+                    if let peak = knob.smallestPeak {
+                        lines.append("\(bullet)\(knob.change): smallest peak \(peak) - \(knob.fits ? "fits" : "still over budget").")
+                    } else {
+                        lines.append("\(bullet)\(knob.change): \(knob.note ?? "").")
+                    }
+                }
+            }
+        }
+        lines.append("")
+        lines.append("Same budget, other methods:")
+        let headers = ["Method", "Adaptation peak", "Fits", "Adaptation MACs"]
+        let rows = methods.map { summary in
+            [summary.name, summary.adaptation.peak.description, summary.adaptation.peak <= problem.budget ? "yes" : "no",
+             summary.adaptation.macs.humanReadable]
+        }
+        if markdown {
+            var table = MarkdownTable(headers: headers, alignments: [.left, .right, .left, .right])
+            rows.forEach { table.appendRow($0) }
+            lines.append("")
+            lines.append(table.render())
+        } else {
+            var table = TextTable(headers: headers, alignments: [.left, .right, .left, .right])
+            rows.forEach { table.append($0) }
+            lines.append(table.render())
+        }
+        lines.append(ComparisonReport.conventions)
+        return lines
+    }
+
+    private func peakLines(_ cost: AdaptationCost, bullet: String) -> [String] {
+        let step = cost.peakStep
+        let names = graph.layers.map(\.name)
+        var lines = ["Peak: \(cost.peak) while '\(names[step.peak.layer])' runs"
+            + (cost.steps.count > 1 ? " in inner step \(step.stepIndex + 1)" : "")
+            + ": stored tensors \(step.peak.storedBytes.humanReadable), working set \(step.peak.workingBytes.humanReadable), "
+            + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."]
+        if let largest = step.peak.largestStoredLayer {
+            let kinds = step.savedTensors[largest].map(\.kind.rawValue).joined(separator: " and ")
+            lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
+        }
+        lines.append("MACs: \(cost.macs) over \(cost.steps.count) inner step\(cost.steps.count == 1 ? "" : "s").")
+        return lines
+    }
+
+    /// The value of updating every layer-step at full ratio.
+    var maximumValue: Double {
+        (0..<problem.innerSteps).reduce(0.0) { total, step in
+            total + graph.layers.indices.reduce(0.0) { sum, index in
+                sum + (graph.layers[index].operation.isTrainable ? problem.importance.scores[step][index] : 0)
+            }
+        }
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.3g", value) }
+
+    private var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("architecture", .string(architectureName)),
+            ("budget", .string(budgetText)),
+            ("budget_bytes", .integer(budgetBytes.bytes)),
+            ("budget_includes_static", .bool(includesStatic)),
+            ("adaptation_budget_bytes", .integer(problem.budget.bytes)),
+            ("fits", .bool(result.fits)),
+            ("profile", .string(problem.profile.name)),
+            ("workload", problem.workload.json(innerSteps: problem.innerSteps)),
+            ("importance", .string(problem.importance.source)),
+        ]
+        if let optimum = result.optimum {
+            members += [
+                ("adaptation_peak_bytes", .integer(optimum.cost.peak.bytes)),
+                ("adaptation_peak_layer", .string(graph.layers[optimum.cost.peakStep.peak.layer].name)),
+                ("adaptation_macs", .integer(optimum.cost.macs.macs)),
+                ("headroom_bytes", .integer(problem.budget.bytes - optimum.cost.peak.bytes)),
+                ("value", .double(optimum.value)),
+                ("maximum_value", .double(maximumValue)),
+                ("plan", optimum.plan.json(for: graph)),
+                ("plan_compact", .array(optimum.plan.compactDescription(for: graph).map { .string($0) })),
+            ]
+            if let lasso = result.lasso {
+                members.append(("lasso", [
+                    "value": .double(lasso.value), "adaptation_peak_bytes": .integer(lasso.cost.peak.bytes),
+                    "lambda": .double(lasso.lambda), "ratio": .string(lasso.ratio.description),
+                    "gap": .double(result.lassoGap ?? 0),
+                ]))
+            } else {
+                members.append(("lasso", .null))
+            }
+        } else {
+            members.append(("adaptation_peak_bytes", .null))
+            members.append(("plan", .null))
+            if let advice {
+                members.append(("advice", [
+                    "inference_peak_bytes": .integer(advice.inferencePeak.bytes),
+                    "smallest_adaptation_peak_bytes": .integer(advice.smallestPeak.bytes),
+                    "smallest_peak_layer": .string(advice.smallestPeakLayer),
+                    "knobs": .array(advice.knobs.map { knob in
+                        .object([("change", .string(knob.change)),
+                                 ("smallest_adaptation_peak_bytes", knob.smallestPeak.map { .integer($0.bytes) } ?? .null),
+                                 ("fits", .bool(knob.fits))] + (knob.note.map { [("note", JSONValue.string($0))] } ?? []))
+                    }),
+                ]))
+            }
+        }
+        members.append(("methods", .array(methods.map { summary in
+            var json = summary.json
+            if case .object(var pairs) = json {
+                pairs.append(("fits", .bool(summary.adaptation.peak <= problem.budget)))
+                json = .object(pairs)
+            }
+            return json
+        })))
+        return .object(members)
+    }
+}

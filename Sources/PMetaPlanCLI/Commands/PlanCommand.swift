@@ -1,0 +1,126 @@
+import PMetaPlan
+
+/// `pmeta-plan [plan] --budget 256KB ARCH.json`: the main job.
+enum PlanCommand {
+    static let spec = CommandSpec(
+        name: "plan",
+        abstract: "Find the most valuable update plan whose adaptation step fits a memory budget (the default command).",
+        discussion: "Searches which layers to update at each inner step and which fraction of their input channels, "
+            + "with p-Meta's memory-weighted Lasso path and an exact search, and compares MAML, ANIL and BOIL on the same budget. "
+            + "Exits 0 when a plan fits, 1 when none does (and says what would fit).",
+        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
+        options: [
+            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed.",
+                       valueExample: "256KB"),
+            OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
+            OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
+            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use, besides 0.",
+                       defaultValue: "1/8,1/4,1/2,3/4,1"),
+            OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
+            OptionSpec.flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan."),
+        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let format = try WorkloadOptions.format(parsed)
+        guard let budgetText = parsed.value("budget") else {
+            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze')",
+                         commandPath: parsed.commandPath)
+        }
+        let budget = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+        let path = parsed.positional("arch.json") ?? ""
+        let model = try InputFile.architecture(at: path)
+        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
+        let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
+        do {
+            let statics = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
+            let includeStatic = parsed.flag("include-static")
+            let staticBytes = ByteCount(statics.modelBytes.bytes + statics.sampleBytes.bytes)
+            let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
+            let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
+                                          ratios: ratios, importance: importance)
+            if parsed.flag("sweep") {
+                let sweep = try BudgetSweep(problem)
+                return CommandResult(output: SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep).render(format))
+            }
+            let result = try BudgetPlanner.solve(problem)
+            let methods = try [AdaptationMethod.maml, .anil, .boil, .tinyTL].map {
+                try MethodSummary(method: $0, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
+            }
+            let advice = result.fits ? nil : try FitAdvice(for: problem)
+            let report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
+                                    staticBytes: staticBytes, result: result, methods: methods, advice: advice)
+            if let output = parsed.value("output"), let optimum = result.optimum {
+                let document = optimum.plan.json(for: model.graph, extra: [
+                    ("budget_bytes", .integer(report.budgetBytes.bytes)),
+                    ("predicted_peak_bytes", .integer(optimum.cost.peak.bytes)),
+                    ("profile", .string(profile.name)),
+                ])
+                try InputFile.write(JSONWriter.write(document), to: output)
+            }
+            return CommandResult(output: report.render(format), exitCode: result.fits ? .success : .overBudget)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+    }
+}
+
+/// Parsing the planner's own inputs: budgets, ratio lists, importance files, plan files.
+enum PlanInputs {
+    /// A budget such as `256KB`.
+    static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
+        do {
+            return try ByteCount(parsing: text)
+        } catch {
+            throw .usage("--budget: \(error)", commandPath: commandPath)
+        }
+    }
+
+    /// A ratio list such as `1/4,1/2,1`.
+    static func ratios(_ text: String, commandPath: [String]) throws(CommandFailure) -> [ChannelRatio] {
+        var ratios: [ChannelRatio] = []
+        for part in text.split(separator: ",") {
+            guard let ratio = ChannelRatio(parsing: String(part)), ratio > .none else {
+                throw .usage("--ratios: '\(part)' is not a fraction in (0, 1] such as 1/4 or 0.5", commandPath: commandPath)
+            }
+            ratios.append(ratio)
+        }
+        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction, e.g. 1/2,1", commandPath: commandPath) }
+        return ratios
+    }
+
+    /// The importance file at `path`, or uniform scores.
+    static func importance(_ path: String?, graph: ShapedGraph, innerSteps: Int) throws(CommandFailure) -> ImportanceScores {
+        guard let path else { return .uniform(for: graph, innerSteps: innerSteps) }
+        let json = try jsonDocument(at: path)
+        do {
+            return try ImportanceScores(json: json, for: graph, source: path)
+        } catch {
+            throw .badData(error.inFile(path).description)
+        }
+    }
+
+    /// The plan file at `path` for `graph`.
+    static func plan(_ path: String, graph: ShapedGraph) throws(CommandFailure) -> UpdatePlan {
+        let json = try jsonDocument(at: path)
+        do {
+            return try UpdatePlan(json: json, for: graph)
+        } catch {
+            throw .badData(error.inFile(path).description)
+        }
+    }
+
+    /// A JSON document read from `path`.
+    static func jsonDocument(at path: String) throws(CommandFailure) -> JSONValue {
+        let bytes = try InputFile.bytes(at: path)
+        do {
+            return try JSONParser.parse(bytes: bytes)
+        } catch let error as JSONSyntaxError {
+            throw .badData("\(path): line \(error.line), column \(error.column): \(error.message)")
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+    }
+}
