@@ -44,6 +44,7 @@ public enum PMetaPlanCommand {
         Subcommand(spec: AnalyzeCommand.spec) { parsed, _ throws(CommandFailure) in try AnalyzeCommand.run(parsed) },
         Subcommand(spec: CompareCommand.spec) { parsed, _ throws(CommandFailure) in try CompareCommand.run(parsed) },
         Subcommand(spec: ReproduceCommand.spec) { parsed, _ throws(CommandFailure) in try ReproduceCommand.run(parsed) },
+        Subcommand(spec: CheckCommand.spec) { parsed, environment throws(CommandFailure) in try CheckCommand.run(parsed, environment: environment) },
     ]
 
     /// The default subcommand, run when the first argument names no subcommand.
@@ -79,7 +80,7 @@ public enum PMetaPlanCommand {
             return failure(.usage("\(error)", commandPath: ["pmeta-plan"]))
         }
         if parsed.isHelpRequested {
-            return CommandResult(output: helpText(for: parsed.command, commandPath: Array(parsed.commandPath.dropLast())))
+            return CommandResult(output: helpText(for: parsed.command, commandPath: parsed.commandPath))
         }
         guard let subcommand = subcommands.first(where: { $0.spec.name == parsed.command.name }) else {
             return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
@@ -98,7 +99,8 @@ public enum PMetaPlanCommand {
             let spec = commandPath.dropFirst().reduce(rootSpec) { spec, name in
                 spec.subcommands.first { $0.name == name } ?? spec
             }
-            text += "Usage: \(usageLine(for: spec, commandPath: Array(commandPath.dropLast())))\n"
+            let usage = usageLine(for: spec, commandPath: commandPath)
+            text += "Usage:" + usage.dropFirst("USAGE:".count) + "\n"
             text += "See 'pmeta-plan \(commandPath.dropFirst().joined(separator: " ")) --help'.\n".replacingOccurrences(of: "  ", with: " ")
         }
         return CommandResult(errorOutput: text, exitCode: failure.exitCode)

@@ -7,7 +7,8 @@ enum AnalyzeCommand {
         abstract: "Show per-layer shapes, parameters, stored bytes and MACs, and the peaks with the layer that sets them.",
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [OptionSpec("method", valueName: "method", help: "The update plan to cost.", defaultValue: "maml",
-                             allowedValues: AdaptationMethod.allCases.map(\.rawValue))]
+                             allowedValues: AdaptationMethod.allCases.map(\.rawValue)),
+                  OptionSpec("plan", valueName: "plan.json", help: "A plan file (as --output writes) to cost instead of a method.")]
             + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -15,14 +16,23 @@ enum AnalyzeCommand {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
-        guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
-            throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
-                         commandPath: parsed.commandPath)
+        let plan: UpdatePlan
+        let planName: String
+        if let planPath = parsed.value("plan") {
+            plan = try PlanInputs.plan(planPath, graph: model.graph)
+            planName = planPath
+        } else {
+            let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
+            guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
+                throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
+                             commandPath: parsed.commandPath)
+            }
+            plan = method.plan(for: model.graph, innerSteps: innerSteps)
+            planName = method.displayName
         }
         do {
-            let summary = try MethodSummary(method: method, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
-            let report = AnalysisReport(architectureName: model.graph.graph.name, planName: method.displayName, workload: workload,
+            let summary = try MethodSummary(name: planName, identifier: planName, plan: plan, model: model, workload: workload, profile: profile)
+            let report = AnalysisReport(architectureName: model.graph.graph.name, planName: planName, workload: workload,
                                         profile: profile, summary: summary, model: model)
             return CommandResult(output: report.render(format))
         } catch {
