@@ -85,7 +85,8 @@ struct VerticalBarLayout {
         let plotWidth = slot * Double(categoryCount)
         canvasWidth = max(chart.width, plotLeft + plotWidth + rightMargin)
 
-        // Value labels: horizontal above the bar when they fit its width, vertical when the bar is as wide as a line.
+        // Value labels: horizontal above the bar when they fit between their neighbours, vertical when the bar is
+        // as wide as a line.
         let barWidth = Self.barWidth(slot: slot, seriesCount: seriesCount)
         let smallFont = style.smallFontSize
         var valueLabelTurn: LabelTurn?
@@ -97,7 +98,9 @@ struct VerticalBarLayout {
                 TextMetrics.width(of: chart.valueAxis.formattedValue($0), fontSize: smallFont)
             }
             let widestValue = widths.max() ?? 0
-            if widestValue + 2 <= barWidth {
+            // Neighbouring labels sit one bar apart, or one category apart when each category has a single bar.
+            let labelPitch = chart.series.count == 1 ? slot : barWidth
+            if widestValue + 2 <= labelPitch {
                 valueLabelTurn = .horizontal
             } else if barWidth >= style.lineHeight(fontSize: smallFont) {
                 valueLabelTurn = .vertical
