@@ -113,8 +113,8 @@ public struct AnalysisReport: Sendable {
                        "Workload: \(workload.description(innerSteps: summary.adaptation.steps.count))."]
         let body: String
         if markdown {
-            var table = MarkdownTable(headers: Self.headers, alignments: alignments)
-            for (index, row) in rows.enumerated() { table.appendRow(cells(index, row)) }
+            var table = MarkdownTable(header: Self.headers, alignments: alignments)
+            for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
             body = table.render()
             return (["### \(header)", ""] + context + ["", body] + peakLines.map { "- \($0)" } + ["", ComparisonReport.conventions, ""])
                 .joined(separator: "\n")

@@ -61,8 +61,8 @@ public struct ComparisonReport: Sendable {
     }
 
     private var markdown: String {
-        var table = MarkdownTable(headers: Self.headers, alignments: [ColumnAlignment.left] + Array(repeating: ColumnAlignment.right, count: 7))
-        for row in rows(exactBytes: true) { table.appendRow(row) }
+        var table = MarkdownTable(header: Self.headers, alignments: [ColumnAlignment.left] + Array(repeating: ColumnAlignment.right, count: 7))
+        for row in rows(exactBytes: true) { table.append(row) }
         return """
         ### \(architectureName): adaptation footprint per method
 

@@ -107,8 +107,8 @@ public struct PlanReport: Sendable {
              summary.adaptation.macs.humanReadable]
         }
         if markdown {
-            var table = MarkdownTable(headers: headers, alignments: [.left, .right, .left, .right])
-            rows.forEach { table.appendRow($0) }
+            var table = MarkdownTable(header: headers, alignments: [.left, .right, .left, .right])
+            rows.forEach { table.append($0) }
             lines.append("")
             lines.append(table.render())
         } else {

@@ -55,8 +55,8 @@ public struct ReproductionReport: Sendable {
             + "20 episodes accumulated one episode (200 observations) at a time. Profiles: `paper` (Tables 1-2 CNNs), "
             + "`paper-eq18` (MLP rows). \(ComparisonReport.conventions)"
         if markdown {
-            var table = MarkdownTable(headers: Self.headers, alignments: alignments)
-            for cell in cells { table.appendRow(cells(of: cell)) }
+            var table = MarkdownTable(header: Self.headers, alignments: alignments)
+            for cell in cells { table.append(cells(of: cell)) }
             return (["## \(title)", "", setup, "", table.render(), "### Cells that do not match", ""]
                 + notes.map { "- \($0)" } + [""]).joined(separator: "\n")
         }

@@ -39,8 +39,8 @@ public struct SweepReport: Sendable {
         let title = "\(architectureName): the frontier of optimal plans over budgets (\(sweep.points.count) distinct plans)"
         let context = "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)). Profile: \(problem.profile.name). Importance: \(problem.importance.source)."
         if format == .markdown {
-            var table = MarkdownTable(headers: headers, alignments: [.right, .right, .right, .right, .left])
-            rows.forEach { table.appendRow($0) }
+            var table = MarkdownTable(header: headers, alignments: [.right, .right, .right, .right, .left])
+            rows.forEach { table.append($0) }
             return "### \(title)\n\n\(context)\n\n\(table.render())"
         }
         var table = TextTable(headers: headers, alignments: [.right, .right, .right, .right, .left])

@@ -28,7 +28,7 @@ public struct TextTable: Sendable {
             var parts: [String] = []
             for (column, cell) in cells.enumerated() {
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                parts.append(alignments[column] == .left ? cell + padding : padding + cell)
+                parts.append(alignments[column] == .right ? padding + cell : cell + padding)
             }
             var text = parts.joined(separator: "  ")
             while text.hasSuffix(" ") { text.removeLast() }
