@@ -1,0 +1,71 @@
+import Foundation
+import PMetaPlan
+
+/// `pmeta-plan bench`: the planner's search time on the shipped architectures and on synthetic chains.
+enum BenchCommand {
+    static let spec = CommandSpec(
+        name: "bench",
+        abstract: "Time the planner: the Lasso path and the exact search on every shipped architecture and on chains of 100, 1,000 and 10,000 layers.",
+        discussion: "K = 5 inner steps with seeded random importance, six channel ratios (0, 1/8, 1/4, 1/2, 3/4, 1), a budget of half "
+            + "MAML's peak. Prints the best of --repeat runs per case, on one core. A benchmark, not a test: the machine's load moves the figures.",
+        options: [
+            OptionSpec("architectures", valueName: "dir", help: "The folder of architecture files.", defaultValue: "architectures"),
+            OptionSpec("repeat", valueName: "n", help: "Runs per case; the best is printed.", defaultValue: "3"),
+            OptionSpec("chains", valueName: "list", help: "Synthetic chain lengths.", defaultValue: "100,1000,10000"),
+            OptionSpec("seed", valueName: "n", help: "Seed of the random importance.", defaultValue: "1"),
+        ])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let folder = parsed.value("architectures") ?? "architectures"
+        let repeats = try WorkloadOptions.integer(parsed, "repeat", in: 1...100) ?? 3
+        let seed = UInt64(try WorkloadOptions.integer(parsed, "seed", in: 0...Int.max) ?? 1)
+        var cases: [(String, ShapedGraph)] = []
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        for name in names {
+            cases.append((name, try InputFile.architecture(at: (folder as NSString).appendingPathComponent(name)).graph))
+        }
+        for text in (parsed.value("chains") ?? "100,1000,10000").split(separator: ",") {
+            guard let count = Int(text), (5...100_000).contains(count) else {
+                throw .usage("--chains: '\(text)' is not a layer count from 5 to 100,000", commandPath: parsed.commandPath)
+            }
+            do {
+                cases.append(("chain of \(DecimalFormatting.grouped(count)) layers", try ShapedGraph(SyntheticNetworks.chain(layerCount: count))))
+            } catch {
+                throw .badData("\(error)")
+            }
+        }
+        var table = TextTable(headers: ["Network", "Layers", "Lasso path", "Exact search", "States kept", "Optimum value", "Lasso gap"],
+                              alignments: [.left, .right, .right, .right, .right, .right, .right])
+        do {
+            for (name, graph) in cases {
+                let model = try CostModel(graph)
+                var generator = SeededRandom(seed: seed)
+                let importance = SyntheticNetworks.randomImportance(for: graph, innerSteps: 5, using: &generator)
+                let workload = Workload(samplesPerStep: graph.graph.suggestedWorkload?.samples ?? 25,
+                                        microBatch: graph.graph.suggestedWorkload?.microBatch ?? 1,
+                                        propagation: graph.graph.suggestedWorkload?.streamsSamples == true ? .streamed : .batched)
+                let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: graph, innerSteps: 5), workload: workload).peak
+                let problem = PlanningProblem(model: model, workload: workload, budget: ByteCount(maml.bytes / 2), importance: importance)
+                var lassoBest = Double.infinity, exactBest = Double.infinity
+                var result: PlanningResult?
+                for _ in 0..<repeats {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    _ = try LassoPathPlanner.select(problem)
+                    let middle = DispatchTime.now().uptimeNanoseconds
+                    result = try BudgetPlanner.solve(problem)
+                    let end = DispatchTime.now().uptimeNanoseconds
+                    lassoBest = min(lassoBest, Double(middle - start) / 1e6)
+                    // solve() runs the Lasso path too; the exact search's own time is the difference.
+                    exactBest = min(exactBest, max(0, Double(end - middle) / 1e6 - Double(middle - start) / 1e6))
+                }
+                table.append([name, DecimalFormatting.grouped(graph.layerCount), String(format: "%.2f ms", lassoBest),
+                              String(format: "%.2f ms", exactBest), DecimalFormatting.grouped(result?.optimum?.statesExplored ?? 0),
+                              String(format: "%.3f", result?.optimum?.value ?? 0),
+                              result?.lassoGap.map { String(format: "%.1f%%", $0 * 100) } ?? "-"])
+            }
+        } catch {
+            throw .badData("\(error)")
+        }
+        return CommandResult(output: "Planner benchmark: K = 5, six channel ratios, budget = half of MAML's peak, best of \(repeats) runs.\n\n" + table.render())
+    }
+}
