@@ -10,9 +10,12 @@
 ///   so the final peak is budget - E,
 /// - G, the largest transient gradient buffer (no accumulation), and V, its value.
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
-/// flags is at least as good in C, E, G and V, or when V plus the best value the remaining layers could add
-/// is below a plan already known to fit. The K inner steps are independent (the peak is a max over steps),
-/// so each is solved on its own.
+/// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
+/// add is below a target. The bound is Lagrangian (weak duality over two relaxed resources: the always-alive
+/// bytes against E, and all committed bytes against the last layer's capacity), so it never cuts the optimum;
+/// targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
+/// its target has found the optimum. The K inner steps are independent (the peak is a max over steps), so each
+/// is solved on its own. Tests check it against brute-force enumeration on random graphs.
 public enum ExactPlanner {
     /// A partial plan after some layers.
     struct State {
@@ -51,42 +54,180 @@ public enum ExactPlanner {
     }
 
     static func bestStep(of problem: PlanningProblem, step: Int, table: LayerOptionCosts, knownFeasibleValue: Double) -> StepOptimum? {
+        let context = SearchContext(problem: problem, step: step, table: table)
+        // Search first with a high target: a pass prunes every state whose value bound is below its target, so it
+        // is fast, and if it returns a plan at least as valuable as the target, that plan is the optimum (the
+        // optimum's states all have bounds above it). Otherwise lower the target; the last pass uses the plan
+        // known to fit, so it is always exact.
+        let known = knownFeasibleValue
+        let ceiling = context.valueBound(after: -1, slack: Int.max / 4, committed: 0)
+        for fraction in [0.8, 0.6, 0.4, 0.2] {
+            let target = known + (ceiling - known) * fraction
+            guard target > known else { break }
+            if let result = search(context, target: target), result.value >= target - context.tolerance { return result }
+        }
+        return search(context, target: known)
+    }
+
+    /// What the search precomputes once per step: option values, value bounds and horizons.
+    struct SearchContext {
+        let problem: PlanningProblem
+        let table: LayerOptionCosts
+        let tracker: GradientFlowTracker
+        let positionalPath: Bool
+        /// values[layer][option].
+        let values: [[Double]]
+        /// Lagrangian multipliers (value per byte of always-alive memory) and, per layer i, the bound
+        /// sum over layers after i of max over options (value - lambda x extra always-alive bytes).
+        let multipliers: [Double]
+        let suffixBounds: [[Double]]
+        /// The same over all extra bytes an option commits (stored plus always-alive), against the last layer's capacity.
+        let storageMultipliers: [Double]
+        let storageSuffixBounds: [[Double]]
+        /// The last layer's capacity: budget minus its working set, which every committed byte counts against.
+        let finalCapacity: Int
+        /// horizon[i]: min over layers j > i of (capacity(j) - the most layers i+1...j can store).
+        let horizon: [Int]
+        let tolerance: Double
+
+        init(problem: PlanningProblem, step: Int, table: LayerOptionCosts) {
+            self.problem = problem
+            self.table = table
+            let graph = problem.model.graph
+            let count = graph.layerCount
+            tracker = GradientFlowTracker(graph: graph, profile: problem.profile)
+            positionalPath = problem.profile.backwardScope == .fromFirstUpdatedPosition
+            values = (0..<count).map { index in
+                table.options[index].map { $0.isUpdated ? problem.value(step: step, layer: index, ratio: $0.inputChannelRatio) : 0 }
+            }
+            // Extra always-alive bytes, and extra committed bytes, of each option over the layer's cheapest, on the
+            // cheaper path state (lower costs keep the bound valid).
+            let extraGlobal: [[Int]] = (0..<count).map { index in
+                let global = table.costs[index].map { min($0[0].globalBytes, $0[1].globalBytes) }
+                let cheapest = global.min() ?? 0
+                return global.map { $0 - cheapest }
+            }
+            let extraCommitted: [[Int]] = (0..<count).map { index in
+                let committed = table.costs[index].map { min($0[0].globalBytes + $0[0].prefixBytes, $0[1].globalBytes + $0[1].prefixBytes) }
+                let cheapest = committed.min() ?? 0
+                return committed.map { $0 - cheapest }
+            }
+            let values = self.values
+            func lagrangian(_ extra: [[Int]]) -> ([Double], [[Double]]) {
+                var densities: [Double] = []
+                for index in 0..<count {
+                    for (option, bytes) in extra[index].enumerated() where bytes > 0 && values[index][option] > 0 {
+                        densities.append(values[index][option] / Double(bytes))
+                    }
+                }
+                densities.sort()
+                var multipliers: [Double] = [0]
+                if !densities.isEmpty {
+                    for quantile in 0..<32 { multipliers.append(densities[min(densities.count - 1, quantile * densities.count / 32)]) }
+                    multipliers.append(densities[densities.count - 1])
+                }
+                var bounds = [[Double]](repeating: Array(repeating: 0, count: multipliers.count), count: count + 1)
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    for (position, lambda) in multipliers.enumerated() {
+                        var best = 0.0
+                        for option in values[index].indices { best = max(best, values[index][option] - lambda * Double(extra[index][option])) }
+                        bounds[index][position] = bounds[index + 1][position] + best
+                    }
+                }
+                return (multipliers, bounds)
+            }
+            (multipliers, suffixBounds) = lagrangian(extraGlobal)
+            (storageMultipliers, storageSuffixBounds) = lagrangian(extraCommitted)
+            finalCapacity = table.capacities[count - 1]
+            let bounds = suffixBounds
+            let unbounded = Int.max / 4
+            var horizon = [Int](repeating: unbounded, count: count)
+            for index in stride(from: count - 2, through: 0, by: -1) {
+                let next = index + 1
+                let largestPrefix = table.costs[next].flatMap { $0.map(\.prefixBytes) }.max() ?? 0
+                horizon[index] = min(table.capacities[next], horizon[next]) - largestPrefix
+            }
+            self.horizon = horizon
+            tolerance = 1e-9 * max(1, bounds[0][0])
+        }
+
+        /// The most value layers after `index` can add to a state with always-alive slack `slack`
+        /// (weak Lagrangian duality: for every lambda, lambda x slack + the suffix bound).
+        /// Whether `value` plus the bound after `index` reaches `target` (stops at the first multiplier that rules it out).
+        func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int) -> Bool {
+            let needed = target - value
+            let suffix = suffixBounds[index + 1]
+            if suffix[0] < needed { return false }
+            let room = Double(max(slack, 0))
+            for position in 1..<multipliers.count where multipliers[position] * room + suffix[position] < needed { return false }
+            if committed > Int.min / 8 {
+                let storageRoom = Double(max(finalCapacity - committed, 0))
+                let storage = storageSuffixBounds[index + 1]
+                for position in 1..<storageMultipliers.count where storageMultipliers[position] * storageRoom + storage[position] < needed {
+                    return false
+                }
+            }
+            return true
+        }
+
+        func valueBound(after index: Int, slack: Int, committed: Int) -> Double {
+            var bound = suffixBounds[index + 1][0]
+            let room = Double(max(slack, 0))
+            for position in 1..<multipliers.count {
+                bound = min(bound, multipliers[position] * room + suffixBounds[index + 1][position])
+            }
+            // While C still matters, every byte the remaining layers commit counts against the last layer's capacity.
+            if committed > Int.min / 8 {
+                let storageRoom = Double(max(finalCapacity - committed, 0))
+                for position in 1..<storageMultipliers.count {
+                    bound = min(bound, storageMultipliers[position] * storageRoom + storageSuffixBounds[index + 1][position])
+                }
+            }
+            return bound
+        }
+    }
+
+    /// The dynamic programme, dropping states whose value bound is below `knownValue`.
+    static func search(_ context: SearchContext, target knownValue: Double) -> StepOptimum? {
+        let problem = context.problem
+        let table = context.table
         let graph = problem.model.graph
         let count = graph.layerCount
-        let tracker = GradientFlowTracker(graph: graph, profile: problem.profile)
-        let positionalPath = problem.profile.backwardScope == .fromFirstUpdatedPosition
-        // The most value layers i... could still add.
-        var remaining = [Double](repeating: 0, count: count + 1)
-        for index in stride(from: count - 1, through: 0, by: -1) {
-            let best = table.options[index].map { problem.value(step: step, layer: index, ratio: $0.inputChannelRatio) * ($0.isUpdated ? 1 : 0) }.max() ?? 0
-            remaining[index] = remaining[index + 1] + best
-        }
-        let tolerance = 1e-9 * max(1, remaining[0])
-        let target = knownFeasibleValue - tolerance
+        let irrelevant = Int.min / 4
+        let target = knownValue - context.tolerance
         var frontier = [State(flags: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
         var history: [[State]] = []
         history.reserveCapacity(count)
         var explored = 0
+        let trainable = graph.layers.map(\.operation.isTrainable)
+        let positionalPath = context.positionalPath
+        var candidates: [State] = []
         for index in 0..<count {
-            var candidates: [State] = []
-            candidates.reserveCapacity(frontier.count * table.options[index].count)
+            candidates.removeAll(keepingCapacity: true)
+            let layerOptions = table.options[index]
+            let layerCosts = table.costs[index]
+            let layerValues = context.values[index]
+            let isTrainable = trainable[index]
+            let horizon = context.horizon[index]
             let capacity = table.capacities[index]
             for (parent, state) in frontier.enumerated() {
-                let carries = tracker.inputCarriesGradient(state.flags, layer: index)
-                for (optionIndex, update) in table.options[index].enumerated() {
+                let carries = context.tracker.inputCarriesGradient(state.flags, layer: index)
+                for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
-                    let cost = table.costs[index][optionIndex][onPath ? 1 : 0]
+                    let cost = layerCosts[optionIndex][onPath ? 1 : 0]
                     let (withPrefix, overflow1) = state.committed.addingReportingOverflow(cost.prefixBytes)
                     let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
                     if overflow1 || overflow2 { continue }
+                    // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
                     let slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
-                    let value = state.value + (update.isUpdated ? problem.value(step: step, layer: index, ratio: update.inputChannelRatio) : 0)
-                    if value + remaining[index + 1] < target { continue }
-                    let outputCarries = (graph.layers[index].operation.isTrainable && update.isUpdated) || carries
-                    candidates.append(State(flags: tracker.flags(after: state.flags, layer: index, outputCarriesGradient: outputCarries),
-                                            committed: committed, slack: slack, transientGradient: transient, value: value,
+                    let value = state.value + layerValues[optionIndex]
+                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed) { continue }
+                    let outputCarries = (isTrainable && update.isUpdated) || carries
+                    let settled = committed <= irrelevant / 2 || committed <= horizon - slack
+                    candidates.append(State(flags: context.tracker.flags(after: state.flags, layer: index, outputCarriesGradient: outputCarries),
+                                            committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }
             }
@@ -98,7 +239,7 @@ public enum ExactPlanner {
         // The most valuable plan with at least one update; ties go to the lower peak.
         guard let best = frontier.indices.filter({ frontier[$0].value > 0 }).max(by: { lhs, rhs in
             let a = frontier[lhs], b = frontier[rhs]
-            if abs(a.value - b.value) > tolerance { return a.value < b.value }
+            if abs(a.value - b.value) > context.tolerance { return a.value < b.value }
             return a.slack - a.transientGradient < b.slack - b.transientGradient
         }) else { return nil }
         var updates = [LayerUpdate](repeating: .frozen, count: count)
@@ -115,28 +256,56 @@ public enum ExactPlanner {
     }
 
     /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V).
+    /// - Complexity: O(F log F) per flag group without transient gradients (a staircase over C and E), O(F^2) with.
     static func paretoFront(of states: [State]) -> [State] {
-        var groups: [UInt64: [Int]] = [:]
-        for index in states.indices { groups[states[index].flags, default: []].append(index) }
+        let order = states.indices.sorted { lhs, rhs in
+            let a = states[lhs], b = states[rhs]
+            if a.flags != b.flags { return a.flags < b.flags }
+            if a.value != b.value { return a.value > b.value }
+            if a.slack != b.slack { return a.slack > b.slack }
+            if a.committed != b.committed { return a.committed < b.committed }
+            return a.transientGradient < b.transientGradient
+        }
         var kept: [State] = []
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
-            let members = group.sorted { lhs, rhs in
-                let a = states[lhs], b = states[rhs]
-                if a.value != b.value { return a.value > b.value }
-                if a.slack != b.slack { return a.slack > b.slack }
-                if a.committed != b.committed { return a.committed < b.committed }
-                return a.transientGradient < b.transientGradient
-            }
-            var front: [State] = []
-            for index in members {
-                let candidate = states[index]
-                let dominated = front.contains { other in
-                    other.committed <= candidate.committed && other.slack >= candidate.slack
-                        && other.transientGradient <= candidate.transientGradient
+        kept.reserveCapacity(states.count / 2)
+        var groupStart = 0
+        while groupStart < order.count {
+            let flags = states[order[groupStart]].flags
+            var groupEnd = groupStart
+            while groupEnd < order.count && states[order[groupEnd]].flags == flags { groupEnd += 1 }
+            let members = order[groupStart..<groupEnd]
+            if members.allSatisfy({ states[$0].transientGradient == 0 }) {
+                // Staircase of (C, E): C ascending with E ascending; a point is dominated when the last point
+                // with C <= its C has E >= its E.
+                var stairC: [Int] = []
+                var stairE: [Int] = []
+                for index in members {
+                    let candidate = states[index]
+                    var low = 0, high = stairC.count
+                    while low < high {
+                        let middle = (low + high) / 2
+                        if stairC[middle] <= candidate.committed { low = middle + 1 } else { high = middle }
+                    }
+                    if low > 0 && stairE[low - 1] >= candidate.slack { continue }
+                    var end = low
+                    while end < stairC.count && stairE[end] <= candidate.slack { end += 1 }
+                    stairC.replaceSubrange(low..<end, with: CollectionOfOne(candidate.committed))
+                    stairE.replaceSubrange(low..<end, with: CollectionOfOne(candidate.slack))
+                    kept.append(candidate)
                 }
-                if !dominated { front.append(candidate) }
+            } else {
+                var front: [State] = []
+                for index in members {
+                    let candidate = states[index]
+                    let dominated = front.contains { other in
+                        other.committed <= candidate.committed && other.slack >= candidate.slack
+                            && other.transientGradient <= candidate.transientGradient
+                    }
+                    if !dominated { front.append(candidate) }
+                }
+                kept += front
             }
-            kept += front
+            groupStart = groupEnd
         }
         return kept
     }

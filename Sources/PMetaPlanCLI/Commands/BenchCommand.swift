@@ -6,13 +6,15 @@ enum BenchCommand {
     static let spec = CommandSpec(
         name: "bench",
         abstract: "Time the planner: the Lasso path and the exact search on every shipped architecture and on chains of 100, 1,000 and 10,000 layers.",
-        discussion: "K = 5 inner steps with seeded random importance, six channel ratios (0, 1/8, 1/4, 1/2, 3/4, 1), a budget of half "
+        discussion: "K = 5 inner steps, six channel ratios (0, 1/8, 1/4, 1/2, 3/4, 1), a budget of half "
             + "MAML's peak. Prints the best of --repeat runs per case, on one core. A benchmark, not a test: the machine's load moves the figures.",
         options: [
             OptionSpec("architectures", valueName: "dir", help: "The folder of architecture files.", defaultValue: "architectures"),
             OptionSpec("repeat", valueName: "n", help: "Runs per case; the best is printed.", defaultValue: "3"),
             OptionSpec("chains", valueName: "list", help: "Synthetic chain lengths.", defaultValue: "100,1000,10000"),
             OptionSpec("seed", valueName: "n", help: "Seed of the random importance.", defaultValue: "1"),
+            OptionSpec("importance", valueName: "kind", help: "Layer-step scores: uniform (the planner's default) or seeded random.",
+                       defaultValue: "uniform", allowedValues: ["uniform", "random"]),
         ])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -40,7 +42,9 @@ enum BenchCommand {
             for (name, graph) in cases {
                 let model = try CostModel(graph)
                 var generator = SeededRandom(seed: seed)
-                let importance = SyntheticNetworks.randomImportance(for: graph, innerSteps: 5, using: &generator)
+                let importance = parsed.value("importance") == "random"
+                    ? SyntheticNetworks.randomImportance(for: graph, innerSteps: 5, using: &generator)
+                    : ImportanceScores.uniform(for: graph, innerSteps: 5)
                 let workload = Workload(samplesPerStep: graph.graph.suggestedWorkload?.samples ?? 25,
                                         microBatch: graph.graph.suggestedWorkload?.microBatch ?? 1,
                                         propagation: graph.graph.suggestedWorkload?.streamsSamples == true ? .streamed : .batched)
@@ -66,6 +70,6 @@ enum BenchCommand {
         } catch {
             throw .badData("\(error)")
         }
-        return CommandResult(output: "Planner benchmark: K = 5, six channel ratios, budget = half of MAML's peak, best of \(repeats) runs.\n\n" + table.render())
+        return CommandResult(output: "Planner benchmark: K = 5, six channel ratios, budget = half of MAML's peak, \(parsed.value("importance") ?? "uniform") importance, best of \(repeats) runs.\n\n" + table.render())
     }
 }
