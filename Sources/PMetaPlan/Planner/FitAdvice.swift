@@ -44,12 +44,33 @@ public struct FitAdvice: Sendable {
                                        model: problem.model, workload: changed, problem: problem))
         }
         let shape = problem.model.graph.graph.inputShape
-        if shape.count == 3 && shape[1] >= 8 && shape[2] >= 8 {
+        // A smaller input: halve the resolution until the smallest plan fits (or the network no longer takes it).
+        var divisor = 2
+        var resolutionKnob: Knob?
+        while shape.count == 3 && shape[1] / divisor >= 4 && shape[2] / divisor >= 4 && divisor <= 16 {
             var graph = problem.model.graph.graph
-            graph.inputShape = [shape[0], shape[1] / 2, shape[2] / 2]
+            graph.inputShape = [shape[0], shape[1] / divisor, shape[2] / divisor]
+            guard let shaped = try? ShapedGraph(graph), let model = try? CostModel(shaped) else { break }
+            let knob = try Self.knob("input resolution \(shape[1] / divisor)x\(shape[2] / divisor) instead of \(shape[1])x\(shape[2])",
+                                     model: model, workload: workload, problem: problem)
+            resolutionKnob = knob
+            if knob.fits { break }
+            divisor *= 2
+        }
+        if let resolutionKnob { knobs.append(resolutionKnob) }
+        if knobs.count >= 2 {
+            var graph = problem.model.graph.graph
+            var changed = workload
+            changed.microBatch = 1
+            changed.precision.activationBytes = 1
+            changed.precision.gradientBytes = min(changed.precision.gradientBytes, 2)
+            var label = "micro-batch 1, int8 activations and fp16 gradients together"
+            if shape.count == 3 && shape[1] >= 8 && shape[2] >= 8 {
+                graph.inputShape = [shape[0], shape[1] / 2, shape[2] / 2]
+                label = "micro-batch 1, int8 activations, fp16 gradients and half the resolution (\(shape[1] / 2)x\(shape[2] / 2)) together"
+            }
             if let shaped = try? ShapedGraph(graph), let model = try? CostModel(shaped) {
-                knobs.append(try Self.knob("half the input resolution (\(shape[1] / 2)x\(shape[2] / 2) instead of \(shape[1])x\(shape[2]))",
-                                           model: model, workload: workload, problem: problem))
+                knobs.append(try Self.knob(label, model: model, workload: changed, problem: problem))
             }
         }
         knobs.append(Knob(change: "fewer inner steps (--inner-steps)", smallestPeak: nil, fits: false,
