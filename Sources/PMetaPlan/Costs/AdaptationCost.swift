@@ -55,6 +55,11 @@ public struct StepCost: Hashable, Sendable {
     public var weightGradientMACs: MACCount
     /// Live memory at each layer of the forward pass, then the backward pass down to l_min.
     public var timeline: [MemoryEvent]
+    /// Eq. (17), the dominant term: the stored inputs sum alpha-hat_l mu_l m(x_{l-1}) of updated conv/linear layers.
+    public var equation17Bytes: ByteCount
+    /// Eq. (16) taken literally: the largest working set, every stored tensor and every gradient buffer at once.
+    /// It over-counts: late layers' stored tensors and early layers' working sets are never alive together.
+    public var equation16Bytes: ByteCount
 
     /// All MACs of the step.
     public var macs: MACCount

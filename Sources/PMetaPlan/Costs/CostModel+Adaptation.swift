@@ -184,7 +184,8 @@ extension CostModel {
                             gradientBufferBytes: .zero,
                             peak: PeakBreakdown(layer: 0, storedBytes: .zero, workingBytes: .zero, gradientBufferBytes: .zero),
                             computesInputGradient: Array(repeating: false, count: count),
-                            backwardMACsPerSample: Array(repeating: 0, count: count), forwardMACs: .zero, inputGradientMACs: .zero, weightGradientMACs: .zero, timeline: [], macs: .zero)
+                            backwardMACsPerSample: Array(repeating: 0, count: count), forwardMACs: .zero, inputGradientMACs: .zero, weightGradientMACs: .zero, timeline: [],
+                            equation17Bytes: .zero, equation16Bytes: .zero, macs: .zero)
         }
         // A step that updates only free parameters (e.g. a policy's log-std) needs only the output.
         let lowestLayer = firstUpdated ?? (count - 1)
@@ -276,6 +277,21 @@ extension CostModel {
         for index in stride(from: count - 1, through: lowestLayer, by: -1) {
             timeline.append(MemoryEvent(phase: .backward, layer: index, liveBytes: ByteCount(live[index])))
         }
+        // Eq. (16) literally: max_l m(x_l) (read as the largest working set, which is one tensor in a chain and
+        // two in a residual block) + all buffers + all stored tensors, at once.
+        var equation17 = 0
+        for tensors in saved {
+            for tensor in tensors where tensor.kind == .input {
+                let bytes = workload.propagation == .batched ? try tensor.bytes(samples: microBatch)
+                    : try Checked.product(try tensor.bytes(samples: 1), microBatch, context: "stored bytes")
+                equation17 = try Checked.sum(equation17, bytes, context: "Eq. (17)")
+            }
+        }
+        let largestTensor = try Checked.product(workingElements.max() ?? 0,
+                                                workload.propagation == .batched ? microBatch : 1,
+                                                max(precision.activationBytes, precision.gradientBytes), context: "Eq. (16)")
+        let equation16 = try Checked.sum(largestTensor, try Checked.sum(of: storedForBatch, context: "Eq. (16)"), gradientBuffers,
+                                         context: "Eq. (16)")
         let scaled = { (macs: Int, name: String) throws -> MACCount in
             MACCount(try Checked.product(macs, samples, context: name))
         }
@@ -290,7 +306,7 @@ extension CostModel {
                                 largestStoredLayer: (largestStored.map { storedThisPass[$0] > 0 } ?? false) ? largestStored : nil),
             computesInputGradient: inputGradientFlags, backwardMACsPerSample: backwardPerLayer,
             forwardMACs: forward, inputGradientMACs: inputGradient, weightGradientMACs: weightGradient,
-            timeline: timeline,
+            timeline: timeline, equation17Bytes: ByteCount(equation17), equation16Bytes: ByteCount(equation16),
             macs: MACCount(try Checked.sum(forward.macs, inputGradient.macs, weightGradient.macs, context: "step MACs")))
     }
 }

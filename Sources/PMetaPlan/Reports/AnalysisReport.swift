@@ -44,6 +44,10 @@ public struct AnalysisReport: Sendable {
         public var peakShare: Double
         /// What it stores, e.g. `input, mask`.
         public var savedKinds: String
+        /// What it stores, per sample.
+        public var saved: [SavedTensor]
+        /// The layer's plan-independent costs: m(x_{l-1}), m(y_l), m(w_l), MACs.
+        public var cost: LayerCost
     }
 
     /// The rows, one per layer.
@@ -57,7 +61,8 @@ public struct AnalysisReport: Sendable {
                        parameters: model.layerCosts[index].parameterElements, storedBytes: stored,
                        forwardMACs: model.layerCosts[index].forwardMACs, backwardMACs: step.backwardMACsPerSample[index],
                        peakShare: index <= step.peak.layer ? Double(stored) / Double(peak) : 0,
-                       savedKinds: step.savedTensors[index].map(\.kind.rawValue).joined(separator: ", "))
+                       savedKinds: step.savedTensors[index].map(\.kind.rawValue).joined(separator: ", "),
+                       saved: step.savedTensors[index], cost: model.layerCosts[index])
         }
     }
 
@@ -101,6 +106,9 @@ public struct AnalysisReport: Sendable {
             let kinds = step.savedTensors[largest].map(\.kind.rawValue).joined(separator: " and ")
             lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
         }
+        lines.append("Eq. (17), the dominant term (stored inputs of updated conv/linear layers): \(step.equation17Bytes.humanReadable); "
+            + "Eq. (16) taken literally (the largest working set, every stored tensor and every buffer at once): \(step.equation16Bytes.humanReadable), "
+            + "an over-count: late layers' stored tensors and early layers' working sets are never alive together.")
         lines.append("Adaptation MACs: \(summary.adaptation.macs) (forward \(step.forwardMACs.humanReadable), "
             + "input gradients \(step.inputGradientMACs.humanReadable), weight gradients \(step.weightGradientMACs.humanReadable) in the peak step).")
         return lines
@@ -145,12 +153,19 @@ public struct AnalysisReport: Sendable {
             "adaptation_working_bytes": .integer(step.peak.workingBytes.bytes),
             "adaptation_gradient_buffer_bytes": .integer(step.peak.gradientBufferBytes.bytes),
             "adaptation_macs": .integer(summary.adaptation.macs.macs),
+            "equation17_bytes": .integer(step.equation17Bytes.bytes),
+            "equation16_literal_bytes": .integer(step.equation16Bytes.bytes),
             "layers": .array(rows.map { row in
                 [
                     "name": .string(row.name), "op": .string(row.op),
                     "output_shape": .array(row.outputShape.dimensions.map { .integer($0) }),
                     "parameters": .integer(row.parameters), "stored_bytes": .integer(row.storedBytes),
-                    "forward_macs": .integer(row.forwardMACs), "backward_macs": .integer(row.backwardMACs),
+                    "saves": .array(row.saved.map { .string($0.kind.rawValue) }),
+                    "input_elements": .integer(row.cost.inputElements), "output_elements": .integer(row.cost.outputElements),
+                    "weight_elements": .integer(row.cost.weightElements), "bias_elements": .integer(row.cost.biasElements),
+                    "forward_macs": .integer(row.forwardMACs), "input_gradient_macs_if_needed": .integer(row.cost.inputGradientMACs),
+                    "weight_gradient_macs_if_updated": .integer(row.cost.weightGradientMACs),
+                    "backward_macs": .integer(row.backwardMACs),
                 ]
             }),
         ]

@@ -32,3 +32,27 @@ import Testing
         #expect(cost.macs == MACCount(3 * 12_600 * 4000))
     }
 }
+
+/// Eq. (16) taken literally over-counts; shared/paper-figures.md gives 2.67 / 57.90 / 63.51 MB for it.
+@Suite struct LiteralEquation16Tests {
+    @Test func fourConvTable2() throws {
+        // Words: largest working set 225,792 + buffers 32,768 + every stored tensor (conv inputs 94,928, GN 299,552,
+        // masks 9,361, pool indices 4,660, fc input 800, output 5) = 667,866 words = 2,671,464 B.
+        let model = try ShippedArchitectures.costModel("4conv")
+        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
+                                        workload: Workload(samplesPerStep: 25, microBatch: 1), profile: .paper)
+        #expect(cost.peakStep.equation16Bytes == ByteCount(2_671_464))
+        #expect(cost.peakStep.equation17Bytes == ByteCount((94_928 + 800) * 4))
+    }
+
+    @Test func resNet12Table2AndFourConvTable1RoundToTheDocumentedFigures() throws {
+        let resNet = try ShippedArchitectures.costModel("resnet12")
+        let resNetCost = try resNet.adaptation(of: AdaptationMethod.maml.plan(for: resNet.graph),
+                                               workload: Workload(samplesPerStep: 25, microBatch: 1), profile: .paper)
+        #expect(resNetCost.peakStep.equation16Bytes.megabytes(decimals: 2) == "57.90")
+        let fourConv = try ShippedArchitectures.costModel("4conv")
+        let batch = try fourConv.adaptation(of: AdaptationMethod.maml.plan(for: fourConv.graph),
+                                            workload: Workload(samplesPerStep: 25, microBatch: 25), profile: .paper)
+        #expect(batch.peakStep.equation16Bytes.megabytes(decimals: 2) == "63.51")
+    }
+}
