@@ -41,4 +41,9 @@ import Testing
                                                           "--energy-per-byte", "0.5uJ", "--energy-per-mac", "1nJ"]).output,
                                       named: "federated-4conv-head-top10.txt")
     }
+
+    @Test func planFourConvDynamicAt960kB() {
+        CommandHarness.assertSnapshot(CommandHarness.run(["--budget", "960KB", CommandHarness.architecture("4conv"), "--strategy", "dynamic"]).output,
+                                      named: "plan-4conv-960KB-dynamic.txt")
+    }
 }
