@@ -25,8 +25,7 @@ public enum DynamicChannelPlanner {
 
     /// Plans `problem` dynamically.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
-    /// - Complexity: O(m x (sum of C) x (layers + edges)) cost-model evaluations in the worst case; runs of
-    ///   channels for one layer are added together and bisected when they do not fit.
+    /// - Complexity: O(m x layers x log(sum of C)) cost-model evaluations, each O(K x (layers + edges)).
     public static func solve(_ problem: PlanningProblem) throws -> Result {
         let ranking = try LayerRanking(problem)
         let model = problem.model
@@ -94,41 +93,46 @@ public enum DynamicChannelPlanner {
             let input = Double(entry.storedInputBytes.bytes) / Double(channels)
             bytesPerChannel[entry.layer] = input + Double(weights * workload.precision.gradientBytes)
         }
-        /// The value per byte of layer `index`'s channel number `next + 1`.
-        func gain(_ index: Int, at next: Int) -> Double {
-            let channels = Double(channelCount[index]!)
-            let added = (Double(next + 1) / channels).squareRoot() - (Double(next) / channels).squareRoot()
-            return importance[index]! * added / max(bytesPerChannel[index]!, 1)
+        // gains[l][c]: the value per byte of layer l's channel number c + 1 (decreasing in c: sqrt is concave).
+        var gains: [Int: [Double]] = [:]
+        for (index, channels) in channelCount {
+            gains[index] = (0..<channels).map { next in
+                let added = (Double(next + 1) / Double(channels)).squareRoot() - (Double(next) / Double(channels)).squareRoot()
+                return importance[index]! * added / max(bytesPerChannel[index]!, 1)
+            }
         }
         func precedes(_ a: (index: Int, next: Int), _ b: (index: Int, next: Int)) -> Bool {
-            let (gainA, gainB) = (gain(a.index, at: a.next), gain(b.index, at: b.next))
+            let (gainA, gainB) = (gains[a.index]![a.next], gains[b.index]![b.next])
             return gainA != gainB ? gainA > gainB : a.index < b.index
         }
+        // The one-channel-at-a-time greedy, done in bisections: list the picks it would make if everything fitted,
+        // keep the longest prefix that fits (the peak only grows along the list), and retire the layer of the first
+        // pick that does not fit; then list again without it. At most one retirement per layer.
         var open = Set(counts.keys.filter { counts[$0]! < channelCount[$0]! })
-        while let chosen = open.sorted().min(by: { precedes(($0, counts[$0]!), ($1, counts[$1]!)) }) {
-            let current = counts[chosen]!
-            let runnerUp = open.subtracting([chosen]).sorted().min { precedes(($0, counts[$0]!), ($1, counts[$1]!)) }
-            // The run of channels the one-at-a-time greedy would give `chosen` before turning to the runner-up.
-            var run = 1
-            while current + run < channelCount[chosen]!,
-                  runnerUp.map({ precedes((chosen, current + run), ($0, counts[$0]!)) }) ?? true {
-                run += 1
+        while !open.isEmpty {
+            var planned = counts
+            var picks: [Int] = []
+            var candidates = open
+            while let chosen = candidates.min(by: { precedes(($0, planned[$0]!), ($1, planned[$1]!)) }) {
+                picks.append(chosen)
+                planned[chosen]! += 1
+                if planned[chosen]! == channelCount[chosen]! { candidates.remove(chosen) }
             }
-            counts[chosen] = current + run
-            if try cost(of: counts, problem: problem) != nil {
-                if current + run == channelCount[chosen]! { open.remove(chosen) }
-                continue
+            func grown(after prefix: Int) -> [Int: Int] {
+                var result = counts
+                for layer in picks.prefix(prefix) { result[layer]! += 1 }
+                return result
             }
-            // The whole run does not fit: keep the longest prefix that does, and stop growing this layer.
             var low = 0
-            var high = run - 1
+            var high = picks.count
             while low < high {
                 let middle = (low + high + 1) / 2
-                counts[chosen] = current + middle
-                if try cost(of: counts, problem: problem) != nil { low = middle } else { high = middle - 1 }
+                if try cost(of: grown(after: middle), problem: problem) != nil { low = middle } else { high = middle - 1 }
             }
-            counts[chosen] = current + low
-            open.remove(chosen)
+            counts = grown(after: low)
+            guard low < picks.count else { return }
+            open.remove(picks[low])
+            open = open.filter { counts[$0]! < channelCount[$0]! }
         }
     }
 }
