@@ -127,11 +127,3 @@ public struct ParameterPartition: Hashable, Sendable {
         return UpdatePlan(steps: Array(repeating: StepUpdates(layers: updates, updatesFreeParameters: free), count: innerSteps))
     }
 }
-
-/// A `--local` list that does not fit the network.
-public struct PartitionError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// What is wrong, naming the entry.
-    public var message: String
-
-    public var description: String { message }
-}
