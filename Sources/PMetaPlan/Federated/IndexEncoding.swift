@@ -73,7 +73,7 @@ public enum IndexEncoding: String, CaseIterable, Hashable, Sendable {
         var indices: [Int] = []
         switch self {
         case .absolute32:
-            guard bytes.count == 4 * count else { return nil }
+            guard bytes.count % 4 == 0, bytes.count / 4 == count else { return nil }
             for start in stride(from: 0, to: bytes.count, by: 4) {
                 var index = 0
                 for offset in 0..<4 { index |= Int(bytes[start + offset]) << (8 * offset) }
