@@ -34,4 +34,16 @@ import Testing
     @Test func planHelp() {
         CommandHarness.assertSnapshot(CommandHarness.run(["plan", "--help"]).output, named: "plan-help.txt")
     }
+
+    @Test func federatedFourConv() {
+        CommandHarness.assertSnapshot(CommandHarness.run(["federated", CommandHarness.architecture("4conv"), "--local", "head", "--top-p", "10",
+                                                          "--clients", "10", "--rounds", "100",
+                                                          "--energy-per-byte", "0.5uJ", "--energy-per-mac", "1nJ"]).output,
+                                      named: "federated-4conv-head-top10.txt")
+    }
+
+    @Test func planFourConvDynamicAt960kB() {
+        CommandHarness.assertSnapshot(CommandHarness.run(["--budget", "960KB", CommandHarness.architecture("4conv"), "--strategy", "dynamic"]).output,
+                                      named: "plan-4conv-960KB-dynamic.txt")
+    }
 }

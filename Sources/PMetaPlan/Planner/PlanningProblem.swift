@@ -51,6 +51,16 @@ public struct PlanningProblem: Sendable {
         return total
     }
 
+    /// The value of updating every trainable layer at every step with every channel.
+    public var maximumValue: Double {
+        let layers = model.graph.layers
+        return (0..<innerSteps).reduce(0.0) { total, step in
+            total + layers.indices.reduce(0.0) { sum, index in
+                sum + (layers[index].operation.isTrainable ? importance.scores[step][index] : 0)
+            }
+        }
+    }
+
     /// The update options of layer `index`: frozen, then one per ratio for conv/linear, or all for a normalization.
     func options(forLayerAt index: Int) -> [LayerUpdate] {
         let operation = model.graph.layers[index].operation

@@ -46,9 +46,15 @@ public struct PlanReport: Sendable {
 
     /// `budget 256KB = 256,000 B (the adaptation peak; ...)`.
     var budgetLine: String {
-        var text = "budget \(budgetText) = \(DecimalFormatting.grouped(budgetBytes.bytes)) B"
+        Self.budgetLine(budgetText: budgetText, includesStatic: includesStatic, staticBytes: staticBytes, adaptationBudget: problem.budget)
+    }
+
+    /// The budget line shared by the static and dynamic strategies' reports.
+    static func budgetLine(budgetText: String, includesStatic: Bool, staticBytes: ByteCount, adaptationBudget: ByteCount) -> String {
+        let budgetBytes = adaptationBudget.bytes + (includesStatic ? staticBytes.bytes : 0)
+        var text = "budget \(budgetText) = \(DecimalFormatting.grouped(budgetBytes)) B"
         if includesStatic {
-            text += " for the adaptation peak plus the model and support samples (\(staticBytes)), leaving \(problem.budget) for the peak"
+            text += " for the adaptation peak plus the model and support samples (\(staticBytes)), leaving \(adaptationBudget) for the peak"
         } else {
             text += " for the adaptation peak (model and support samples not included; --include-static adds them)"
         }
@@ -72,7 +78,7 @@ public struct PlanReport: Sendable {
             lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
             lines += optimum.plan.compactDescription(for: graph).map { bullet + $0 }
             lines.append("")
-            lines += peakLines(optimum.cost, bullet: bullet)
+            lines += Self.peakLines(optimum.cost, graph: graph)
             if let lasso = result.lasso {
                 lines.append("")
                 lines.append("Lasso path (p-Meta Eq. (9)): lambda = \(String(format: "%.3g", lasso.lambda)) per element, ratio \(lasso.ratio): "
@@ -84,20 +90,7 @@ public struct PlanReport: Sendable {
             }
         } else {
             lines.append("DOES NOT FIT: no plan with even one update fits in \(problem.budget).")
-            if let advice {
-                lines.append("")
-                lines.append("\(bullet)Inference alone needs \(advice.inferencePeak) for one sample.")
-                lines.append("\(bullet)The smallest adaptation peak for this network and workload is \(advice.smallestPeak), updating only '\(advice.smallestPeakLayer)'.")
-                lines.append("")
-                lines.append("What would fit:")
-                for knob in advice.knobs {
-                    if let peak = knob.smallestPeak {
-                        lines.append("\(bullet)\(knob.change): smallest peak \(peak) - \(knob.fits ? "fits" : "still over budget").")
-                    } else {
-                        lines.append("\(bullet)\(knob.change): \(knob.note ?? "").")
-                    }
-                }
-            }
+            if let advice { lines += Self.adviceLines(advice, bullet: bullet) }
         }
         lines.append("")
         lines.append("Same budget, other methods:")
@@ -120,7 +113,25 @@ public struct PlanReport: Sendable {
         return lines
     }
 
-    private func peakLines(_ cost: AdaptationCost, bullet: String) -> [String] {
+    /// What the smallest plans need and which knob would make one fit (shared with the dynamic strategy's report).
+    static func adviceLines(_ advice: FitAdvice, bullet: String) -> [String] {
+        var lines = ["",
+                     "\(bullet)Inference alone needs \(advice.inferencePeak) for one sample.",
+                     "\(bullet)The smallest adaptation peak for this network and workload is \(advice.smallestPeak), updating only '\(advice.smallestPeakLayer)'.",
+                     "",
+                     "What would fit:"]
+        for knob in advice.knobs {
+            if let peak = knob.smallestPeak {
+                lines.append("\(bullet)\(knob.change): smallest peak \(peak) - \(knob.fits ? "fits" : "still over budget").")
+            } else {
+                lines.append("\(bullet)\(knob.change): \(knob.note ?? "").")
+            }
+        }
+        return lines
+    }
+
+    /// What makes up an adaptation peak, in two or three lines (shared with the dynamic strategy's report).
+    static func peakLines(_ cost: AdaptationCost, graph: ShapedGraph) -> [String] {
         let step = cost.peakStep
         let names = graph.layers.map(\.name)
         var lines = ["Peak: \(cost.peak) while '\(names[step.peak.layer])' runs"
@@ -136,13 +147,7 @@ public struct PlanReport: Sendable {
     }
 
     /// The value of updating every layer-step at full ratio.
-    var maximumValue: Double {
-        (0..<problem.innerSteps).reduce(0.0) { total, step in
-            total + graph.layers.indices.reduce(0.0) { sum, index in
-                sum + (graph.layers[index].operation.isTrainable ? problem.importance.scores[step][index] : 0)
-            }
-        }
-    }
+    var maximumValue: Double { problem.maximumValue }
 
     private func format(_ value: Double) -> String { String(format: "%.3g", value) }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PMetaPlan
+import PMetaTrainer
 
 /// `pmeta-plan bench`: the planner's search time on the shipped architectures and on synthetic chains.
 enum BenchCommand {
@@ -41,7 +42,7 @@ enum BenchCommand {
         do {
             for (name, graph) in cases {
                 let model = try CostModel(graph)
-                var generator = SeededRandom(seed: seed)
+                var generator = SplitMix64(seed: seed)
                 let importance = parsed.value("importance") == "random"
                     ? SyntheticNetworks.randomImportance(for: graph, innerSteps: 5, using: &generator)
                     : ImportanceScores.uniform(for: graph, innerSteps: 5)

@@ -18,6 +18,10 @@ enum PlanCommand {
                        defaultValue: "1/8,1/4,1/2,3/4,1"),
             OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
             OptionSpec.flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan."),
+            OptionSpec("strategy", valueName: "name", help: "static: the exact optimum and the Lasso path, fixed layers and channel ratios; "
+                + "dynamic: MeDyate's LaRa-ranked layers with channel counts whose worst case fits, channels redrawn every epoch.",
+                       defaultValue: "static", allowedValues: ["static", "dynamic"]),
+            OptionSpec("seed", valueName: "n", help: "The seed of the dynamic strategy's first channel draw.", defaultValue: "0"),
         ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -39,6 +43,10 @@ enum PlanCommand {
             let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
             let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
                                           ratios: ratios, importance: importance)
+            if parsed.value("strategy") == "dynamic" {
+                return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
+                                      path: path)
+            }
             if parsed.flag("sweep") {
                 let sweep = try BudgetSweep(problem)
                 return CommandResult(output: SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep).render(format))
