@@ -16,20 +16,7 @@ enum AnalyzeCommand {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        let plan: UpdatePlan
-        let planName: String
-        if let planPath = parsed.value("plan") {
-            plan = try PlanInputs.plan(planPath, graph: model.graph)
-            planName = planPath
-        } else {
-            let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
-            guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
-                throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
-                             commandPath: parsed.commandPath)
-            }
-            plan = method.plan(for: model.graph, innerSteps: innerSteps)
-            planName = method.displayName
-        }
+        let (plan, _, planName) = try PlanInputs.planOrMethod(parsed, graph: model.graph, innerSteps: innerSteps)
         do {
             let summary = try MethodSummary(name: planName, identifier: planName, plan: plan, model: model, workload: workload, profile: profile)
             let report = AnalysisReport(architectureName: model.graph.graph.name, planName: planName, workload: workload,

@@ -34,20 +34,7 @@ enum CheckCommand {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        let plan: UpdatePlan
-        let planName: String
-        if let planPath = parsed.value("plan") {
-            plan = try PlanInputs.plan(planPath, graph: model.graph)
-            planName = planPath
-        } else {
-            let name = parsed.value("method") ?? "maml"
-            guard let method = AdaptationMethod(rawValue: name.lowercased()) else {
-                throw .usage("unknown method '\(name)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
-                             commandPath: parsed.commandPath)
-            }
-            plan = method.plan(for: model.graph, innerSteps: innerSteps)
-            planName = method.rawValue
-        }
+        let (plan, planName, _) = try PlanInputs.planOrMethod(parsed, graph: model.graph, innerSteps: innerSteps)
         let baselinePeak = try parsed.value("baseline").map { (baselinePath: String) throws(CommandFailure) -> Int in
             let json = try PlanInputs.jsonDocument(at: baselinePath)
             guard let peak = json["adaptation_peak_bytes"]?.integerValue, peak >= 0 else {

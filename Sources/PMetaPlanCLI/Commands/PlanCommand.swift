@@ -120,6 +120,21 @@ enum PlanInputs {
         }
     }
 
+    /// The plan `--plan FILE` names, else the built-in `--method` (default MAML), with its identifier
+    /// (`maml` or the file) and its display name (`MAML` or the file).
+    static func planOrMethod(_ parsed: ParsedArguments, graph: ShapedGraph,
+                             innerSteps: Int) throws(CommandFailure) -> (plan: UpdatePlan, identifier: String, displayName: String) {
+        if let planPath = parsed.value("plan") {
+            return (try plan(planPath, graph: graph), planPath, planPath)
+        }
+        let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
+        guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
+            throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
+                         commandPath: parsed.commandPath)
+        }
+        return (method.plan(for: graph, innerSteps: innerSteps), method.rawValue, method.displayName)
+    }
+
     /// A JSON document read from `path`.
     static func jsonDocument(at path: String) throws(CommandFailure) -> JSONValue {
         let bytes = try InputFile.bytes(at: path)
