@@ -89,7 +89,7 @@ public struct DynamicPlanReport: Sendable {
                     entry.storedInputBytes.humanReadable, entry.gradientBufferBytes.humanReadable,
                     String(format: "%.3g", entry.score * 1_000_000), chosen]
         }
-        lines += table(["Rank", "Layer", "Importance", "Stored input", "Gradient buffer", "Importance per MB", "Plan"],
+        lines += renderTable(["Rank", "Layer", "Importance", "Stored input", "Gradient buffer", "Importance per MB", "Plan"],
                        [.right, .left, .right, .right, .right, .right, .left], rows, markdown: markdown)
 
         lines.append("Dynamic plan (the same at each inner step; normalization layers stay frozen):")
@@ -137,17 +137,6 @@ public struct DynamicPlanReport: Sendable {
         if channels.count == count { return "all \(count)" }
         let shown = channels.prefix(16).map(String.init).joined(separator: ", ")
         return channels.count > 16 ? shown + ", ... (\(channels.count) channels)" : shown
-    }
-
-    private func table(_ headers: [String], _ alignments: [ColumnAlignment], _ rows: [[String]], markdown: Bool) -> [String] {
-        if markdown {
-            var table = MarkdownTable(header: headers, alignments: alignments)
-            rows.forEach { table.append($0) }
-            return ["", table.render()]
-        }
-        var table = TextTable(headers: headers, alignments: alignments)
-        rows.forEach { table.append($0) }
-        return [table.render()]
     }
 
     private func format(_ value: Double) -> String { String(format: "%.3g", value) }

@@ -45,7 +45,7 @@ public struct FederatedReport: Sendable {
         lines.append("")
 
         lines.append("Index encodings for \(grouped(upload.count)) of \(grouped(upload.positions)) positions:")
-        lines += table(["Encoding", "Worst case", "Mean (uniform indices)", "Chosen"], [.left, .right, .right, .left],
+        lines += renderTable(["Encoding", "Worst case", "Mean (uniform indices)", "Chosen"], [.left, .right, .right, .left],
                        IndexEncoding.allCases.compactMap { encoding in
                            guard let worst = upload.worstCaseIndexBytes[encoding], let mean = upload.expectedIndexBytes[encoding] else { return nil }
                            return [encoding.displayName, worst.description, DecimalFormatting.groupedFixed(mean, decimals: 1) + " B",
@@ -57,17 +57,17 @@ public struct FederatedReport: Sendable {
 
         lines.append("Traffic per round (TinyMetaFed vs full-model federated meta-learning, every weight down and up):")
         let baselineName = "Full model"
-        lines += table(["Bytes", "TinyMetaFed, per client", "TinyMetaFed, \(clients)", "\(baselineName), per client",
+        lines += renderTable(["Bytes", "TinyMetaFed, per client", "TinyMetaFed, \(clients)", "\(baselineName), per client",
                         "\(baselineName), \(clients)", "Saving"],
                        [.left, .right, .right, .right, .right, .right],
                        trafficRows(plan.clientRound, plan.fleetRound, plan.baselineClientRound, plan.baselineFleetRound), markdown: markdown)
         lines.append("Total over \(rounds), \(clients):")
-        lines += table(["Bytes", "TinyMetaFed", baselineName, "Saving"], [.left, .right, .right, .right],
+        lines += renderTable(["Bytes", "TinyMetaFed", baselineName, "Saving"], [.left, .right, .right, .right],
                        trafficRows(plan.total, nil, plan.baselineTotal, nil), markdown: markdown)
 
         lines.append("On-device memory, from the cost model (adaptation peak; online: one sample, micro-batch 1):")
         let batchedTitle = "Batched (\(workload.samplesPerStep) samples, micro-batch \(workload.microBatch))"
-        lines += table(["Adaptation", "Updates", batchedTitle, "Online (1 sample)"], [.left, .left, .right, .right], [
+        lines += renderTable(["Adaptation", "Updates", batchedTitle, "Online (1 sample)"], [.left, .left, .right, .right], [
             ["Partial local reconstruction", "local layers, K = \(setup.reconstructionSteps)",
              plan.reconstruction.batched.peak.description, plan.reconstruction.online.peak.description],
             ["Global update", "global layers, 1 step", plan.globalUpdate.batched.peak.description, plan.globalUpdate.online.peak.description],
@@ -88,7 +88,7 @@ public struct FederatedReport: Sendable {
         lines.append("")
         if let energy = plan.clientRoundEnergy, let baseline = plan.baselineClientRoundEnergy, let device = setup.energy {
             lines.append("Energy (\(device.perByteSent) per byte sent, \(device.perByteReceived) per byte received, \(device.perMAC) per MAC):")
-            lines += table(["Energy", "Sent", "Received", "Compute", "Per client and round", "Fleet, all rounds"],
+            lines += renderTable(["Energy", "Sent", "Received", "Compute", "Per client and round", "Fleet, all rounds"],
                            [.left, .right, .right, .right, .right, .right], [
                                energyRow("TinyMetaFed", energy),
                                energyRow(baselineName, baseline),
@@ -123,17 +123,6 @@ public struct FederatedReport: Sendable {
     private func energyRow(_ name: String, _ energy: RoundEnergy) -> [String] {
         [name, energy.sent.description, energy.received.description, energy.compute.description, energy.total.description,
          energy.times(Double(setup.clients) * Double(setup.rounds)).total.description]
-    }
-
-    private func table(_ headers: [String], _ alignments: [ColumnAlignment], _ rows: [[String]], markdown: Bool) -> [String] {
-        if markdown {
-            var table = MarkdownTable(header: headers, alignments: alignments)
-            rows.forEach { table.append($0) }
-            return ["", table.render()]
-        }
-        var table = TextTable(headers: headers, alignments: alignments)
-        rows.forEach { table.append($0) }
-        return [table.render()]
     }
 
     private func grouped(_ value: Int) -> String { DecimalFormatting.grouped(value) }

@@ -99,16 +99,7 @@ public struct PlanReport: Sendable {
             [summary.name, summary.adaptation.peak.description, summary.adaptation.peak <= problem.budget ? "yes" : "no",
              summary.adaptation.macs.humanReadable]
         }
-        if markdown {
-            var table = MarkdownTable(header: headers, alignments: [.left, .right, .left, .right])
-            rows.forEach { table.append($0) }
-            lines.append("")
-            lines.append(table.render())
-        } else {
-            var table = TextTable(headers: headers, alignments: [.left, .right, .left, .right])
-            rows.forEach { table.append($0) }
-            lines.append(table.render())
-        }
+        lines += renderTable(headers, [.left, .right, .left, .right], rows, markdown: markdown)
         lines.append(ComparisonReport.conventions)
         return lines
     }
