@@ -55,7 +55,9 @@ public enum PMetaPlanCommand {
     static let rootSpec = CommandSpec(
         name: "pmeta-plan",
         abstract: "Plan memory-efficient on-device adaptation (p-Meta, KDD 2022): which layers and channels to update so one step fits a budget.",
-        discussion: "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read.",
+        discussion: "Without a subcommand, pmeta-plan plans: 'pmeta-plan --budget 1.2MB architectures/4conv.json' is "
+            + "'pmeta-plan plan --budget 1.2MB architectures/4conv.json'.\n"
+            + "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read.",
         subcommands: subcommands.map(\.spec))
 
     /// Runs the tool with `arguments` (without the program name).
