@@ -10,6 +10,8 @@ public enum ArchitectureLimits {
     public static let maximumDimension = 1 << 30
     /// Any kernel, stride or padding.
     public static let maximumWindow = 1 << 16
+    /// UTF-8 bytes of a name as written, and of a layer's full name with its repeat prefixes (`block2.conv1`).
+    public static let maximumNameBytes = 256
 }
 
 extension ArchitectureGraph {
@@ -180,13 +182,16 @@ private struct LayerListDecoder {
         let operation = try item.decodeOperation()
         let name: String
         if let nameField = item.member("name") {
-            name = prefix + (try nameField.identifier())
+            name = prefix + (try nameField.layerName())
         } else {
             let stem = prefix + operation.kind.autoNameStem
             var number = counters[stem] ?? 0
             repeat { number += 1 } while namesInUse[stem + String(number)] != nil
             counters[stem] = number
             name = stem + String(number)
+        }
+        guard name.utf8.count <= ArchitectureLimits.maximumNameBytes else {
+            throw item.error("the layer's full name '\(name)' is longer than \(ArchitectureLimits.maximumNameBytes) bytes; shorten the layer or block names")
         }
         if let existing = namesInUse[name] {
             throw item.error("duplicate layer name '\(name)', already used by \(layers[existing].sourcePath)")
@@ -223,14 +228,46 @@ private struct LayerListDecoder {
 }
 
 extension JSONField {
-    /// A layer or block name: letters, digits, '_', '-', no dots (dots separate repeat prefixes).
+    /// A block name: letters, digits, '_' and '-', no dots (dots separate repeat prefixes), at most
+    /// `ArchitectureLimits.maximumNameBytes` bytes.
     func identifier() throws(ArchitectureError) -> String {
         let text = try string()
-        guard !text.isEmpty, text.count <= 200, text != "input", !text.hasPrefix("$"),
-              text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-            throw error("expected a name of letters, digits, '_' and '-' (not 'input'), found \(value.kindDescription)")
+        guard text.utf8.count <= ArchitectureLimits.maximumNameBytes, text != "input", Self.isNamePart(text.unicodeScalars[...]) else {
+            throw error("expected a name of letters, digits, '_' and '-' (not 'input'), at most \(ArchitectureLimits.maximumNameBytes) bytes, found \(value.kindDescription)")
         }
         return text
+    }
+
+    /// A layer name: names as `identifier()` reads them, joined by single dots, as a flat file spells the layers
+    /// that repeats generate (`block2.conv1`); at most `ArchitectureLimits.maximumNameBytes` bytes.
+    func layerName() throws(ArchitectureError) -> String {
+        let text = try string()
+        guard text.utf8.count <= ArchitectureLimits.maximumNameBytes, text != "input",
+              text.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(Self.isNamePart) else {
+            throw error("expected a name of letters, digits, '_' and '-', with dots only between parts (not 'input'), at most \(ArchitectureLimits.maximumNameBytes) bytes, found \(value.kindDescription)")
+        }
+        return text
+    }
+
+    /// Whether `part` is a non-empty run of letters, digits, '_' and '-' (so never `$name`), where combining marks
+    /// and joiners may follow the first.
+    ///
+    /// Checked scalar by scalar rather than character by character: a repeat prefix ends in a dot, and a name
+    /// that starts with a combining mark would fuse with that dot into one character, so the flat file's name
+    /// would no longer split where the prefix ended.
+    private static func isNamePart(_ part: Substring.UnicodeScalarView) -> Bool {
+        guard let first = part.first, !isMarkOrJoiner(first) else { return false }
+        return part.allSatisfy { scalar in
+            scalar == "_" || scalar == "-" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || isMarkOrJoiner(scalar)
+        }
+    }
+
+    private static func isMarkOrJoiner(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: scalar.properties.isJoinControl
+        }
     }
 }
 
