@@ -223,7 +223,7 @@ private struct LayerListDecoder {
         }
         if let index = namesInUse[name] { return .layer(index) }
         let hint = closestMatch(to: name, among: namesInUse.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-        throw field.error("unknown input '\(name)'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
+        throw field.error("unknown input '\(JSONValue.excerpt(name))'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
     }
 }
 

@@ -28,4 +28,14 @@ import Testing
         let fused = "a" + String(repeating: "\u{301}", count: 200)
         #expect(errorText(layers: #"[{"name": "\#(fused)", "op": "relu"}]"#)?.contains("at most 256 bytes") == true)
     }
+
+    @Test func oddKeysAreQuotedInPathsAndMessagesStayOnOneLine() {
+        let text = errorText(layers: #"[{"op": "relu", "ker\nnel": 3}]"#)
+        #expect(text?.hasPrefix(#"t.json: layers[0]["ker\nnel"]: unknown field"#) == true, "\(text ?? "no error")")
+        let op = errorText(layers: #"[{"op": "re\u0000lu"}]"#)
+        #expect(op?.hasPrefix(#"t.json: layers[0].op: unknown op 're\u0000lu'"#) == true, "\(op ?? "no error")")
+        let input = errorText(layers: #"[{"op": "relu", "inputs": ["\r\n"]}]"#)
+        #expect(input?.hasPrefix(#"t.json: layers[0].inputs[0]: unknown input '\r\n'"#) == true, "\(input ?? "no error")")
+        for message in [text, op, input] { #expect(message?.contains("\n") == false) }
+    }
 }
