@@ -196,7 +196,7 @@ private struct ViolationLog {
         if let ratio = ChannelRatio(parsing: text) {
             expect(ratio.denominator > 0 && (0...ratio.denominator).contains(ratio.numerator), "ratio \(ratio) outside 0...1")
             expect(ChannelRatio(parsing: ratio.description) == ratio, "\(ratio) does not read back as itself")
-            expect(ChannelRatio.none <= ratio && ratio <= ChannelRatio.all, "\(ratio) compares outside 0...1")
+            expect(ChannelRatio.none <= ratio && ratio <= ChannelRatio.all && !(ratio < ratio), "\(ratio) compares outside 0...1 or below itself")
             for channels in [0, 1, 3, 1_000, 1 << 30, Int.max] {
                 let selected = ratio.selectedCount(of: channels)
                 expect(selected == Self.exactCeiling(channels, ratio), "\(ratio) of \(channels) channels selects \(selected)")
