@@ -38,4 +38,12 @@ import Testing
         #expect(input?.hasPrefix(#"t.json: layers[0].inputs[0]: unknown input '\r\n'"#) == true, "\(input ?? "no error")")
         for message in [text, op, input] { #expect(message?.contains("\n") == false) }
     }
+
+    @Test func unknownInputAmongManyLongNamesIsReportedWithoutASuggestion() {
+        // 2,000 ReLUs with 100-character names: too long to suggest among, so the message names only the input.
+        let name = String(repeating: "n", count: 99)
+        let text = errorText(layers: #"[{"op": "linear", "out_features": 2}, {"repeat": 2000, "name": "b", "layers": [{"name": "\#(name)", "op": "relu"}]}, "#
+                             + #"{"op": "relu", "inputs": ["b1.\#(name)x"]}]"#)
+        #expect(text?.hasPrefix("t.json: layers[2].inputs[0]: unknown input 'b1.\(name.prefix(37))...'; an input must name") == true, "\(text ?? "no error")")
+    }
 }
