@@ -2,10 +2,17 @@
 public enum ArchitectureLimits {
     /// Layers after every repeat is expanded.
     public static let maximumLayers = 100_000
+    /// Input references of all layers together after every repeat is expanded (a 100,000-layer chain has 100,000):
+    /// a repeated `add` of thousands of inputs must not make a small file take gigabytes.
+    public static let maximumInputReferences = 1_000_000
     /// Iterations of one repeat.
     public static let maximumRepeatCount = 10_000
     /// Repeats nested in repeats.
     public static let maximumRepeatNesting = 8
+    /// Variables of one repeat. Each iteration of a nested repeat copies those in scope, and each value is a
+    /// number, a string, true or false, or a pair of them (`[3, 1]`), so expanding costs time per layer made,
+    /// not per byte of the file.
+    public static let maximumRepeatVariables = 32
     /// Any channel count, feature count or spatial extent.
     public static let maximumDimension = 1 << 30
     /// Any kernel, stride or padding.
@@ -95,6 +102,8 @@ private struct LayerListDecoder {
     var namesInUse: [String: Int] = [:]
     /// Auto-name counters per prefix and kind (`block1.conv` -> 3).
     var counters: [String: Int] = [:]
+    /// The inputs of all layers so far.
+    var inputReferenceCount = 0
 
     /// One repeat iteration's names and the tensor entering it (`$in`).
     struct Scope {
@@ -141,19 +150,29 @@ private struct LayerListDecoder {
             iterations = Array(repeating: [:], count: count)
         } else if repeatField.value.objectValue != nil {
             iterations = []
-            for (key, field) in try repeatField.members() {
-                guard key != "in", !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                    throw field.error("a repeat variable needs a name of letters, digits and '_' other than 'in'")
+            let declared = try repeatField.members()
+            guard declared.count <= ArchitectureLimits.maximumRepeatVariables else {
+                throw repeatField.error("expected at most \(ArchitectureLimits.maximumRepeatVariables) variables, found \(declared.count)")
+            }
+            for (key, field) in declared {
+                guard key != "in", !key.isEmpty, key.utf8.count <= ArchitectureLimits.maximumNameBytes,
+                      key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw field.error("a repeat variable needs a name of letters, digits and '_' other than 'in', at most \(ArchitectureLimits.maximumNameBytes) bytes")
                 }
                 let values = try field.elements("a list of values, one per iteration")
+                guard values.count <= ArchitectureLimits.maximumRepeatCount else {
+                    throw field.error("expected at most \(ArchitectureLimits.maximumRepeatCount) iterations, found \(values.count)")
+                }
                 if iterations.isEmpty { iterations = Array(repeating: [:], count: values.count) }
                 guard values.count == iterations.count, !values.isEmpty else {
                     throw field.error("expected \(iterations.count) values (one per iteration, as for the first variable), found \(values.count)")
                 }
-                guard values.count <= ArchitectureLimits.maximumRepeatCount else {
-                    throw field.error("expected at most \(ArchitectureLimits.maximumRepeatCount) iterations, found \(values.count)")
+                for (position, value) in values.enumerated() {
+                    guard value.value.isRepeatValue else {
+                        throw value.error("expected a number, a string, true or false, or a pair of them like [3, 1], found \(value.value.kindDescription)")
+                    }
+                    iterations[position][key] = value.value
                 }
-                for (position, value) in values.enumerated() { iterations[position][key] = value.value }
             }
             guard !iterations.isEmpty else { throw repeatField.error("expected at least one variable with values") }
         } else {
@@ -198,13 +217,22 @@ private struct LayerListDecoder {
         }
         var inputs: [TensorReference] = []
         if let inputsField = item.member("inputs") {
-            for reference in try inputsField.elements("a list of layer names") {
+            let references = try inputsField.elements("a list of layer names")
+            guard !references.isEmpty else { throw inputsField.error("expected at least one input name, found an empty list") }
+            guard references.count <= ArchitectureLimits.maximumInputReferences - inputReferenceCount else {
+                throw inputsField.error("the network has more than \(ArchitectureLimits.maximumInputReferences) input references in all")
+            }
+            inputs.reserveCapacity(references.count)
+            for reference in references {
                 inputs.append(try resolve(reference, scopes: scopes))
             }
-            guard !inputs.isEmpty else { throw inputsField.error("expected at least one input name, found an empty list") }
         } else {
+            guard inputReferenceCount < ArchitectureLimits.maximumInputReferences else {
+                throw item.error("the network has more than \(ArchitectureLimits.maximumInputReferences) input references in all")
+            }
             inputs = [previous]
         }
+        inputReferenceCount += inputs.count
         let index = layers.count
         layers.append(Layer(name: name, operation: operation, inputs: inputs, sourcePath: item.path))
         namesInUse[name] = index
@@ -272,6 +300,15 @@ extension JSONField {
 }
 
 extension JSONValue {
+    /// Whether the value may be a repeat variable's value: a number, a string, true or false, or a pair of them.
+    var isRepeatValue: Bool {
+        switch self {
+        case .number, .string, .bool: true
+        case .array(let pair): pair.count <= 2 && pair.allSatisfy { $0.isRepeatValue && $0.arrayValue == nil }
+        case .null, .object: false
+        }
+    }
+
     /// The value with every string `"$name"` replaced by `variables["name"]`, except inside `inputs`.
     func substituting(_ variables: [String: JSONValue]) -> JSONValue {
         if variables.isEmpty { return self }
