@@ -250,7 +250,8 @@ private struct LayerListDecoder {
             if let index = scope.localNames[name] { return .layer(index) }
         }
         if let index = namesInUse[name] { return .layer(index) }
-        let hint = closestMatch(to: name, among: namesInUse.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+        // Candidates in the order they were defined: deterministic, and no sort of 100,000 names for one message.
+        let hint = closestMatch(to: name, among: layers.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
         throw field.error("unknown input '\(JSONValue.excerpt(name))'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
     }
 }
