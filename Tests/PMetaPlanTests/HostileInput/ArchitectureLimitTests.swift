@@ -92,6 +92,14 @@ import Testing
         #expect(text == "t.json: line 1, column 318: arrays and objects nest deeper than the limit of 256")
     }
 
+    @Test func moreThanFourMillionJSONValuesIsALocatedError() {
+        // The object, "input" and "shape" and 3,999,998 zeros: the last zero, at column 21 + 2 x 3,999,997 + 1, is one too many.
+        let text = #"{"input": {"shape": ["# + String(repeating: "0,", count: 3_999_997) + "0]}}"
+        #expect(throws: ArchitectureError(file: "t.json", path: "line 1, column 8000016", message: "the document holds more than 4,000,000 values")) {
+            try ArchitectureGraph(jsonBytes: Array(text.utf8), file: "t.json")
+        }
+    }
+
     @Test func oddKeysAreQuotedInPathsAndMessagesStayOnOneLine() {
         let text = errorText(layers: #"[{"op": "relu", "ker\nnel": 3}]"#)
         #expect(text?.hasPrefix(#"t.json: layers[0]["ker\nnel"]: unknown field"#) == true, "\(text ?? "no error")")
