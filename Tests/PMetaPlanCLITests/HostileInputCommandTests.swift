@@ -99,6 +99,20 @@ import PMetaPlanCLI
         #expect(message.hasPrefix("Error: --activation-bytes expects a whole number from 1 to 16, found '1B'\nUsage: pmeta-plan analyze <arch.json> "))
     }
 
+    @Test func workloadOptionsOutOfRangeAreUsageErrors() {
+        let path = Self.architectures.appendingPathComponent("4conv.json").path
+        #expect(Self.failure(["analyze", path, "--inner-steps", "1001"], exitCode: .usage)
+            .hasPrefix("Error: --inner-steps expects a whole number from 1 to 1,000, found '1001'\n"))
+        #expect(Self.failure(["analyze", path, "--samples", "0"], exitCode: .usage)
+            .hasPrefix("Error: --samples expects a whole number from 1 to 1,000,000,000, found '0'\n"))
+        #expect(Self.failure(["analyze", path, "--samples", "99999999999999999999"], exitCode: .usage)
+            .hasPrefix("Error: --samples expects a whole number from 1 to 1,000,000,000, found '99999999999999999999'\n"))
+        #expect(Self.failure(["analyze", path, "--samples", "5", "--micro-batch", "6"], exitCode: .usage)
+            .hasPrefix("Error: --micro-batch 6 is larger than --samples 5\n"))
+        #expect(Self.failure(["analyze", path, "--gradient-bytes", "17"], exitCode: .usage)
+            .hasPrefix("Error: --gradient-bytes expects a whole number from 1 to 16, found '17'\n"))
+    }
+
     @Test func unknownOptionIsAUsageErrorWithTheUsage() {
         let path = Self.architectures.appendingPathComponent("4conv.json").path
         let message = Self.failure(["compare", path, "--frmat", "json"], exitCode: .usage)
