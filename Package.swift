@@ -25,7 +25,8 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"]),
+        /// Regressions/ holds the inputs the fuzzers in fuzz/ kept; the tests read them from the source tree.
+        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions"]),
         .testTarget(name: "PMetaTrainerTests", dependencies: ["PMetaTrainer"]),
         .testTarget(name: "PMetaPlanCLITests", dependencies: ["PMetaPlanCLI"]),
     ]

@@ -96,15 +96,16 @@ public enum PMetaPlanCommand {
         }
     }
 
-    /// The error block on stderr: `Error: ...`, then the usage line for usage errors.
+    /// The error block on stderr: `Error: ...` on one line (control characters escaped, whether they came from
+    /// a file name, an argument or a file), then the usage line for usage errors.
     static func failure(_ failure: CommandFailure) -> CommandResult {
-        var text = "Error: \(failure.message)\n"
+        var text = "Error: \(failure.message.escapingControlCharacters)\n"
         if case .usage(_, let commandPath) = failure {
             let spec = commandPath.dropFirst().reduce(rootSpec) { spec, name in
                 spec.subcommands.first { $0.name == name } ?? spec
             }
             let usage = usageLine(for: spec, commandPath: commandPath)
-            text += "Usage:" + usage.dropFirst("USAGE:".count) + "\n"
+            text += "Usage: \(usage.hasPrefix("USAGE: ") ? usage.dropFirst("USAGE: ".count) : usage[...])\n"
             text += "See 'pmeta-plan \(commandPath.dropFirst().joined(separator: " ")) --help'.\n".replacingOccurrences(of: "  ", with: " ")
         }
         return CommandResult(errorOutput: text, exitCode: failure.exitCode)

@@ -12,14 +12,23 @@ extension CostModel {
     ///   - workload: Samples, micro-batch, propagation and precision.
     ///   - profile: The counting conventions (`.physical` by default).
     /// - Throws: `ArithmeticOverflow` when a figure does not fit in 64 bits.
-    /// - Complexity: O(K x (layers + edges)).
+    /// - Complexity: O(K x (layers + edges)) time; a step that repeats the one before it (as every step of the
+    ///   built-in methods does) is compared, not recomputed, and shares its per-layer lists, so K steps of a
+    ///   100,000-layer graph take the memory of one.
     public func adaptation(of plan: UpdatePlan, workload: Workload, profile: CountingProfile = .physical) throws -> AdaptationCost {
         precondition(!plan.steps.isEmpty, "a plan needs at least one inner step")
         var steps: [StepCost] = []
+        steps.reserveCapacity(plan.steps.count)
         var totalMACs = 0
         for (index, step) in plan.steps.enumerated() {
             precondition(step.layers.count == graph.layerCount, "a plan step needs one entry per layer")
-            let cost = try stepCost(step, index: index, workload: workload, profile: profile)
+            var cost: StepCost
+            if index > 0, step == plan.steps[index - 1] {
+                cost = steps[index - 1]
+                cost.stepIndex = index
+            } else {
+                cost = try stepCost(step, index: index, workload: workload, profile: profile)
+            }
             totalMACs = try Checked.sum(totalMACs, cost.macs.macs, context: "adaptation MACs")
             steps.append(cost)
         }
@@ -233,7 +242,8 @@ extension CostModel {
             weightGradientMACs = try Checked.sum(weightGradientMACs, weightMACs, context: "weight-gradient MACs")
             backwardPerLayer[index] = try Checked.sum(backwardPerLayer[index], weightMACs, context: "backward MACs")
         }
-        let freeElements = step.updatesFreeParameters ? graph.graph.freeParameters.reduce(0) { $0 + $1.elementCount } : 0
+        let freeElements = step.updatesFreeParameters
+            ? try Checked.sum(of: graph.graph.freeParameters.map(\.elementCount), context: "free parameters") : 0
         let gradientBytesPerLayer = try gradientElements.map {
             try Checked.product($0, precision.gradientBytes, context: "gradient buffer")
         }

@@ -2,14 +2,23 @@
 public enum ArchitectureLimits {
     /// Layers after every repeat is expanded.
     public static let maximumLayers = 100_000
+    /// Input references of all layers together after every repeat is expanded (a 100,000-layer chain has 100,000):
+    /// a repeated `add` of thousands of inputs must not make a small file take gigabytes.
+    public static let maximumInputReferences = 1_000_000
     /// Iterations of one repeat.
     public static let maximumRepeatCount = 10_000
     /// Repeats nested in repeats.
     public static let maximumRepeatNesting = 8
+    /// Variables of one repeat. Each iteration of a nested repeat copies those in scope, and each value is a
+    /// number, a string, true or false, or a pair of them (`[3, 1]`), so expanding costs time per layer made,
+    /// not per byte of the file.
+    public static let maximumRepeatVariables = 32
     /// Any channel count, feature count or spatial extent.
     public static let maximumDimension = 1 << 30
     /// Any kernel, stride or padding.
     public static let maximumWindow = 1 << 16
+    /// UTF-8 bytes of a name as written, and of a layer's full name with its repeat prefixes (`block2.conv1`).
+    public static let maximumNameBytes = 256
 }
 
 extension ArchitectureGraph {
@@ -93,6 +102,8 @@ private struct LayerListDecoder {
     var namesInUse: [String: Int] = [:]
     /// Auto-name counters per prefix and kind (`block1.conv` -> 3).
     var counters: [String: Int] = [:]
+    /// The inputs of all layers so far.
+    var inputReferenceCount = 0
 
     /// One repeat iteration's names and the tensor entering it (`$in`).
     struct Scope {
@@ -139,19 +150,29 @@ private struct LayerListDecoder {
             iterations = Array(repeating: [:], count: count)
         } else if repeatField.value.objectValue != nil {
             iterations = []
-            for (key, field) in try repeatField.members() {
-                guard key != "in", !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                    throw field.error("a repeat variable needs a name of letters, digits and '_' other than 'in'")
+            let declared = try repeatField.members()
+            guard declared.count <= ArchitectureLimits.maximumRepeatVariables else {
+                throw repeatField.error("expected at most \(ArchitectureLimits.maximumRepeatVariables) variables, found \(declared.count)")
+            }
+            for (key, field) in declared {
+                guard key != "in", !key.isEmpty, key.utf8.count <= ArchitectureLimits.maximumNameBytes,
+                      key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw field.error("a repeat variable needs a name of letters, digits and '_' other than 'in', at most \(ArchitectureLimits.maximumNameBytes) bytes")
                 }
                 let values = try field.elements("a list of values, one per iteration")
+                guard values.count <= ArchitectureLimits.maximumRepeatCount else {
+                    throw field.error("expected at most \(ArchitectureLimits.maximumRepeatCount) iterations, found \(values.count)")
+                }
                 if iterations.isEmpty { iterations = Array(repeating: [:], count: values.count) }
                 guard values.count == iterations.count, !values.isEmpty else {
                     throw field.error("expected \(iterations.count) values (one per iteration, as for the first variable), found \(values.count)")
                 }
-                guard values.count <= ArchitectureLimits.maximumRepeatCount else {
-                    throw field.error("expected at most \(ArchitectureLimits.maximumRepeatCount) iterations, found \(values.count)")
+                for (position, value) in values.enumerated() {
+                    guard value.value.isRepeatValue else {
+                        throw value.error("expected a number, a string, true or false, or a pair of them like [3, 1], found \(value.value.kindDescription)")
+                    }
+                    iterations[position][key] = value.value
                 }
-                for (position, value) in values.enumerated() { iterations[position][key] = value.value }
             }
             guard !iterations.isEmpty else { throw repeatField.error("expected at least one variable with values") }
         } else {
@@ -180,7 +201,7 @@ private struct LayerListDecoder {
         let operation = try item.decodeOperation()
         let name: String
         if let nameField = item.member("name") {
-            name = prefix + (try nameField.identifier())
+            name = prefix + (try nameField.layerName())
         } else {
             let stem = prefix + operation.kind.autoNameStem
             var number = counters[stem] ?? 0
@@ -188,18 +209,30 @@ private struct LayerListDecoder {
             counters[stem] = number
             name = stem + String(number)
         }
+        guard name.utf8.count <= ArchitectureLimits.maximumNameBytes else {
+            throw item.error("the layer's full name '\(name)' is longer than \(ArchitectureLimits.maximumNameBytes) bytes; shorten the layer or block names")
+        }
         if let existing = namesInUse[name] {
             throw item.error("duplicate layer name '\(name)', already used by \(layers[existing].sourcePath)")
         }
         var inputs: [TensorReference] = []
         if let inputsField = item.member("inputs") {
-            for reference in try inputsField.elements("a list of layer names") {
+            let references = try inputsField.elements("a list of layer names")
+            guard !references.isEmpty else { throw inputsField.error("expected at least one input name, found an empty list") }
+            guard references.count <= ArchitectureLimits.maximumInputReferences - inputReferenceCount else {
+                throw inputsField.error("the network has more than \(ArchitectureLimits.maximumInputReferences) input references in all")
+            }
+            inputs.reserveCapacity(references.count)
+            for reference in references {
                 inputs.append(try resolve(reference, scopes: scopes))
             }
-            guard !inputs.isEmpty else { throw inputsField.error("expected at least one input name, found an empty list") }
         } else {
+            guard inputReferenceCount < ArchitectureLimits.maximumInputReferences else {
+                throw item.error("the network has more than \(ArchitectureLimits.maximumInputReferences) input references in all")
+            }
             inputs = [previous]
         }
+        inputReferenceCount += inputs.count
         let index = layers.count
         layers.append(Layer(name: name, operation: operation, inputs: inputs, sourcePath: item.path))
         namesInUse[name] = index
@@ -217,24 +250,66 @@ private struct LayerListDecoder {
             if let index = scope.localNames[name] { return .layer(index) }
         }
         if let index = namesInUse[name] { return .layer(index) }
-        let hint = closestMatch(to: name, among: namesInUse.keys.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-        throw field.error("unknown input '\(name)'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
+        // Candidates in the order they were defined: deterministic, and no sort of 100,000 names for one message.
+        let hint = closestMatch(to: name, among: layers.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw field.error("unknown input '\(JSONValue.excerpt(name))'\(hint); an input must name the graph 'input', '$in' inside a repeat, or a layer defined before this one (cycles are not allowed)")
     }
 }
 
 extension JSONField {
-    /// A layer or block name: letters, digits, '_', '-', no dots (dots separate repeat prefixes).
+    /// A block name: letters, digits, '_' and '-', no dots (dots separate repeat prefixes), at most
+    /// `ArchitectureLimits.maximumNameBytes` bytes.
     func identifier() throws(DataError) -> String {
         let text = try string()
-        guard !text.isEmpty, text.count <= 200, text != "input", !text.hasPrefix("$"),
-              text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
-            throw error("expected a name of letters, digits, '_' and '-' (not 'input'), found \(value.kindDescription)")
+        guard text.utf8.count <= ArchitectureLimits.maximumNameBytes, text != "input", Self.isNamePart(text.unicodeScalars[...]) else {
+            throw error("expected a name of letters, digits, '_' and '-' (not 'input'), at most \(ArchitectureLimits.maximumNameBytes) bytes, found \(value.kindDescription)")
         }
         return text
+    }
+
+    /// A layer name: names as `identifier()` reads them, joined by single dots, as a flat file spells the layers
+    /// that repeats generate (`block2.conv1`); at most `ArchitectureLimits.maximumNameBytes` bytes.
+    func layerName() throws(DataError) -> String {
+        let text = try string()
+        guard text.utf8.count <= ArchitectureLimits.maximumNameBytes, text != "input",
+              text.unicodeScalars.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(Self.isNamePart) else {
+            throw error("expected a name of letters, digits, '_' and '-', with dots only between parts (not 'input'), at most \(ArchitectureLimits.maximumNameBytes) bytes, found \(value.kindDescription)")
+        }
+        return text
+    }
+
+    /// Whether `part` is a non-empty run of letters, digits, '_' and '-' (so never `$name`), where combining marks
+    /// and joiners may follow the first.
+    ///
+    /// Checked scalar by scalar rather than character by character: a repeat prefix ends in a dot, and a name
+    /// that starts with a combining mark would fuse with that dot into one character, so the flat file's name
+    /// would no longer split where the prefix ended.
+    private static func isNamePart(_ part: Substring.UnicodeScalarView) -> Bool {
+        guard let first = part.first, !isMarkOrJoiner(first) else { return false }
+        return part.allSatisfy { scalar in
+            scalar == "_" || scalar == "-" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                || isMarkOrJoiner(scalar)
+        }
+    }
+
+    private static func isMarkOrJoiner(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: scalar.properties.isJoinControl
+        }
     }
 }
 
 extension JSONValue {
+    /// Whether the value may be a repeat variable's value: a number, a string, true or false, or a pair of them.
+    var isRepeatValue: Bool {
+        switch self {
+        case .number, .string, .bool: true
+        case .array(let pair): pair.count <= 2 && pair.allSatisfy { $0.isRepeatValue && $0.arrayValue == nil }
+        case .null, .object: false
+        }
+    }
+
     /// The value with every string `"$name"` replaced by `variables["name"]`, except inside `inputs`.
     func substituting(_ variables: [String: JSONValue]) -> JSONValue {
         if variables.isEmpty { return self }

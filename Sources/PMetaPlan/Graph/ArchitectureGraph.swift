@@ -46,6 +46,9 @@ public struct WorkloadHint: Hashable, Sendable {
 }
 
 /// One node of an `ArchitectureGraph`.
+///
+/// Two layers are equal when they have the same name, operation and inputs: `sourcePath` says where a layer
+/// was written, not what it is, so a network read from a file with repeats equals its flat form.
 public struct Layer: Hashable, Sendable {
     /// A unique name (`conv1`, `block2.shortcut`); generated from the position when the file gives none.
     public var name: String
@@ -62,6 +65,16 @@ public struct Layer: Hashable, Sendable {
         self.operation = operation
         self.inputs = inputs
         self.sourcePath = sourcePath.isEmpty ? name : sourcePath
+    }
+
+    public static func == (lhs: Layer, rhs: Layer) -> Bool {
+        lhs.name == rhs.name && lhs.operation == rhs.operation && lhs.inputs == rhs.inputs
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(operation)
+        hasher.combine(inputs)
     }
 }
 

@@ -7,7 +7,7 @@ extension JSONField {
         guard let kind = Operation.Kind(rawValue: opName) else {
             let names = Operation.Kind.allCases.map(\.rawValue)
             let hint = closestMatch(to: opName, among: names).map { " (did you mean '\($0)'?)" } ?? ""
-            throw opField.error("unknown op '\(opName)'\(hint); expected one of: \(names.joined(separator: ", "))")
+            throw opField.error("unknown op '\(JSONValue.excerpt(opName))'\(hint); expected one of: \(names.joined(separator: ", "))")
         }
         let common = ["op", "name", "inputs"]
         switch kind {

@@ -91,4 +91,11 @@ import Testing
         #expect(elements[12_345]["id"]?.integerValue == 12_345)
         #expect(elements[12_345]["name"]?.stringValue == "layer12345")
     }
+
+    @Test func documentWithMoreValuesThanTheLimitIsALocatedError() throws {
+        #expect(try JSONParser.parse("[[1], 2]", maximumValues: 4).arrayValue?.count == 2)
+        #expect(throws: JSONSyntaxError(line: 1, column: 7, message: "the document holds more than 3 values")) {
+            try JSONParser.parse("[[1], 2]", maximumValues: 3)
+        }
+    }
 }

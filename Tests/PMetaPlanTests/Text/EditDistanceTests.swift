@@ -17,6 +17,25 @@ import Testing
         #expect(editDistance(target, source) == distance)
     }
 
+    @Test func boundedDistanceAgreesWithTheFullTable() {
+        // Seeded random words over a small alphabet (so swaps and repeats are common), every limit from 0 to 6.
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<300 {
+            let source = String((0..<Int.random(in: 0...9, using: &generator)).map { _ in "abc".randomElement(using: &generator)! })
+            let target = String((0..<Int.random(in: 0...9, using: &generator)).map { _ in "abc".randomElement(using: &generator)! })
+            let full = editDistance(source, target)
+            for limit in 0...6 {
+                #expect(editDistance(Array(source), Array(target), limit: limit) == (full <= limit ? full : nil), "\(source) / \(target), limit \(limit)")
+            }
+        }
+    }
+
+    @Test func longWordsAreNeverMatched() {
+        let long = String(repeating: "a", count: maximumSuggestionLength + 1)
+        #expect(closestMatch(to: long, among: [long]) == nil)
+        #expect(closestMatch(to: "a", among: [long, "b"]) == "b")
+    }
+
     @Test func suggestsOnlyCloseCandidates() {
         #expect(closestMatch(to: "--bugdet", among: ["--format", "--budget"]) == "--budget")
         #expect(closestMatch(to: "--verbos", among: ["--version", "--verbose"]) == "--verbose")

@@ -79,6 +79,13 @@ import Testing
             + " (B, kB, MB, GB, TB step by 1000; KiB, MiB, GiB, TiB step by 1024).")
     }
 
+    @Test func controlCharactersInTheTextAreEscapedInTheMessage() {
+        // Found by the size fuzzer: four NUL bytes before "3/8" printed raw into the message.
+        #expect(throws: SizeSyntaxError.self) { try ByteCount(parsing: "\u{0}\u{0}3/8") }
+        let error = SizeSyntaxError(text: "5 M\nB\u{7F}", problem: "unknown unit 'M\nB\u{7F}'")
+        #expect(error.description.hasPrefix(#"invalid size '5 M\nB\u007f': unknown unit 'M\nB\u007f'. Write"#))
+    }
+
     @Test func readsBackWhatItPrints() throws {
         #expect(try ByteCount(parsing: "2.06 MB") == ByteCount(2_060_000))
         #expect(ByteCount(2_064_416).description == "2.06 MB (2,064,416 B)")

@@ -57,4 +57,9 @@ import Testing
             == "invalid percentage '-5%': a percentage cannot be negative."
             + " Write a non-negative number with an optional '%', as in 5%, 2.5% or 5.")
     }
+
+    @Test func controlCharactersInTheTextAreEscapedInTheMessage() {
+        #expect(PercentageSyntaxError(text: "5\t%", problem: "unexpected '\t%' after the number").description
+            .hasPrefix(#"invalid percentage '5\t%': unexpected '\t%' after the number."#))
+    }
 }

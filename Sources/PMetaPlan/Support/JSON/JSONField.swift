@@ -13,14 +13,25 @@ struct JSONField {
     /// The member `key` of this object, if present.
     func member(_ key: String) -> JSONField? {
         guard let found = value[key] else { return nil }
-        return JSONField(value: found, path: path.isEmpty ? key : "\(path).\(key)")
+        return JSONField(value: found, path: memberPath(key))
+    }
+
+    /// The path of member `key`: `layers[0].kernel`, or `layers[0]["odd key"]` for a key that is not a plain
+    /// ASCII name (quoted, escaped and cut as `kindDescription` shows strings, so a path is one short line).
+    func memberPath(_ key: String) -> String {
+        let isPlain = !key.isEmpty && key.utf8.count <= 40 && key.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        guard isPlain else { return "\(path)[\(JSONValue.string(key).kindDescription)]" }
+        return path.isEmpty ? key : "\(path).\(key)"
     }
 
     /// The member `key`, which must be present.
     func required(_ key: String, _ expectation: String) throws(DataError) -> JSONField {
         guard value.objectValue != nil else { throw error("expected an object, found \(value.kindDescription)") }
         guard let field = member(key) else {
-            throw DataError(path: path.isEmpty ? key : "\(path).\(key)", message: "missing; expected \(expectation)")
+            throw DataError(path: memberPath(key), message: "missing; expected \(expectation)")
         }
         return field
     }
@@ -34,7 +45,7 @@ struct JSONField {
     /// The members of this object, in file order.
     func members() throws(DataError) -> [(key: String, field: JSONField)] {
         guard let object = value.objectValue else { throw error("expected an object, found \(value.kindDescription)") }
-        return object.map { (key: $0.key, field: JSONField(value: $0.value, path: path.isEmpty ? $0.key : "\(path).\($0.key)")) }
+        return object.map { (key: $0.key, field: JSONField(value: $0.value, path: memberPath($0.key))) }
     }
 
     /// This value as a string.

@@ -11,10 +11,13 @@ struct JSONScanner {
     let contentStart: Int
     /// How many arrays and objects may be open at once.
     let maximumDepth: Int
+    /// How many values the document may hold in all.
+    let maximumValues: Int
 
-    init(bytes: [UInt8], maximumDepth: Int) {
+    init(bytes: [UInt8], maximumDepth: Int, maximumValues: Int) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
+        self.maximumValues = maximumValues
         let hasByteOrderMark = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         self.contentStart = hasByteOrderMark ? 3 : 0
         self.index = contentStart
@@ -39,7 +42,12 @@ struct JSONScanner {
         }
         var stack: [Frame] = []
         var expectation = "a value"
+        var valueCount = 0
         while true {
+            valueCount += 1
+            if valueCount > maximumValues {
+                throw failure("the document holds more than \(DecimalFormatting.grouped(maximumValues)) values", at: index)
+            }
             var value: JSONValue
             switch bytes[index] {
             case UInt8(ascii: "["):

@@ -17,6 +17,13 @@ extension JSONValue {
 
     private static let shownCharacters = 40
 
+    /// `text` as an error message shows a name from the file between its own quotes: cut to 40 characters, with
+    /// `"`, `\` and control characters escaped as in JSON (`conv2`, `a\nb`), so that the message stays on one line.
+    static func excerpt(_ text: String) -> String {
+        let quoted = truncated(text, quoted: true)
+        return String(quoted.dropFirst().dropLast())
+    }
+
     private static func truncated(_ text: String, quoted: Bool) -> String {
         let isCut = text.count > shownCharacters
         let shown = isCut ? String(text.prefix(shownCharacters)) : text

@@ -24,19 +24,24 @@ public struct ChannelRatio: Hashable, Comparable, Sendable, CustomStringConverti
     /// No channel.
     public static let none = ChannelRatio(0, 1)
 
-    /// The number of channels kept out of `channels`: ceil(channels * ratio).
+    /// The number of channels kept out of `channels`: ceil(channels * ratio), exactly.
+    /// - Parameter channels: A non-negative channel count.
     public func selectedCount(of channels: Int) -> Int {
+        precondition(channels >= 0, "selectedCount(of:) needs a non-negative channel count")
         if numerator == denominator { return channels }
-        let (product, overflow) = channels.multipliedReportingOverflow(by: numerator)
-        if overflow { return Int((Double(channels) * value).rounded(.up)) }
-        return Checked.divideRoundingUp(product, by: denominator)
+        // channels * numerator in 128 bits: the quotient is at most `channels`, so it always fits.
+        let (quotient, remainder) = denominator.dividingFullWidth(channels.multipliedFullWidth(by: numerator))
+        return remainder == 0 ? quotient : quotient + 1
     }
 
     /// The ratio as a floating-point number, for display and scores.
     public var value: Double { Double(numerator) / Double(denominator) }
 
     public static func < (lhs: ChannelRatio, rhs: ChannelRatio) -> Bool {
-        lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
+        // Cross-multiplied in 128 bits: a ratio read from `1/9223372036854775807` must compare, not trap.
+        let left = lhs.numerator.multipliedFullWidth(by: rhs.denominator)
+        let right = rhs.numerator.multipliedFullWidth(by: lhs.denominator)
+        return (left.high, left.low) < (right.high, right.low)
     }
 
     /// `1`, `0`, `1/4`.

@@ -15,7 +15,8 @@ public struct PercentageSyntaxError: Error, Equatable, Sendable, CustomStringCon
     public static let acceptedForms = "Write a non-negative number with an optional '%', as in 5%, 2.5% or 5."
 
     /// `invalid percentage '-5%': a percentage cannot be negative. Write a non-negative number ...`
+    /// Control characters in the text are escaped (`\n`, `\u0000`) so that the message stays on one line.
     public var description: String {
-        "invalid percentage '\(text)': \(problem). \(Self.acceptedForms)"
+        "invalid percentage '\(text.escapingControlCharacters)': \(problem.escapingControlCharacters). \(Self.acceptedForms)"
     }
 }

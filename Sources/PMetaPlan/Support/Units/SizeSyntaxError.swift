@@ -16,7 +16,8 @@ public struct SizeSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
         + " (B, kB, MB, GB, TB step by 1000; KiB, MiB, GiB, TiB step by 1024)."
 
     /// `invalid size '256': a size needs a unit (did you mean 256KB or 256B?). Write a number and a unit, ...`
+    /// Control characters in the text are escaped (`\n`, `\u0000`) so that the message stays on one line.
     public var description: String {
-        "invalid size '\(text)': \(problem). \(Self.acceptedForms)"
+        "invalid size '\(text.escapingControlCharacters)': \(problem.escapingControlCharacters). \(Self.acceptedForms)"
     }
 }

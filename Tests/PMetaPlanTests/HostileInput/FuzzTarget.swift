@@ -1,0 +1,219 @@
+// Compiled twice: into the test target, and by fuzz/run.sh into one module with the library's sources and a
+// libFuzzer harness (where PMETA_FUZZING is defined and there is no PMetaPlan module to import).
+#if !PMETA_FUZZING
+import PMetaPlan
+#endif
+
+/// One untrusted input run through a reader and everything downstream of it, with the promises the readers make
+/// checked: a value or a described error, never a trap, and no value that contradicts another.
+///
+/// The fuzzers in fuzz/ call `violations(for:)` on every input and trap when it is not empty, so libFuzzer keeps
+/// the input; `swift test` replays every kept input (Tests/PMetaPlanTests/Regressions) through the same code.
+enum FuzzTarget: String, CaseIterable, Sendable {
+    /// `ShapedGraph(jsonBytes:file:)`, `CostModel(_:)`, static memory, inference, the adaptation of MAML, ANIL and
+    /// TinyTL (batched and streamed, physical and paper profiles), the reports, and the flat-form round trip.
+    case architecture
+    /// `ByteCount(parsing:)`, `Percentage(parsing:)` and `ChannelRatio(parsing:)` on the input as UTF-8 text.
+    case sizes
+
+    /// The file name errors are attributed to.
+    static let fileName = "fuzz.json"
+
+    /// What went wrong with `bytes`: empty when every reader answered as documented.
+    func violations(for bytes: [UInt8]) -> [String] {
+        var check = ViolationLog()
+        switch self {
+        case .architecture: check.architecture(bytes)
+        case .sizes: check.sizes(String(decoding: bytes, as: UTF8.self))
+        }
+        return check.violations
+    }
+}
+
+/// The broken promises found so far.
+private struct ViolationLog {
+    var violations: [String] = []
+
+    mutating func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
+        if !condition { violations.append(message()) }
+    }
+
+    /// An error message is one line (no control characters) and says something.
+    mutating func expectOneLine(_ text: String, _ what: String) {
+        expect(!text.isEmpty, "\(what): empty message")
+        expect(!text.unicodeScalars.contains { $0.value < 0x20 }, "\(what): a control character in \(JSONValueDescription.quoted(text))")
+    }
+
+    // MARK: - Architecture
+
+    mutating func architecture(_ bytes: [UInt8]) {
+        let graph: ShapedGraph
+        do {
+            graph = try ShapedGraph(jsonBytes: bytes, file: FuzzTarget.fileName)
+        } catch {
+            describedDataError(error)
+            return
+        }
+        let model: CostModel
+        do {
+            model = try CostModel(graph)
+        } catch {
+            describedDataError(error.inFile(FuzzTarget.fileName))
+            return
+        }
+        staticAndInference(model)
+        let workloads = [Workload(samplesPerStep: 25, microBatch: 1),
+                         Workload(samplesPerStep: 4, microBatch: 4, propagation: .streamed, precision: Precision(activationBytes: 1))]
+        var summaries: [MethodSummary] = []
+        for workload in workloads {
+            for profile in [CountingProfile.physical, .paper] {
+                var peaks: [AdaptationMethod: ByteCount] = [:]
+                for method in [AdaptationMethod.maml, .anil, .tinyTL] {
+                    do {
+                        let summary = try MethodSummary(method: method, model: model, workload: workload, innerSteps: 2, profile: profile)
+                        adaptation(summary.adaptation, of: method, on: model)
+                        peaks[method] = summary.adaptation.peak
+                        summaries.append(summary)
+                    } catch {
+                        overflow(error, "\(method.rawValue) adaptation")
+                    }
+                }
+                // Adding layers to the update set never lowers the physical peak: ANIL's and TinyTL's updates are within MAML's.
+                if profile == .physical, let maml = peaks[.maml] {
+                    for method in [AdaptationMethod.anil, .tinyTL] {
+                        if let peak = peaks[method] { expect(peak <= maml, "\(method.rawValue) peak \(peak) above MAML's \(maml)") }
+                    }
+                }
+            }
+        }
+        reports(summaries, model: model)
+        roundTrip(graph, model: model)
+    }
+
+    mutating func describedDataError(_ error: DataError) {
+        let text = error.description
+        expectOneLine(text, "architecture error")
+        expect(error.file == FuzzTarget.fileName && text.hasPrefix(FuzzTarget.fileName + ": "), "error without the file: \(text)")
+        expect(!error.message.isEmpty, "error without a message: \(text)")
+        if error.path.hasPrefix("line ") {
+            let parts = error.path.dropFirst("line ".count).split(separator: ",")
+            let line = parts.first.flatMap { Int($0) }
+            let column = parts.count == 2 && parts[1].hasPrefix(" column ") ? Int(parts[1].dropFirst(" column ".count)) : nil
+            expect((line ?? 0) >= 1 && (column ?? 0) >= 1, "malformed JSON without 'line L, column C': \(text)")
+        }
+    }
+
+    /// Figures that overflow 64 bits are an `ArithmeticOverflow` naming what was computed; nothing else may be thrown.
+    mutating func overflow(_ error: any Error, _ what: String) {
+        if let overflow = error as? ArithmeticOverflow {
+            expectOneLine(overflow.description, what)
+        } else {
+            violations.append("\(what): unexpected \(type(of: error)): \(error)")
+        }
+    }
+
+    mutating func staticAndInference(_ model: CostModel) {
+        do {
+            let statics = try model.staticMemory(samples: 25)
+            expect(statics.parameterCount >= 0 && statics.modelBytes.bytes >= 0 && statics.sampleBytes.bytes > 0,
+                   "negative static memory \(statics)")
+        } catch {
+            overflow(error, "static memory")
+        }
+        do {
+            let inference = try model.inference(batch: 1)
+            expect(inference.peak.bytes > 0 && inference.macs.macs >= 0, "inference \(inference)")
+            expect(model.layerCosts.indices.contains(inference.peakLayer), "inference peak layer \(inference.peakLayer) out of range")
+        } catch {
+            overflow(error, "inference")
+        }
+    }
+
+    mutating func adaptation(_ cost: AdaptationCost, of method: AdaptationMethod, on model: CostModel) {
+        expect(cost.steps.count == 2, "\(method.rawValue): \(cost.steps.count) steps for K = 2")
+        expect(cost.macs.macs >= 0, "\(method.rawValue): negative MACs")
+        for step in cost.steps {
+            let peak = step.peak
+            expect(peak.total.bytes >= 0 && peak.storedBytes.bytes >= 0 && peak.workingBytes.bytes >= 0, "\(method.rawValue): negative peak part")
+            expect(step.storedBytes.count == model.graph.layerCount && step.savedTensors.count == model.graph.layerCount,
+                   "\(method.rawValue): per-layer lists of the wrong length")
+            if let highest = step.timeline.map(\.liveBytes).max() {
+                expect(highest == peak.total, "\(method.rawValue): timeline peak \(highest) is not the step's peak \(peak.total)")
+            }
+        }
+    }
+
+    mutating func reports(_ summaries: [MethodSummary], model: CostModel) {
+        guard let first = summaries.first else { return }
+        let workload = Workload(samplesPerStep: 25, microBatch: 1)
+        let comparison = ComparisonReport(architectureName: model.graph.graph.name, workload: workload, innerSteps: 2,
+                                          profile: .physical, summaries: Array(summaries.prefix(3)))
+        let analysis = AnalysisReport(architectureName: model.graph.graph.name, planName: first.name, workload: workload,
+                                      profile: .physical, summary: first, model: model)
+        for format in OutputFormat.allCases {
+            expect(!comparison.render(format).isEmpty && !analysis.render(format).isEmpty, "empty \(format) report")
+        }
+    }
+
+    /// The flat form decodes to an equal graph with equal costs.
+    mutating func roundTrip(_ graph: ShapedGraph, model: CostModel) {
+        let text = JSONWriter.write(graph.graph.json)
+        do {
+            let again = try ShapedGraph(jsonBytes: Array(text.utf8), file: "flat.json")
+            expect(again == graph, "the flat form decodes to a different graph")
+            let againModel = try CostModel(again)
+            expect(againModel.layerCosts == model.layerCosts && againModel.workingElements == model.workingElements,
+                   "the flat form costs differently")
+        } catch {
+            violations.append("the flat form does not decode: \(error)")
+        }
+    }
+
+    // MARK: - Sizes
+
+    mutating func sizes(_ text: String) {
+        do {
+            let size = try ByteCount(parsing: text)
+            expect(size.bytes >= 0, "ByteCount(parsing: \(JSONValueDescription.quoted(text))) is negative")
+            let exact = try? ByteCount(parsing: "\(size.bytes) B")
+            expect(exact == size, "\(size.bytes) B does not read back as \(size)")
+            expect(!size.description.isEmpty, "empty description")
+        } catch let error as SizeSyntaxError {
+            expectOneLine(error.description, "size error")
+        } catch {
+            violations.append("ByteCount(parsing:) threw \(type(of: error))")
+        }
+        do {
+            let percentage = try Percentage(parsing: text)
+            let again = try? Percentage(parsing: percentage.description)
+            expect(again == percentage, "\(percentage) does not read back as itself")
+            expect(percentage.fractionOfOne >= 0, "negative percentage \(percentage)")
+        } catch let error as PercentageSyntaxError {
+            expectOneLine(error.description, "percentage error")
+        } catch {
+            violations.append("Percentage(parsing:) threw \(type(of: error))")
+        }
+        if let ratio = ChannelRatio(parsing: text) {
+            expect(ratio.denominator > 0 && (0...ratio.denominator).contains(ratio.numerator), "ratio \(ratio) outside 0...1")
+            expect(ChannelRatio(parsing: ratio.description) == ratio, "\(ratio) does not read back as itself")
+            expect(ChannelRatio.none <= ratio && ratio <= ChannelRatio.all && !(ratio < ratio), "\(ratio) compares outside 0...1 or below itself")
+            for channels in [0, 1, 3, 1_000, 1 << 30, Int.max] {
+                let selected = ratio.selectedCount(of: channels)
+                expect(selected == Self.exactCeiling(channels, ratio), "\(ratio) of \(channels) channels selects \(selected)")
+            }
+        }
+    }
+
+    /// ceil(channels x numerator / denominator), in 128-bit arithmetic: an independent count to compare with.
+    static func exactCeiling(_ channels: Int, _ ratio: ChannelRatio) -> Int {
+        let product = channels.multipliedFullWidth(by: ratio.numerator)
+        let (quotient, remainder) = ratio.denominator.dividingFullWidth(product)
+        return quotient + (remainder > 0 ? 1 : 0)
+    }
+}
+
+/// Strings shown in violation messages.
+private enum JSONValueDescription {
+    /// `text` as a quoted JSON string, cut to 40 characters.
+    static func quoted(_ text: String) -> String { JSONValue.string(text).kindDescription }
+}
