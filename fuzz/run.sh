@@ -33,9 +33,9 @@ build="$root/fuzz/.build"
 regressions="$root/Tests/PMetaPlanTests/Regressions"
 
 case "$target" in
-    all) targets=(architecture sizes) ;;
-    architecture | sizes) targets=("$target") ;;
-    *) echo "Usage: fuzz/run.sh [seconds] [architecture|sizes|all]" >&2; exit 64 ;;
+    all) targets=(architecture sizes plan-files) ;;
+    architecture | sizes | plan-files) targets=("$target") ;;
+    *) echo "Usage: fuzz/run.sh [seconds] [architecture|sizes|plan-files|all]" >&2; exit 64 ;;
 esac
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
     echo "fuzz/run.sh: seconds must be a positive whole number, found '$seconds'" >&2
@@ -62,6 +62,11 @@ seed() {
     case "$name" in
         architecture)
             cp "$root"/architectures/*.json "$corpus/"
+            ;;
+        plan-files)
+            printf '%s' '{"format": 1, "kind": "update-plan", "architecture": "fuzz", "steps": [{"updates": [{"layer": "conv2", "input_ratio": "1/2"}, {"layer": "head"}]}]}' > "$corpus/seed-plan-0"
+            printf '%s' '{"format": 1, "kind": "update-plan", "steps": [{"updates": [{"layer": "gn1", "parameters": "bias"}], "free_parameters": true}, {"updates": []}]}' > "$corpus/seed-plan-1"
+            printf '%s' '{"format": 1, "kind": "importance", "architecture": "fuzz", "inner_steps": 2, "step_sizes": {"conv1": [0.1, 0], "gn1": [0.5, 0.2], "conv2": [0.3, 0.3], "head": [1, 0.7]}}' > "$corpus/seed-importance-0"
             ;;
         sizes)
             local index=0
@@ -108,6 +113,7 @@ for name in "${targets[@]}"; do
     case "$name" in
         architecture) compile architecture ArchitectureFuzzer.swift; seed architecture; run architecture 32768 || failed=1 ;;
         sizes) compile sizes SizeFuzzer.swift; seed sizes; run sizes 256 || failed=1 ;;
+        plan-files) compile plan-files PlanFileFuzzer.swift; seed plan-files; run plan-files 4096 || failed=1 ;;
     esac
 done
 exit "$failed"

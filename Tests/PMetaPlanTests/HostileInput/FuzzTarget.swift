@@ -15,6 +15,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case architecture
     /// `ByteCount(parsing:)`, `Percentage(parsing:)` and `ChannelRatio(parsing:)` on the input as UTF-8 text.
     case sizes
+    /// The plan-file and importance-file readers against a small fixed network, then the cost of the plan read
+    /// and the planner's answer for the scores read (its plan must fit when recomputed).
+    case planFiles = "plan-files"
 
     /// The file name errors are attributed to.
     static let fileName = "fuzz.json"
@@ -25,6 +28,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .architecture: check.architecture(bytes)
         case .sizes: check.sizes(String(decoding: bytes, as: UTF8.self))
+        case .planFiles: check.planFiles(bytes)
         }
         return check.violations
     }
@@ -88,6 +92,61 @@ private struct ViolationLog {
         }
         reports(summaries, model: model)
         roundTrip(graph, model: model)
+    }
+
+    // MARK: - Plan and importance files
+
+    /// The network plan and importance files are read against: two conv blocks and a head.
+    static let planNetwork: ShapedGraph? = try? ShapedGraph(jsonBytes: Array(planNetworkJSON.utf8))
+    static let planNetworkJSON = #"{"format": 1, "name": "fuzz", "input": {"shape": [3, 8, 8], "element_bytes": 1}, "layers": [{"name": "conv1", "op": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1}, {"name": "gn1", "op": "group_norm", "groups": 2}, {"op": "relu"}, {"op": "max_pool", "kernel": 2}, {"name": "conv2", "op": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1}, {"op": "relu"}, {"op": "flatten"}, {"name": "head", "op": "linear", "out_features": 2}]}"#
+
+    mutating func planFiles(_ bytes: [UInt8]) {
+        guard let graph = Self.planNetwork, let model = try? CostModel(graph) else {
+            violations.append("the fixed plan network does not decode")
+            return
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes: bytes)
+        } catch let error as JSONSyntaxError {
+            expectOneLine(error.description, "JSON error")
+            return
+        } catch {
+            violations.append("JSONParser threw \(type(of: error))")
+            return
+        }
+        let workload = Workload(samplesPerStep: 4, microBatch: 2)
+        do {
+            let plan = try UpdatePlan(json: json, for: graph)
+            expect(plan.steps.allSatisfy { $0.layers.count == graph.layerCount }, "a plan step without one entry per layer")
+            let cost = try model.adaptation(of: plan, workload: workload)
+            expect(cost.peak.bytes >= 0, "negative peak for a plan read")
+            let again = try UpdatePlan(json: plan.json(for: graph), for: graph)
+            expect(again == plan, "a plan written back out reads differently")
+        } catch let error as DataError {
+            expectOneLine(error.description, "plan error")
+        } catch {
+            violations.append("reading or costing a plan threw \(type(of: error))")
+        }
+        do {
+            let scores = try ImportanceScores(json: json, for: graph, source: "fuzz")
+            expect(scores.scores.allSatisfy { $0.allSatisfy { $0 >= 0 && $0.isFinite } }, "a negative or infinite score")
+            guard scores.innerStepCount <= 8 else { return }
+            let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: graph, innerSteps: scores.innerStepCount), workload: workload)
+            let problem = PlanningProblem(model: model, workload: workload, budget: ByteCount(maml.peak.bytes / 2), importance: scores)
+            let result = try BudgetPlanner.solve(problem)
+            if let optimum = result.optimum {
+                let recomputed = try model.adaptation(of: optimum.plan, workload: workload)
+                expect(recomputed.peak <= problem.budget, "the planner's plan does not fit when recomputed")
+            }
+            if let lasso = result.lasso {
+                expect(lasso.value <= (result.optimum?.value ?? 0) + 1e-9, "the Lasso plan beats the exact optimum")
+            }
+        } catch let error as DataError {
+            expectOneLine(error.description, "importance error")
+        } catch {
+            violations.append("reading importance or planning threw \(type(of: error))")
+        }
     }
 
     mutating func describedDataError(_ error: DataError) {
