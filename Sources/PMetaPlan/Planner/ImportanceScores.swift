@@ -42,12 +42,12 @@ public struct ImportanceScores: Hashable, Sendable {
         guard format == 1 else { throw DataError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format 1") }
         if let kind = root.member("kind") {
             let text = try kind.string()
-            guard text == Self.fileKind else { throw kind.error("expected \"\(Self.fileKind)\", found \"\(text)\" (is this an importance file?)") }
+            guard text == Self.fileKind else { throw kind.error("expected \"\(Self.fileKind)\", found \"\(text.escapingControlCharacters)\" (is this an importance file?)") }
         }
         if let architecture = root.member("architecture") {
             let name = try architecture.string()
             guard name == graph.graph.name else {
-                throw architecture.error("the scores are for '\(name)', but the architecture is '\(graph.graph.name)'")
+                throw architecture.error("the scores are for '\(name.escapingControlCharacters)', but the architecture is '\(graph.graph.name)'")
             }
         }
         let steps = try root.required("inner_steps", "the number of inner steps K").integer(in: 1...1_000, "a step count from 1 to 1,000")
@@ -56,7 +56,7 @@ public struct ImportanceScores: Hashable, Sendable {
         for (name, field) in try root.required("step_sizes", "an object of per-step step sizes by layer name").members() {
             guard let index = indexByName[name] else {
                 let hint = closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-                throw field.error("unknown layer '\(name)'\(hint)")
+                throw field.error("unknown layer '\(name.escapingControlCharacters)'\(hint.escapingControlCharacters)")
             }
             guard graph.layers[index].operation.isTrainable else {
                 throw field.error("'\(name)' has no parameters, so it has no step size")

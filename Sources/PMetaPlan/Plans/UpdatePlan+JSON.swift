@@ -40,12 +40,12 @@ extension UpdatePlan {
         guard format == 1 else { throw DataError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format 1") }
         if let kind = root.member("kind") {
             let text = try kind.string()
-            guard text == Self.fileKind else { throw kind.error("expected \"\(Self.fileKind)\", found \"\(text)\" (is this a plan file?)") }
+            guard text == Self.fileKind else { throw kind.error("expected \"\(Self.fileKind)\", found \"\(text.escapingControlCharacters)\" (is this a plan file?)") }
         }
         if let architecture = root.member("architecture") {
             let name = try architecture.string()
             guard name == graph.graph.name else {
-                throw architecture.error("the plan is for '\(name)', but the architecture is '\(graph.graph.name)'")
+                throw architecture.error("the plan is for '\(name.escapingControlCharacters)', but the architecture is '\(graph.graph.name)'")
             }
         }
         let indexByName = Dictionary(graph.layers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -67,7 +67,7 @@ extension UpdatePlan {
                 let name = try nameField.string()
                 guard let index = indexByName[name] else {
                     let hint = closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-                    throw nameField.error("unknown layer '\(name)'\(hint)")
+                    throw nameField.error("unknown layer '\(name.escapingControlCharacters)'\(hint.escapingControlCharacters)")
                 }
                 guard graph.layers[index].operation.isTrainable else {
                     throw nameField.error("'\(name)' is a \(graph.layers[index].operation.kind.rawValue) layer with no parameters to update")
@@ -77,7 +77,7 @@ extension UpdatePlan {
                 if let field = updateField.member("parameters") {
                     let text = try field.string()
                     guard let value = LayerUpdate.Parameters(rawValue: text), value != .none else {
-                        throw field.error("expected \"all\" or \"bias\", found \"\(text)\"")
+                        throw field.error("expected \"all\" or \"bias\", found \"\(text.escapingControlCharacters)\"")
                     }
                     parameters = value
                 }
