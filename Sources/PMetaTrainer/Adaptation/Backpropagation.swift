@@ -242,11 +242,12 @@ struct Backpropagation {
     }
 
     /// Keeps a conv2d/linear input for the weight gradient: all of it shares the activation's storage,
-    /// a channel subset (mu_fw < 1) is a new, smaller buffer; a frozen layer keeps only the shape.
+    /// a channel subset (mu_fw < 1) is a new, smaller buffer; a frozen layer keeps only the shape. The
+    /// network input x_0 is the support sample in static memory: it is referred to, never copied.
     private mutating func keepInput(_ x: Live, layer: Int, channelCount: Int) {
         states[layer].inputShapes = [x.tensor.shape]
         guard let channels = scope.savedInputChannels[layer] else { return }
-        if channels.count == channelCount {
+        if channels.count == channelCount || x.id == nil {
             states[layer].input = SavedInput(keeping: .all, of: x.tensor)
             if let id = x.id {
                 meter.retain(id, as: .savedInput, layer: layer)
@@ -344,7 +345,11 @@ struct Backpropagation {
             case .conv2d(let conv, _) where kernels == .scratchFree:
                 conv.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
             case .conv2d(let conv, _):
-                let computed = conv.weightGradient(outputGradient: outputGradient, saved: saved,
+                // x_0 is kept whole; the im2col kernel wants exactly the selected channels (a copy, as
+                // im2col's own scratch is, outside the ledger).
+                let subset = saved.channels == weight!.inputChannels
+                    ? saved : SavedInput(keeping: .only(weight!.inputChannels), of: saved.tensor)
+                let computed = conv.weightGradient(outputGradient: outputGradient, saved: subset,
                                                    outputChannels: .only(weight!.outputChannels))
                 weight!.values.withUnsafeMutableBufferPointer { target in
                     for position in target.indices { target[position] += computed.values[position] }

@@ -151,7 +151,8 @@ extension Conv2D {
     /// ∂ℓ/∂w_{fcmn} = Σ_{n,i,j} g(y)_{nfij} · x_{n,c,i·s+m−p,j·s+n−p} (Appendix A.1.2), one row dot product at a time.
     /// - Parameters:
     ///   - outputGradient: g(y_l), `[N, C_out, H_out, W_out]`.
-    ///   - saved: The input channels kept in the forward pass; must be exactly `gradient.inputChannels`.
+    ///   - saved: The input channels kept in the forward pass; must include `gradient.inputChannels` (more when
+    ///     the input is x_0, which stays whole in static memory).
     ///   - gradient: The accumulator, whose selection says which entries to compute.
     ///   - biasGradient: A `[C_out]` accumulator for Σ g(y) per channel, or `nil` to skip it.
     /// - Complexity: O(μ^fw · μ^bw · N · H_out · W_out · m(w)) MACs, O(1) scratch.
@@ -163,7 +164,7 @@ extension Conv2D {
             outputGradient.shape == outputShape,
             "Conv2D: output gradient shape \(outputGradient.shape) is not \(outputShape)")
         precondition(gradient.weightShape == weightShape, "Conv2D: gradient shape \(gradient.weightShape) is not \(weightShape)")
-        precondition(gradient.inputChannels == saved.channels, "Conv2D: the gradient's input channels are not the saved ones")
+        precondition(Set(saved.channels).isSuperset(of: gradient.inputChannels), "Conv2D: the gradient's input channels were not saved")
         let geometry = self.geometry(height: saved.inputShape[2], width: saved.inputShape[3])
         let sampleCount = saved.inputShape[0]
         let savedChannelCount = saved.channels.count

@@ -65,7 +65,8 @@ extension Linear {
     /// `gradient`, and Σ_n g(y) into `biasGradient`: ∂ℓ/∂w_{fc} = Σ_n g(y)_{nf} x_{nc} (Appendix A.1.1).
     /// - Parameters:
     ///   - outputGradient: g(y), `[N, F_out]`.
-    ///   - saved: The input features kept in the forward pass; must be exactly `gradient.inputChannels`.
+    ///   - saved: The input features kept in the forward pass; must include `gradient.inputChannels` (more when
+    ///     the input is x_0, which stays whole in static memory).
     ///   - gradient: The accumulator, whose selection says which entries to compute.
     ///   - biasGradient: A `[F_out]` accumulator, or `nil` to skip it.
     /// - Complexity: O(μ^fw · μ^bw · N · m(w)) MACs, O(1) scratch.
@@ -77,17 +78,32 @@ extension Linear {
             outputGradient.shape == [sampleCount, outputFeatures],
             "Linear: output gradient shape \(outputGradient.shape) is not [\(sampleCount), \(outputFeatures)]")
         precondition(gradient.weightShape == weightShape, "Linear: gradient shape \(gradient.weightShape) is not \(weightShape)")
-        precondition(gradient.inputChannels == saved.channels, "Linear: the gradient's input features are not the saved ones")
-        let selectedInputs = saved.channels.count
+        let savedCount = saved.channels.count
+        let selectedInputs = gradient.inputChannels
         let selectedOutputs = gradient.outputChannels
+        // Positions in the saved rows; the identity unless the input is x_0, kept whole in static memory.
+        let positions: [Int]?
+        if selectedInputs == saved.channels {
+            positions = nil
+        } else {
+            var positionOfFeature = [Int](repeating: -1, count: inputFeatures)
+            for (position, feature) in saved.channels.enumerated() { positionOfFeature[feature] = position }
+            positions = selectedInputs.map { positionOfFeature[$0] }
+            precondition(positions!.allSatisfy { $0 >= 0 }, "Linear: the gradient's input features were not saved")
+        }
         saved.tensor.values.withUnsafeBufferPointer { savedBuffer in
             gradient.values.withUnsafeMutableBufferPointer { target in
                 for sample in 0..<sampleCount {
-                    let row = savedBuffer.baseAddress! + sample * selectedInputs
+                    let row = savedBuffer.baseAddress! + sample * savedCount
                     for (position, feature) in selectedOutputs.enumerated() {
                         let scale = outputGradient.values[sample * outputFeatures + feature]
                         if scale == 0 { continue }
-                        RowKernels.addScaled(row, scale: scale, into: target.baseAddress! + position * selectedInputs, count: selectedInputs)
+                        let targetRow = target.baseAddress! + position * selectedInputs.count
+                        if let positions {
+                            for (column, savedPosition) in positions.enumerated() { targetRow[column] += scale * row[savedPosition] }
+                        } else {
+                            RowKernels.addScaled(row, scale: scale, into: targetRow, count: savedCount)
+                        }
                     }
                 }
             }
