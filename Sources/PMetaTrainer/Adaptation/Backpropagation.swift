@@ -46,6 +46,10 @@ struct Backpropagation {
     /// When set, a layer's gradient is applied (w_l ← w_l − α_l·g) and freed right after its backward
     /// pass: one micro-batch, nothing to accumulate, so only one layer's buffer exists at a time.
     var immediateStepSizes: [Float]?
+    /// Whether `lossAndBackward` hands the network output out (meta-training scores it; off the ledger).
+    var keepsOutput = false
+    /// The network output of the last `lossAndBackward`, when `keepsOutput`.
+    var keptOutput: Tensor?
 
     private var outputs: [Live?] = []
     private var remainingConsumers: [Int] = []
@@ -267,6 +271,7 @@ struct Backpropagation {
     mutating func lossAndBackward(targets: Targets, gradientScale: Float) -> Float {
         let last = network.layerCount - 1
         meter.enter(.loss, layer: last)
+        if keepsOutput { keptOutput = outputs[last]!.tensor }
         let (loss, lossGradient) = Loss.evaluate(output: outputs[last]!.tensor, targets: targets, gradientScale: gradientScale)
         let gradientID = meter.allocate(.activationGradient, layer: last, bytes: 4 * lossGradient.count)
         if let id = outputs[last]!.id { meter.release(id) }

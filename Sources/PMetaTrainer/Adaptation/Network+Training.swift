@@ -27,13 +27,15 @@ extension Network {
     ///   - parameters: The weights.
     ///   - scope: Which layers (and channels) get gradients.
     ///   - kernels: The conv2d kernels.
-    /// - Returns: The mean loss and, per layer, the gradient (`nil` for layers the scope does not update).
+    /// - Returns: The mean loss, per layer the gradient (`nil` for layers the scope does not update), and the
+    ///   network output.
     public func gradients(for batch: Batch, parameters: NetworkParameters, scope: StepScope,
-                          kernels: KernelChoice = .im2col) -> (loss: Float, gradients: [LayerGradient?]) {
+                          kernels: KernelChoice = .im2col) -> (loss: Float, gradients: [LayerGradient?], output: Tensor) {
         var pass = Backpropagation(network: self, scope: scope, kernels: kernels, parameters: parameters)
+        pass.keepsOutput = true
         pass.forward(batch.inputs)
         let loss = pass.lossAndBackward(targets: batch.targets, gradientScale: 1)
-        return (loss, pass.accumulators)
+        return (loss, pass.accumulators, pass.keptOutput!)
     }
 
     /// One inner step of on-device adaptation: w_l ← w_l − α_l^k·g(w_l) for the layers `updates` selects,

@@ -112,7 +112,7 @@ import Testing
         var generator = SplitMix64(seed: 59)
         let initial = network.initialParameters(using: &generator)
         let support = Self.support(for: network, samples: 5)
-        let (_, gradients) = network.gradients(for: support, parameters: initial, scope: .everything(of: network))
+        let gradients = network.gradients(for: support, parameters: initial, scope: .everything(of: network)).gradients
         var expected = initial
         for layer in 0..<network.layerCount { gradients[layer]?.apply(to: &expected.layers[layer], scaledBy: -0.1) }
         for microBatch in [5, 1] {

@@ -32,8 +32,8 @@ import Testing
         var generator = SplitMix64(seed: 7)
         let parameters = network.initialParameters(using: &generator)
         let batch = TestNetworks.classificationBatch(for: network, samples: 3, seed: 11)
-        let (_, gradients) = network.gradients(for: batch, parameters: parameters, scope: .everything(of: network),
-                                               kernels: testCase.kernels)
+        let gradients = network.gradients(for: batch, parameters: parameters, scope: .everything(of: network),
+                                               kernels: testCase.kernels).gradients
         for layer in 0..<network.layerCount where !network.operations[layer].parameterShapes.isEmpty {
             let gradient = try #require(gradients[layer], "layer \(layer) has no gradient")
             let analytic = gradient.dense(shapes: network.operations[layer].parameterShapes)

@@ -1,0 +1,191 @@
+import PMetaPlan
+
+/// The settings of meta-training.
+public struct MetaTrainingConfiguration: Sendable, Hashable {
+    /// The algorithm.
+    public var method: MetaLearningMethod
+    /// K, inner steps per task.
+    public var innerSteps: Int
+    /// α: the fixed inner step size of MAML/ANIL/BOIL, the initial α_l^k of MAML++ and p-Meta.
+    public var innerStepSize: Float
+    /// β, Adam's step size for the weights (Eq. (7)).
+    public var outerLearningRate: Float
+    /// The gradient-descent step size for α (Eqs. (8), (9)).
+    public var stepSizeLearningRate: Float
+    /// λ of Eq. (9), the weight of the memory-weighted Lasso (p-Meta only).
+    public var lassoStrength: Float
+    /// Tasks per outer step.
+    public var tasksPerBatch: Int
+    /// The conv2d kernels (meta-training is not what the device runs, so the faster im2col by default).
+    public var kernels: KernelChoice
+
+    /// Creates a configuration.
+    public init(method: MetaLearningMethod, innerSteps: Int = 2, innerStepSize: Float = 0.1, outerLearningRate: Float = 1e-3,
+                stepSizeLearningRate: Float = 1e-3, lassoStrength: Float = 1e-3, tasksPerBatch: Int = 4,
+                kernels: KernelChoice = .im2col) {
+        precondition(innerSteps >= 1 && tasksPerBatch >= 1, "MetaTrainingConfiguration: need 1+ inner steps and tasks")
+        self.method = method
+        self.innerSteps = innerSteps
+        self.innerStepSize = innerStepSize
+        self.outerLearningRate = outerLearningRate
+        self.stepSizeLearningRate = stepSizeLearningRate
+        self.lassoStrength = lassoStrength
+        self.tasksPerBatch = tasksPerBatch
+        self.kernels = kernels
+    }
+}
+
+/// What one outer step saw.
+public struct MetaStepReport: Sendable {
+    /// The mean query loss after adaptation.
+    public var queryLoss: Double
+    /// The mean query score after adaptation (accuracy or MSE).
+    public var queryScore: Double
+    /// How many layer-steps have a nonzero step size.
+    public var activeLayerSteps: Int
+}
+
+/// First-order meta-learning of a network's initialization and, for MAML++ and p-Meta, its inner step sizes.
+///
+/// The inner loop takes K plain gradient steps on the support set, w_l^{k} = w_l^{k-1} − α_l^k ∇_{w_l} ℓ(w^{k-1}; S)
+/// (Eq. (6)). The outer loop is first-order, as in FOMAML: the inner gradients are treated as constants, so
+/// ∂ℓ(w^K; Q)/∂w = ∇ℓ(w^K; Q) (Eq. (7) with the Hessian terms dropped) and
+/// ∂ℓ(w^K; Q)/∂α_l^k = −⟨∇_{w_l} ℓ(w^K; Q), g_l^k⟩, which is exact for K = 1. Weights follow Adam; step sizes
+/// follow plain gradient descent so that p-Meta's Lasso λ Σ m(x_{l−1}) |α_l^k| (Eq. (9)) can be applied as its
+/// proximal operator: α ← max(0, α − η·∂ℓ/∂α − η·λ·m(x_{l−1})), which sets unimportant layer-steps exactly
+/// to 0 (MAML++ only clips at 0, keeping α ≥ 0).
+public struct MetaLearner: Sendable {
+    /// The network.
+    public let network: Network
+    /// The settings.
+    public let configuration: MetaTrainingConfiguration
+    /// The meta-trained initialization θ.
+    public internal(set) var parameters: NetworkParameters
+    /// α_l^k, `[k][l]`.
+    public internal(set) var stepSizes: [[Float]]
+    /// Outer steps taken.
+    public private(set) var iteration = 0
+    private var optimizer: Adam
+
+    /// Starts from a seeded initialization.
+    public init(network: Network, configuration: MetaTrainingConfiguration, using generator: inout some RandomNumberGenerator) {
+        self.init(network: network, configuration: configuration, parameters: network.initialParameters(using: &generator),
+                  stepSizes: configuration.method.initialStepSizes(for: network, innerSteps: configuration.innerSteps,
+                                                                   stepSize: configuration.innerStepSize))
+    }
+
+    /// Starts from given weights and step sizes.
+    public init(network: Network, configuration: MetaTrainingConfiguration, parameters: NetworkParameters, stepSizes: [[Float]]) {
+        precondition(stepSizes.count == configuration.innerSteps && stepSizes.allSatisfy { $0.count == network.layerCount },
+                     "MetaLearner: step sizes must be [innerSteps][layers]")
+        self.network = network
+        self.configuration = configuration
+        self.parameters = parameters
+        self.stepSizes = stepSizes
+        optimizer = Adam(learningRate: configuration.outerLearningRate, shapedLike: parameters)
+    }
+
+    /// m(x_{l−1}) of Eq. (9), per layer: the elements of the tensor the layer stores to be updated (its input,
+    /// or for a normalization its normalized input), per sample; 0 for layers without parameters.
+    public var memoryWeights: [Float] {
+        network.operations.indices.map { layer in
+            network.operations[layer].parameterShapes.isEmpty ? 0 : Float(network.graph.inputShapes[layer][0].elementCount)
+        }
+    }
+
+    /// The plan the inner loop follows at step k: the method's layers; for the learned-step-size methods every
+    /// trainable layer, so that the gradient of every α_l^k exists even where α_l^k is 0.
+    func innerScope(step: Int) -> StepScope {
+        StepScope(network: network, step: configuration.method.fixedPlan(for: network, innerSteps: configuration.innerSteps).steps[step])
+    }
+
+    /// The deployment plan: the layer-steps with a nonzero step size.
+    public var deployedPlan: UpdatePlan { UpdatePlan(nonzeroStepSizes: stepSizes, of: network) }
+
+    /// Adapts to a task's support set and returns the adapted weights and each step's inner gradients.
+    func innerLoop(_ task: FewShotTask, from initial: NetworkParameters) -> (adapted: NetworkParameters, gradients: [[LayerGradient?]]) {
+        var weights = initial
+        var inner: [[LayerGradient?]] = []
+        for step in 0..<configuration.innerSteps {
+            let gradients = network.gradients(for: task.support, parameters: weights, scope: innerScope(step: step),
+                                              kernels: configuration.kernels).gradients
+            for layer in 0..<network.layerCount where stepSizes[step][layer] != 0 {
+                gradients[layer]?.apply(to: &weights.layers[layer], scaledBy: -stepSizes[step][layer])
+            }
+            inner.append(configuration.method.learnsStepSizes ? gradients : [])
+        }
+        return (weights, inner)
+    }
+
+    /// The first-order meta-gradients of one task's query loss.
+    /// - Returns: The query loss, the query score, ∂ℓ/∂θ and ∂ℓ/∂α (`[k][l]`, zeros unless step sizes are learned).
+    public func metaGradients(for task: FewShotTask, parameters initial: NetworkParameters? = nil)
+        -> (loss: Double, score: Double, weights: NetworkParameters, stepSizes: [[Float]])
+    {
+        let start = initial ?? parameters
+        let (adapted, inner) = innerLoop(task, from: start)
+        let query = network.gradients(for: task.query, parameters: adapted, scope: .everything(of: network), kernels: configuration.kernels)
+        var outer = start.zeros()
+        var outerDense: [[Tensor]] = Array(repeating: [], count: network.layerCount)
+        for layer in 0..<network.layerCount {
+            guard let gradient = query.gradients[layer] else { continue }
+            outerDense[layer] = gradient.dense(shapes: network.operations[layer].parameterShapes)
+            outer.layers[layer] = outerDense[layer]
+        }
+        var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
+        if configuration.method.learnsStepSizes {
+            for step in 0..<configuration.innerSteps {
+                for layer in 0..<network.layerCount {
+                    guard let innerGradient = inner[step][layer] else { continue }
+                    let dense = innerGradient.dense(shapes: network.operations[layer].parameterShapes)
+                    let product = zip(outerDense[layer], dense).reduce(0.0) { $0 + $1.0.dot($1.1) }
+                    stepSizeGradients[step][layer] = Float(-product)
+                }
+            }
+        }
+        return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), outer, stepSizeGradients)
+    }
+
+    /// One outer step on a batch of tasks: Adam on θ with the mean meta-gradient, and for MAML++/p-Meta a
+    /// (proximal) gradient step on α.
+    public mutating func step(on tasks: [FewShotTask]) -> MetaStepReport {
+        precondition(!tasks.isEmpty, "MetaLearner: an outer step needs tasks")
+        var weightGradient = parameters.zeros()
+        var stepSizeGradient = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
+        var loss = 0.0
+        var score = 0.0
+        let share = 1 / Float(tasks.count)
+        for task in tasks {
+            let gradients = metaGradients(for: task)
+            weightGradient.add(gradients.weights, scaledBy: share)
+            for step in stepSizeGradient.indices {
+                for layer in stepSizeGradient[step].indices { stepSizeGradient[step][layer] += share * gradients.stepSizes[step][layer] }
+            }
+            loss += gradients.loss / Double(tasks.count)
+            score += gradients.score / Double(tasks.count)
+        }
+        optimizer.step(&parameters, gradient: weightGradient)
+        if configuration.method.learnsStepSizes { updateStepSizes(gradient: stepSizeGradient) }
+        iteration += 1
+        return MetaStepReport(queryLoss: loss, queryScore: score, activeLayerSteps: stepSizes.joined().filter { $0 > 0 }.count)
+    }
+
+    /// α ← max(0, α − η·g) for MAML++; for p-Meta also − η·λ·m(x_{l−1}): the proximal step of the Lasso
+    /// λ Σ m(x_{l−1})|α_l^k| restricted to α ≥ 0 (soft threshold).
+    mutating func updateStepSizes(gradient: [[Float]]) {
+        let rate = configuration.stepSizeLearningRate
+        let weights = memoryWeights
+        for step in stepSizes.indices {
+            for layer in stepSizes[step].indices where !network.operations[layer].parameterShapes.isEmpty {
+                var value = stepSizes[step][layer] - rate * gradient[step][layer]
+                if configuration.method == .pMeta { value -= rate * configuration.lassoStrength * weights[layer] }
+                stepSizes[step][layer] = max(0, value)
+            }
+        }
+    }
+
+    /// The learned step sizes as an importance file for the planner.
+    public func importance(source: String) -> ImportanceScores {
+        ImportanceScores(stepSizes: stepSizes, source: source)
+    }
+}
