@@ -22,25 +22,38 @@ public enum ActivationFunction: Sendable, Hashable {
         var bytes = [UInt8](repeating: 0, count: keepsMask ? PackedIntegers.byteCount(count: count, bitWidth: 1) : 0)
         tensor.values.withUnsafeMutableBufferPointer { values in
             bytes.withUnsafeMutableBufferPointer { maskBytes in
-                for index in 0..<count {
-                    let value = values[index]
-                    let passes: Bool
-                    switch self {
-                    case .relu:
-                        passes = value > 0
-                        if !passes { values[index] = 0 }
-                    case .relu6:
-                        passes = value > 0 && value < 6
-                        if !passes { values[index] = value > 0 ? 6 : 0 }
-                    case .leakyReLU(let slope):
-                        passes = value > 0
-                        if !passes { values[index] = slope * value }
-                    }
-                    if keepsMask && passes { maskBytes[index >> 3] |= 1 << UInt8(index & 7) }
+                // One loop per function, so the comparison is not re-dispatched per element.
+                switch self {
+                case .relu: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { _ in 0 }
+                case .relu6: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 && $0 < 6 } transform: { $0 > 0 ? 6 : 0 }
+                case .leakyReLU(let slope): Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { slope * $0 }
                 }
             }
         }
         return keepsMask ? PackedIntegers(count: count, bitWidth: 1, bytes: bytes) : nil
+    }
+
+    /// Replaces the values that do not `pass` by `transform(value)` and sets bit i of `mask` where value i passes.
+    @inline(__always)
+    private static func apply(_ values: UnsafeMutableBufferPointer<Float>, _ mask: UnsafeMutableBufferPointer<UInt8>?,
+                              passes: (Float) -> Bool, transform: (Float) -> Float) {
+        var index = 0
+        let count = values.count
+        while index < count {
+            let end = min(count, index + 8)
+            var byte: UInt8 = 0
+            var bit: UInt8 = 1
+            while index < end {
+                // Branch-free: the signs of activations are as good as random.
+                let value = values[index]
+                let passed = passes(value)
+                byte |= passed ? bit : 0
+                values[index] = passed ? value : transform(value)
+                bit <<= 1
+                index += 1
+            }
+            if let mask { mask[(index - 1) >> 3] = byte }
+        }
     }
 
     /// g(y) = σ'(y)·g(z), in place.
@@ -57,8 +70,19 @@ public enum ActivationFunction: Sendable, Hashable {
         }
         mask.bytes.withUnsafeBufferPointer { maskBytes in
             gradient.values.withUnsafeMutableBufferPointer { values in
-                for index in values.indices where maskBytes[index >> 3] & (1 << UInt8(index & 7)) == 0 {
-                    values[index] = unsetFactor == 0 ? 0 : unsetFactor * values[index]
+                let count = values.count
+                var index = 0
+                for byte in maskBytes {
+                    if byte == 0xFF { index += 8; continue }
+                    let end = min(count, index + 8)
+                    var bits = byte
+                    while index < end {
+                        // Assigning 0 rather than multiplying keeps an infinite gradient from turning into NaN.
+                        let value = values[index]
+                        values[index] = bits & 1 != 0 ? value : (unsetFactor == 0 ? 0 : unsetFactor * value)
+                        bits >>= 1
+                        index += 1
+                    }
                 }
             }
         }

@@ -109,17 +109,27 @@ extension GroupNorm {
                 let firstChannel = block % groupCount * channelsPerGroup
                 var gradientSum = 0.0
                 var projection = 0.0
-                for offset in start..<(start + groupSize) {
-                    let scaled = Double(values[offset] * scale.values[firstChannel + (offset - start) / spatialSize])
-                    gradientSum += scaled
-                    projection += scaled * Double(normalized[offset])
+                for localChannel in 0..<channelsPerGroup {
+                    let gamma = scale.values[firstChannel + localChannel]
+                    let channelStart = start + localChannel * spatialSize
+                    var channelGradient: Float = 0
+                    var channelProjection: Float = 0
+                    for offset in channelStart..<(channelStart + spatialSize) {
+                        channelGradient += values[offset]
+                        channelProjection += values[offset] * normalized[offset]
+                    }
+                    gradientSum += Double(gamma * channelGradient)
+                    projection += Double(gamma * channelProjection)
                 }
                 let meanGradient = Float(gradientSum / Double(groupSize))
                 let meanProjection = Float(projection / Double(groupSize))
                 let reciprocal = reciprocals[block]
-                for offset in start..<(start + groupSize) {
-                    let scaled = values[offset] * scale.values[firstChannel + (offset - start) / spatialSize]
-                    values[offset] = reciprocal * (scaled - meanGradient - normalized[offset] * meanProjection)
+                for localChannel in 0..<channelsPerGroup {
+                    let gamma = scale.values[firstChannel + localChannel]
+                    let channelStart = start + localChannel * spatialSize
+                    for offset in channelStart..<(channelStart + spatialSize) {
+                        values[offset] = reciprocal * (gamma * values[offset] - meanGradient - normalized[offset] * meanProjection)
+                    }
                 }
             }
         }

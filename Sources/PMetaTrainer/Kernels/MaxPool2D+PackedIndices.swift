@@ -17,29 +17,37 @@ extension MaxPool2D {
         var output = [Float](repeating: 0, count: Tensor.elementCount(of: outputShape))
         var indices = PackedIntegers(count: keepsIndices ? output.count : 0, bitWidth: argmaxBitWidth)
         input.values.withUnsafeBufferPointer { source in
-            var outputIndex = 0
-            for plane in 0..<planeCount {
-                let planeStart = plane * height * width
-                for outputRow in 0..<outputHeight {
-                    for outputColumn in 0..<outputWidth {
-                        var best = -Float.infinity
-                        var bestIndex = -1
-                        for kernelRow in 0..<kernelSize {
-                            let row = outputRow * stride + kernelRow - padding
-                            if row < 0 || row >= height { continue }
-                            for kernelColumn in 0..<kernelSize {
-                                let column = outputColumn * stride + kernelColumn - padding
-                                if column < 0 || column >= width { continue }
-                                let value = source[planeStart + row * width + column]
-                                if value > best || bestIndex < 0 {
-                                    best = value
-                                    bestIndex = kernelRow * kernelSize + kernelColumn
+            output.withUnsafeMutableBufferPointer { target in
+                indices.withSequentialWriter { writer in
+                    var outputIndex = 0
+                    for plane in 0..<planeCount {
+                        let planeStart = plane * height * width
+                        for outputRow in 0..<outputHeight {
+                            let firstRow = outputRow * stride - padding
+                            for outputColumn in 0..<outputWidth {
+                                let firstColumn = outputColumn * stride - padding
+                                var best = -Float.infinity
+                                var bestIndex = -1
+                                for kernelRow in 0..<kernelSize {
+                                    let row = firstRow + kernelRow
+                                    if row < 0 || row >= height { continue }
+                                    let line = planeStart + row * width
+                                    for kernelColumn in 0..<kernelSize {
+                                        let column = firstColumn + kernelColumn
+                                        if column < 0 || column >= width { continue }
+                                        let value = source[line + column]
+                                        // Strictly greater keeps the first maximum; the bestIndex test admits −∞ and NaN.
+                                        if value > best || bestIndex < 0 {
+                                            best = value
+                                            bestIndex = kernelRow * kernelSize + kernelColumn
+                                        }
+                                    }
                                 }
+                                target[outputIndex] = best
+                                if keepsIndices { writer.append(bestIndex) }
+                                outputIndex += 1
                             }
                         }
-                        output[outputIndex] = best
-                        if keepsIndices { indices[outputIndex] = bestIndex }
-                        outputIndex += 1
                     }
                 }
             }
@@ -61,16 +69,21 @@ extension MaxPool2D {
         let (height, width) = (inputShape[2], inputShape[3])
         let (outputHeight, outputWidth) = (outputShape[2], outputShape[3])
         var inputGradient = [Float](repeating: 0, count: Tensor.elementCount(of: inputShape))
-        var outputIndex = 0
-        for plane in 0..<(inputShape[0] * inputShape[1]) {
-            let planeStart = plane * height * width
-            for outputRow in 0..<outputHeight {
-                for outputColumn in 0..<outputWidth {
-                    let window = indices[outputIndex]
-                    let row = outputRow * stride + window / kernelSize - padding
-                    let column = outputColumn * stride + window % kernelSize - padding
-                    inputGradient[planeStart + row * width + column] += outputGradient.values[outputIndex]
-                    outputIndex += 1
+        outputGradient.values.withUnsafeBufferPointer { gradient in
+            inputGradient.withUnsafeMutableBufferPointer { target in
+                var reader = PackedIntegers.SequentialReader(indices)
+                var outputIndex = 0
+                for plane in 0..<(inputShape[0] * inputShape[1]) {
+                    let planeStart = plane * height * width
+                    for outputRow in 0..<outputHeight {
+                        for outputColumn in 0..<outputWidth {
+                            let window = reader.next()
+                            let row = outputRow * stride + window / kernelSize - padding
+                            let column = outputColumn * stride + window % kernelSize - padding
+                            target[planeStart + row * width + column] += gradient[outputIndex]
+                            outputIndex += 1
+                        }
+                    }
                 }
             }
         }

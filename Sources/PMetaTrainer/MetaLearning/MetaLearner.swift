@@ -66,6 +66,7 @@ public struct MetaLearner: Sendable {
     /// Outer steps taken.
     public private(set) var iteration = 0
     private var optimizer: Adam
+    private var stepSizeOptimizer: Adam
 
     /// Starts from a seeded initialization.
     public init(network: Network, configuration: MetaTrainingConfiguration, using generator: inout some RandomNumberGenerator) {
@@ -83,6 +84,12 @@ public struct MetaLearner: Sendable {
         self.parameters = parameters
         self.stepSizes = stepSizes
         optimizer = Adam(learningRate: configuration.outerLearningRate, shapedLike: parameters)
+        stepSizeOptimizer = Adam(learningRate: configuration.stepSizeLearningRate, shapedLike: Self.stepSizeTensor(stepSizes))
+    }
+
+    /// Step sizes as a one-tensor parameter set, for Adam.
+    static func stepSizeTensor(_ stepSizes: [[Float]]) -> NetworkParameters {
+        NetworkParameters(layers: [[Tensor(shape: [stepSizes.count, stepSizes.first?.count ?? 0], values: Array(stepSizes.joined()))]])
     }
 
     /// m(x_{l−1}) of Eq. (9), per layer: the elements of the tensor the layer stores to be updated (its input,
@@ -155,8 +162,12 @@ public struct MetaLearner: Sendable {
         var loss = 0.0
         var score = 0.0
         let share = 1 / Float(tasks.count)
+        var usedTasks = 0
         for task in tasks {
             let gradients = metaGradients(for: task)
+            // A task whose adaptation diverged says nothing about the initialization; skip it.
+            guard gradients.loss.isFinite, gradients.stepSizes.joined().allSatisfy(\.isFinite) else { continue }
+            usedTasks += 1
             weightGradient.add(gradients.weights, scaledBy: share)
             for step in stepSizeGradient.indices {
                 for layer in stepSizeGradient[step].indices { stepSizeGradient[step][layer] += share * gradients.stepSizes[step][layer] }
@@ -164,20 +175,25 @@ public struct MetaLearner: Sendable {
             loss += gradients.loss / Double(tasks.count)
             score += gradients.score / Double(tasks.count)
         }
-        optimizer.step(&parameters, gradient: weightGradient)
-        if configuration.method.learnsStepSizes { updateStepSizes(gradient: stepSizeGradient) }
+        if usedTasks > 0 {
+            optimizer.step(&parameters, gradient: weightGradient)
+            if configuration.method.learnsStepSizes { updateStepSizes(gradient: stepSizeGradient) }
+        }
         iteration += 1
         return MetaStepReport(queryLoss: loss, queryScore: score, activeLayerSteps: stepSizes.joined().filter { $0 > 0 }.count)
     }
 
-    /// α ← max(0, α − η·g) for MAML++; for p-Meta also − η·λ·m(x_{l−1}): the proximal step of the Lasso
-    /// λ Σ m(x_{l−1})|α_l^k| restricted to α ≥ 0 (soft threshold).
+    /// An Adam step on α, then max(0, ·) for MAML++; for p-Meta first − η·λ·m(x_{l−1}): the proximal step of
+    /// the Lasso λ Σ m(x_{l−1})|α_l^k| restricted to α ≥ 0 (soft threshold).
     mutating func updateStepSizes(gradient: [[Float]]) {
+        var values = Self.stepSizeTensor(stepSizes)
+        stepSizeOptimizer.step(&values, gradient: Self.stepSizeTensor(gradient))
         let rate = configuration.stepSizeLearningRate
         let weights = memoryWeights
+        let layerCount = network.layerCount
         for step in stepSizes.indices {
             for layer in stepSizes[step].indices where !network.operations[layer].parameterShapes.isEmpty {
-                var value = stepSizes[step][layer] - rate * gradient[step][layer]
+                var value = values.layers[0][0].values[step * layerCount + layer]
                 if configuration.method == .pMeta { value -= rate * configuration.lassoStrength * weights[layer] }
                 stepSizes[step][layer] = max(0, value)
             }

@@ -66,8 +66,10 @@ public struct PrototypeImageTasks: TaskFamily {
     /// Draws N distinct classes of the split, labels them 0..<N in random order, and renders K support and
     /// the query samples of each.
     public func task(from split: TaskSplit, using generator: inout some RandomNumberGenerator) -> FewShotTask {
+        // One draw from the caller's generator seeds a concrete stream, so the rendering loops are specialized.
+        var stream = SplitMix64(seed: generator.next())
         var pool = Array(classes(of: split))
-        pool.shuffle(using: &generator)
+        pool.shuffle(using: &stream)
         let numbers = Array(pool.prefix(ways))
         let chosen = numbers.map { prototype(ofClass: $0) }
         var deformation = ClassPrototype.Deformation()
@@ -79,7 +81,7 @@ public struct PrototypeImageTasks: TaskFamily {
             for index in 0..<(ways * count) {
                 let label = index % ways
                 chosen[label].render(channels: channels, height: height, width: width, deformation: deformation,
-                                     using: &generator, into: &values, at: index * sampleSize)
+                                     using: &stream, into: &values, at: index * sampleSize)
                 labels.append(label)
             }
             return Batch(inputs: Tensor(shape: [ways * count] + sampleShape, values: values), targets: .classes(labels))

@@ -72,4 +72,72 @@ public struct PackedIntegers: Sendable, Hashable {
             }
         }
     }
+
+    /// Appends integers in order into the packed bytes; `withSequentialWriter` hands one out.
+    struct SequentialWriter {
+        let target: UnsafeMutableBufferPointer<UInt8>
+        let width: Int
+        var accumulator = 0
+        var filled = 0
+        var byte = 0
+
+        /// Appends the next integer, which must fit the width.
+        @inline(__always)
+        mutating func append(_ value: Int) {
+            guard width > 0 else { return }
+            accumulator |= value << filled
+            filled += width
+            while filled >= 8 {
+                target[byte] = UInt8(truncatingIfNeeded: accumulator)
+                byte += 1
+                accumulator >>= 8
+                filled -= 8
+            }
+        }
+
+        /// Writes the last partial byte.
+        mutating func flush() {
+            if filled > 0 && byte < target.count { target[byte] = UInt8(truncatingIfNeeded: accumulator) }
+        }
+    }
+
+    /// Lets `body` append every integer in order, then flushes.
+    mutating func withSequentialWriter(_ body: (inout SequentialWriter) -> Void) {
+        let width = bitWidth
+        bytes.withUnsafeMutableBufferPointer { target in
+            var writer = SequentialWriter(target: target, width: width)
+            body(&writer)
+            writer.flush()
+        }
+    }
+
+    /// Reads the integers in order.
+    struct SequentialReader {
+        let bytes: [UInt8]
+        let width: Int
+        let mask: Int
+        var accumulator = 0
+        var available = 0
+        var byte = 0
+
+        init(_ packed: PackedIntegers) {
+            bytes = packed.bytes
+            width = packed.bitWidth
+            mask = (1 << packed.bitWidth) - 1
+        }
+
+        /// The next integer.
+        @inline(__always)
+        mutating func next() -> Int {
+            while available < width {
+                accumulator |= Int(bytes[byte]) << available
+                byte += 1
+                available += 8
+            }
+            let value = accumulator & mask
+            accumulator >>= width
+            available -= width
+            return value
+        }
+    }
 }
