@@ -27,7 +27,8 @@ enum MetaTrainCommand {
             OptionSpec("inner-lr", valueName: "alpha", help: "The inner step size (initial alpha for maml++ and pmeta). Default: 0.1 for fewshot, 0.01 for sinusoid."),
             OptionSpec("outer-lr", valueName: "beta", help: "Adam's step size for the weights.", defaultValue: "0.001"),
             OptionSpec("step-size-lr", valueName: "eta", help: "The gradient step size for alpha (maml++, pmeta).", defaultValue: "0.001"),
-            OptionSpec("lambda", valueName: "lambda", help: "The memory-weighted Lasso strength of Eq. (9), per word of m(x_{l-1}) (pmeta).", defaultValue: "0.0001"),
+            OptionSpec("lambda", valueName: "lambda", help: "The memory-weighted Lasso strength of Eq. (9), per word of m(x_{l-1}) (pmeta); lambda x m(x_{l-1}) above 1 drives a layer-step to 0.", defaultValue: "0.001"),
+            OptionSpec("lasso-warmup", valueName: "n", help: "Outer steps before the Lasso applies (pmeta). Default: a third of --iterations."),
             OptionSpec("tasks-per-batch", valueName: "n", help: "Tasks per outer step.", defaultValue: "4"),
             OptionSpec("shots", valueName: "K", help: "Support samples per class (fewshot) or points (sinusoid). Default: 1 for fewshot, 10 for sinusoid."),
             OptionSpec("queries", valueName: "n", help: "Query samples per class (fewshot) or points (sinusoid).", defaultValue: "15"),
@@ -67,15 +68,16 @@ enum MetaTrainCommand {
             task = .fewShot(ways: outputShape[0], shots: shots, queries: queries, familySeed: try TrainerInputs.seed(parsed, "family-seed"),
                             noise: try TrainerInputs.number(parsed, "noise", in: 0...100) ?? 0.8)
         }
+        let iterations = try WorkloadOptions.integer(parsed, "iterations", in: 0...100_000_000) ?? 1000
         let configuration = MetaTrainingConfiguration(
             method: method, innerSteps: try WorkloadOptions.integer(parsed, "inner-steps", in: 1...100) ?? 2,
             innerStepSize: Float(try TrainerInputs.number(parsed, "inner-lr", in: 0...100) ?? (isSinusoid ? 0.01 : 0.1)),
             outerLearningRate: Float(try TrainerInputs.number(parsed, "outer-lr", in: 0...10) ?? 1e-3),
             stepSizeLearningRate: Float(try TrainerInputs.number(parsed, "step-size-lr", in: 0...10) ?? 1e-3),
-            lassoStrength: Float(try TrainerInputs.number(parsed, "lambda", in: 0...1e6) ?? 1e-4),
+            lassoStrength: Float(try TrainerInputs.number(parsed, "lambda", in: 0...1e6) ?? 1e-3),
+            lassoWarmup: try WorkloadOptions.integer(parsed, "lasso-warmup", in: 0...100_000_000) ?? iterations / 3,
             tasksPerBatch: try WorkloadOptions.integer(parsed, "tasks-per-batch", in: 1...10_000) ?? 4,
             kernels: KernelChoice(rawValue: parsed.value("kernels") ?? "") ?? .im2col)
-        let iterations = try WorkloadOptions.integer(parsed, "iterations", in: 0...100_000_000) ?? 1000
         let validationInterval = try WorkloadOptions.integer(parsed, "validate-every", in: 1...100_000_000) ?? 100
         let validationTasks = try WorkloadOptions.integer(parsed, "validation-tasks", in: 1...1_000_000) ?? 50
         let seed = try TrainerInputs.seed(parsed)

@@ -27,7 +27,8 @@ public struct MetaTrainingSummary: Sendable {
 extension MetaLearner {
     /// Meta-trains for `iterations` outer steps on tasks of the training split, validating every
     /// `validationInterval` steps on a fixed set of validation tasks adapted with the deployed plan, and keeps
-    /// the weights and step sizes that validated best (p-Meta Sec. 4.1, "Implementation").
+    /// the weights and step sizes that validated best (p-Meta Sec. 4.1, "Implementation"); for p-Meta only
+    /// models after the Lasso warm-up count.
     /// - Parameters:
     ///   - family: The task family.
     ///   - iterations: Outer steps.
@@ -55,7 +56,9 @@ extension MetaLearner {
             if (index + 1) % validationInterval == 0 || index + 1 == iterations {
                 let score = validate(on: validationSet)
                 validation = score
-                if isBetter(score) { best = (score, iteration, parameters, stepSizes) }
+                // During p-Meta's warm-up the model is not yet sparse: it is no candidate for the deployed model.
+                let isCandidate = configuration.method != .pMeta || iteration > configuration.lassoWarmup
+                if isCandidate && isBetter(score) { best = (score, iteration, parameters, stepSizes) }
             }
             progress(MetaTrainingProgress(iteration: index + 1, iterations: iterations, step: report, validation: validation,
                                           bestValidation: best?.score.mean, metric: metric))

@@ -14,6 +14,9 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
     public var stepSizeLearningRate: Float
     /// λ of Eq. (9), the weight of the memory-weighted Lasso (p-Meta only).
     public var lassoStrength: Float
+    /// Outer steps before the Lasso applies (p-Meta only): until then p-Meta is MAML++, so that step sizes are
+    /// judged by a model that has learned something rather than pruned while the weights are still random.
+    public var lassoWarmup: Int
     /// Tasks per outer step.
     public var tasksPerBatch: Int
     /// The conv2d kernels (meta-training is not what the device runs, so the faster im2col by default).
@@ -21,7 +24,7 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
 
     /// Creates a configuration.
     public init(method: MetaLearningMethod, innerSteps: Int = 2, innerStepSize: Float = 0.1, outerLearningRate: Float = 1e-3,
-                stepSizeLearningRate: Float = 1e-3, lassoStrength: Float = 1e-3, tasksPerBatch: Int = 4,
+                stepSizeLearningRate: Float = 1e-3, lassoStrength: Float = 1e-3, lassoWarmup: Int = 0, tasksPerBatch: Int = 4,
                 kernels: KernelChoice = .im2col) {
         precondition(innerSteps >= 1 && tasksPerBatch >= 1, "MetaTrainingConfiguration: need 1+ inner steps and tasks")
         self.method = method
@@ -30,6 +33,7 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
         self.outerLearningRate = outerLearningRate
         self.stepSizeLearningRate = stepSizeLearningRate
         self.lassoStrength = lassoStrength
+        self.lassoWarmup = lassoWarmup
         self.tasksPerBatch = tasksPerBatch
         self.kernels = kernels
     }
@@ -194,11 +198,14 @@ public struct MetaLearner: Sendable {
         for step in stepSizes.indices {
             for layer in stepSizes[step].indices where !network.operations[layer].parameterShapes.isEmpty {
                 var value = values.layers[0][0].values[step * layerCount + layer]
-                if configuration.method == .pMeta { value -= rate * configuration.lassoStrength * weights[layer] }
+                if isLassoActive { value -= rate * configuration.lassoStrength * weights[layer] }
                 stepSizes[step][layer] = max(0, value)
             }
         }
     }
+
+    /// Whether the Lasso's proximal step applies at this outer step (p-Meta after the warm-up).
+    public var isLassoActive: Bool { configuration.method == .pMeta && iteration >= configuration.lassoWarmup }
 
     /// The learned step sizes as an importance file for the planner.
     public func importance(source: String) -> ImportanceScores {
