@@ -36,6 +36,9 @@ enum MetaTrainCommand {
             OptionSpec("family-seed", valueName: "s", help: "The seed of the generated classes (fewshot).", defaultValue: "2022"),
             OptionSpec("validate-every", valueName: "n", help: "Outer steps between validations.", defaultValue: "100"),
             OptionSpec("validation-tasks", valueName: "n", help: "Validation tasks (fixed for the whole run).", defaultValue: "50"),
+            .flag("attention", help: "Also learn p-Meta's meta attention (Sec. 3.3) for every conv/linear layer but the head; writes DIR/attention.bin."),
+            OptionSpec("rho", valueName: "ratio", help: "The forward clip ratio rho_fw of Alg. 1 (with --attention).", defaultValue: "0.3"),
+            OptionSpec("rho-backward", valueName: "ratio", help: "The backward clip ratio rho_bw of Alg. 1 (with --attention).", defaultValue: "0"),
             OptionSpec("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                        defaultValue: KernelChoice.im2col.rawValue, allowedValues: [KernelChoice.im2col.rawValue, KernelChoice.scratchFree.rawValue]),
         ])
@@ -84,7 +87,17 @@ enum MetaTrainCommand {
         let family = task.family(sampleShape: inputShape)
 
         var generator = SplitMix64(seed: seed)
-        var learner = MetaLearner(network: network, configuration: configuration, using: &generator)
+        let parameters = network.initialParameters(using: &generator)
+        var attention: MetaAttention?
+        if parsed.flag("attention") {
+            attention = MetaAttention(network: network, forwardClipRatio: Float(try TrainerInputs.number(parsed, "rho", in: 0...0.99) ?? 0.3),
+                                      backwardClipRatio: Float(try TrainerInputs.number(parsed, "rho-backward", in: 0...0.99) ?? 0),
+                                      using: &generator)
+        }
+        var learner = MetaLearner(network: network, configuration: configuration, parameters: parameters,
+                                  stepSizes: method.initialStepSizes(for: network, innerSteps: configuration.innerSteps,
+                                                                     stepSize: configuration.innerStepSize),
+                                  attention: attention)
         let display = ProgressDisplay(context: context, iterations: iterations, validationInterval: validationInterval)
         let summary = learner.train(on: family, iterations: iterations, validationInterval: validationInterval,
                                     validationTasks: validationTasks, using: &generator) { progress in display.show(progress) }
@@ -94,8 +107,12 @@ enum MetaTrainCommand {
         let description = MetaTrainedModel(
             architecture: graph.graph.name, method: method, innerSteps: configuration.innerSteps, innerStepSize: configuration.innerStepSize,
             iterations: iterations, seed: seed, task: task,
-            bestValidation: summary.bestValidation.map { (summary.metric, $0, summary.bestIteration) })
+            bestValidation: summary.bestValidation.map { (summary.metric, $0, summary.bestIteration) },
+            attentionClipRatios: learner.attention.map { ($0.forwardClipRatio, $0.backwardClipRatio) })
         try InputFile.write(bytes: learner.parameters.encodedWeightsFile(), to: output + "/weights.bin")
+        if let attention = learner.attention {
+            try InputFile.write(bytes: attention.modules.encodedWeightsFile(), to: output + "/attention.bin")
+        }
         try InputFile.write(JSONWriter.write(description.json()) + "\n", to: output + "/model.json")
         try InputFile.write(JSONWriter.write(learner.importance(source: output).json(for: graph)) + "\n", to: output + "/importance.json")
         let plan = learner.deployedPlan
@@ -114,7 +131,7 @@ enum MetaTrainCommand {
         }
         text += table.render()
         text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n"
-        text += "Wrote \(output)/weights.bin, model.json, importance.json, plan.json.\n"
+        text += "Wrote \(output)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
         return CommandResult(output: text)
     }
 }

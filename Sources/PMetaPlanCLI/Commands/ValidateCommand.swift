@@ -73,8 +73,9 @@ enum ValidateCommand {
             }
         }
         let source = "\(weightsPath) (\(model.description.method.displayName))"
-        var candidates = [ValidationCandidate(name: "plan", source: "\(planPath) with \(source)", parameters: model.parameters,
-                                              plan: plan, stepSizes: stepSizes(for: plan, from: model))]
+        let attentionNote = model.attention.map { " and meta attention (rho_fw \($0.forwardClipRatio), rho_bw \($0.backwardClipRatio))" } ?? ""
+        var candidates = [ValidationCandidate(name: "plan", source: "\(planPath) with \(source)\(attentionNote)", parameters: model.parameters,
+                                              plan: plan, stepSizes: stepSizes(for: plan, from: model), attention: model.attention)]
         for method in [MetaLearningMethod.maml, .anil, .boil] {
             if let baseline = baselines[method] {
                 let baselinePlan = method.fixedPlan(for: network, innerSteps: baseline.description.innerSteps)

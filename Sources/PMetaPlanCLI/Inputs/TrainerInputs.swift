@@ -40,6 +40,7 @@ enum TrainerInputs {
         var description: MetaTrainedModel
         var parameters: NetworkParameters
         var stepSizes: [[Float]]
+        var attention: MetaAttention?
     }
 
     /// Reads `DIR/model.json`, `DIR/weights.bin` and `DIR/importance.json` for `network`.
@@ -81,6 +82,22 @@ enum TrainerInputs {
         } catch {
             throw .badData("\(importancePath): \(error)")
         }
-        return ModelFolder(path: path, description: description, parameters: parameters, stepSizes: importance.stepSizes)
+        var attention: MetaAttention?
+        if let ratios = description.attentionClipRatios {
+            let attentionPath = path + "/attention.bin"
+            do {
+                let modules = try NetworkParameters(weightsFile: try InputFile.bytes(at: attentionPath),
+                                                    expectedShapes: MetaAttention.moduleShapes(of: network), network: network)
+                attention = MetaAttention(forwardClipRatio: ratios.forward, backwardClipRatio: ratios.backward, modules: modules)
+            } catch let error as DataError {
+                throw .badData(error.inFile(attentionPath).description)
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw .badData("\(attentionPath): \(error)")
+            }
+        }
+        return ModelFolder(path: path, description: description, parameters: parameters, stepSizes: importance.stepSizes,
+                           attention: attention)
     }
 }

@@ -28,6 +28,7 @@ struct Backpropagation {
     /// What one layer kept from the forward pass for the backward pass.
     struct SavedState {
         var input: SavedInput?
+        var forwardScores: [Float] = []
         var normalized: Tensor?
         var reciprocals: [Float] = []
         var packed: PackedIntegers?
@@ -46,6 +47,15 @@ struct Backpropagation {
     /// When set, a layer's gradient is applied (w_l ← w_l − α_l·g) and freed right after its backward
     /// pass: one micro-batch, nothing to accumulate, so only one layer's buffer exists at a time.
     var immediateStepSizes: [Float]?
+    /// Meta attention for on-device adaptation: an attended, updated layer keeps only the input channels with
+    /// γ^fw > 0 and adds the γ-weighted gradient of the channels both scores keep (Sec. 3.3.2).
+    var attention: MetaAttention?
+    /// Whether to record each weight layer's batch-averaged input and output-gradient channel means, from
+    /// which meta-training computes the attention scores of the dense gradient (Sec. 3.3.1).
+    var recordsChannelMeans = false
+    /// The recorded means, per layer.
+    var inputMeans: [[Float]?] = []
+    var outputGradientMeans: [[Float]?] = []
     /// Whether `lossAndBackward` hands the network output out (meta-training scores it; off the ledger).
     var keepsOutput = false
     /// The network output of the last `lossAndBackward`, when `keepsOutput`.
@@ -63,6 +73,14 @@ struct Backpropagation {
         self.parameters = parameters
         accumulators = Array(repeating: nil, count: network.layerCount)
         accumulatorIDs = Array(repeating: nil, count: network.layerCount)
+        inputMeans = Array(repeating: nil, count: network.layerCount)
+        outputGradientMeans = Array(repeating: nil, count: network.layerCount)
+    }
+
+    /// Whether meta attention selects and weights the gradient of `layer` in this pass.
+    func attentionApplies(_ layer: Int) -> Bool {
+        guard let attention else { return false }
+        return attention.attends(layer) && scope.updates[layer].parameters == .all
     }
 
     // MARK: - Gradient buffers
@@ -172,13 +190,13 @@ struct Backpropagation {
                 ? conv.directForward(x.tensor, weight: tensors[0], bias: bias)
                 : conv.forward(x.tensor, weight: tensors[0], bias: bias, savingInputChannels: .none).output
             let output = Live(tensor: y, id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
-            keepInput(x, layer: index, channelCount: conv.inputChannels)
+            keepInput(x, layer: index, channelCount: conv.inputChannels, attendedChannels: forwardAttention(x.tensor, layer: index))
             return output
         case .linear(let linear, let hasBias):
             let x = input(references[0], graphInput: graphInput)
             let y = linear.directForward(x.tensor, weight: tensors[0], bias: hasBias ? tensors[1] : nil)
             let output = Live(tensor: y, id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
-            keepInput(x, layer: index, channelCount: linear.inputFeatures)
+            keepInput(x, layer: index, channelCount: linear.inputFeatures, attendedChannels: forwardAttention(x.tensor, layer: index))
             return output
         case .groupNorm(let norm):
             let keeps = scope.keepsNormalizedInput(index)
@@ -248,20 +266,36 @@ struct Backpropagation {
     /// Keeps a conv2d/linear input for the weight gradient: all of it shares the activation's storage,
     /// a channel subset (mu_fw < 1) is a new, smaller buffer; a frozen layer keeps only the shape. The
     /// network input x_0 is the support sample in static memory: it is referred to, never copied.
-    private mutating func keepInput(_ x: Live, layer: Int, channelCount: Int) {
+    private mutating func keepInput(_ x: Live, layer: Int, channelCount: Int, attendedChannels: [Int]?) {
         states[layer].inputShapes = [x.tensor.shape]
-        guard let channels = scope.savedInputChannels[layer] else { return }
+        guard let planned = scope.savedInputChannels[layer] else { return }
+        let channels = attendedChannels ?? planned
         if channels.count == channelCount || x.id == nil {
             states[layer].input = SavedInput(keeping: .all, of: x.tensor)
             if let id = x.id {
                 meter.retain(id, as: .savedInput, layer: layer)
-                states[layer].ids = [id]
+                states[layer].ids.append(id)
             }
         } else {
             let saved = SavedInput(keeping: .only(channels), of: x.tensor)
             states[layer].input = saved
-            states[layer].ids = [meter.allocate(.savedInput, layer: layer, bytes: 4 * saved.tensor.count)]
+            states[layer].ids.append(meter.allocate(.savedInput, layer: layer, bytes: 4 * saved.tensor.count))
         }
+    }
+
+    /// Records the input's channel means and, where attention applies, computes γ^fw (kept, on the ledger,
+    /// until the backward pass).
+    /// - Returns: The input channels attention keeps, or `nil` where it does not apply.
+    private mutating func forwardAttention(_ input: Tensor, layer: Int) -> [Int]? {
+        let applies = attentionApplies(layer)
+        guard recordsChannelMeans || applies else { return nil }
+        let means = input.channelMeans()
+        if recordsChannelMeans { inputMeans[layer] = means }
+        guard applies, let attention else { return nil }
+        let scores = attention.scores(layer: layer, means: means, isForward: true).scores
+        states[layer].forwardScores = scores
+        states[layer].ids.append(meter.allocate(.attentionScores, layer: layer, bytes: 4 * scores.count))
+        return scores.indices.filter { scores[$0] > 0 }
     }
 
     // MARK: - Loss and backward
@@ -341,6 +375,8 @@ struct Backpropagation {
     private mutating func accumulateWeightGradient(_ index: Int) {
         let update = scope.updates[index].parameters
         guard update != .none else { return }
+        if recordsChannelMeans { outputGradientMeans[index] = gradients[index]!.tensor.channelMeans() }
+        if attentionApplies(index) { return accumulateAttendedWeightGradient(index) }
         ensureAccumulator(index)
         guard case .weights(var weight, var bias) = accumulators[index]! else { preconditionFailure("Backpropagation: accumulator kind") }
         accumulators[index] = nil
@@ -368,6 +404,47 @@ struct Backpropagation {
         } else if bias != nil {
             outputGradient.accumulateChannelSums(into: &bias!)
         }
+        accumulators[index] = .weights(weight, bias: bias)
+    }
+
+    /// The gradient of an attended layer: computed for the output channels with γ^bw > 0 and the input channels
+    /// kept by γ^fw into a temporary compact buffer, then added into the layer's accumulator weighted by
+    /// γ_{ba} = γ^fw_a γ^bw_b (Eq. (13)); the bias gradient is weighted by γ^bw. The accumulator covers every
+    /// channel, because each micro-batch's scores may keep others.
+    private mutating func accumulateAttendedWeightGradient(_ index: Int) {
+        guard let attention, let saved = states[index].input else { preconditionFailure("Backpropagation: attention without a saved input") }
+        ensureAccumulator(index)
+        guard case .weights(var weight, var bias) = accumulators[index]!, weight != nil else { preconditionFailure("Backpropagation: accumulator kind") }
+        accumulators[index] = nil
+        let outputGradient = gradients[index]!.tensor
+        let backwardScores = attention.scores(layer: index, means: outputGradient.channelMeans(), isForward: false).scores
+        let forwardScores = states[index].forwardScores
+        let outputs = backwardScores.indices.filter { backwardScores[$0] > 0 }
+        let scoresID = meter.allocate(.attentionScores, layer: index, bytes: 4 * backwardScores.count)
+        var partial = WeightGradient.zeros(weightShape: weight!.weightShape, groupCount: 1, outputChannels: outputs, inputChannels: saved.channels)
+        var partialBias: Tensor? = bias == nil ? nil : Tensor(zeros: [backwardScores.count])
+        let partialID = meter.allocate(.weightGradient, layer: index, bytes: 4 * (partial.values.count + (partialBias?.count ?? 0)))
+        switch network.operations[index] {
+        case .conv2d(let conv, _):
+            conv.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &partial, biasGradient: &partialBias)
+        case .linear(let linear, _):
+            linear.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &partial, biasGradient: &partialBias)
+        default:
+            preconditionFailure("Backpropagation: attention on a layer without weights")
+        }
+        let kernelElements = partial.kernelElementCount
+        let partialValues = partial.values
+        weight!.values.withUnsafeMutableBufferPointer { target in
+            partial.forEachEntry { output, input, compactOffset, denseOffset in
+                let scale = forwardScores[input] * backwardScores[output]
+                for element in 0..<kernelElements { target[denseOffset + element] += scale * partialValues[compactOffset + element] }
+            }
+        }
+        if bias != nil, let partialBias {
+            for channel in 0..<backwardScores.count { bias!.values[channel] += backwardScores[channel] * partialBias.values[channel] }
+        }
+        meter.release(partialID)
+        meter.release(scoresID)
         accumulators[index] = .weights(weight, bias: bias)
     }
 

@@ -67,4 +67,19 @@ public enum LayerGradient: Sendable, Hashable {
             [gamma ?? Tensor(zeros: shapes[0]), beta ?? Tensor(zeros: shapes[1])]
         }
     }
+
+    /// The gradient weighted by meta attention: entry (b, a) of g(w_l) times γ^fw_a γ^bw_b, the bias times γ^bw_b
+    /// (Eq. (13)). Needs every channel selected (a dense conv2d/linear gradient).
+    public func weighted(forward: [Float], backward: [Float]) -> LayerGradient {
+        guard case .weights(let weight?, let bias) = self else { preconditionFailure("LayerGradient: attention weighs conv2d/linear gradients") }
+        var scaled = weight
+        let kernelElements = weight.kernelElementCount
+        scaled.values.withUnsafeMutableBufferPointer { target in
+            weight.forEachEntry { output, input, compactOffset, _ in
+                let factor = forward[input] * backward[output]
+                for element in 0..<kernelElements { target[compactOffset + element] *= factor }
+            }
+        }
+        return .weights(scaled, bias: bias.map { Tensor(shape: $0.shape, values: zip($0.values, backward).map { $0 * $1 }) })
+    }
 }

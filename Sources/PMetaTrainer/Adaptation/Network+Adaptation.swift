@@ -19,13 +19,14 @@ extension Network {
     ///   - microBatchSize: Samples per forward/backward pass (gradient accumulation below `support.count`).
     ///   - kernels: The conv2d kernels.
     /// - Returns: Each step's loss and memory.
+    ///   - attention: Meta attention, if the model was meta-trained with it.
     public func adapt(_ parameters: inout NetworkParameters, plan: UpdatePlan, stepSizes: [[Float]], support: Batch,
-                      microBatchSize: Int, kernels: KernelChoice = .scratchFree) -> AdaptationReport {
+                      microBatchSize: Int, kernels: KernelChoice = .scratchFree, attention: MetaAttention? = nil) -> AdaptationReport {
         precondition(stepSizes.count == plan.innerStepCount, "adapt: one row of step sizes per inner step")
         var reports: [AdaptationStepReport] = []
         for (step, updates) in plan.steps.enumerated() {
             reports.append(adaptationStep(&parameters, updates: updates, stepSizes: stepSizes[step], support: support,
-                                          microBatchSize: microBatchSize, kernels: kernels))
+                                          microBatchSize: microBatchSize, kernels: kernels, attention: attention))
         }
         return AdaptationReport(steps: reports)
     }

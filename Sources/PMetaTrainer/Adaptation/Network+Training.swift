@@ -38,6 +38,19 @@ extension Network {
         return (loss, pass.accumulators, pass.keptOutput!)
     }
 
+    /// `gradients(for:parameters:scope:kernels:)` that also returns each weight layer's batch-averaged input and
+    /// output-gradient channel means, from which meta attention scores the gradient (meta-training).
+    func gradientsAndChannelMeans(for batch: Batch, parameters: NetworkParameters, scope: StepScope, kernels: KernelChoice,
+                                  recordsChannelMeans: Bool)
+        -> (loss: Float, gradients: [LayerGradient?], inputMeans: [[Float]?], outputGradientMeans: [[Float]?])
+    {
+        var pass = Backpropagation(network: self, scope: scope, kernels: kernels, parameters: parameters)
+        pass.recordsChannelMeans = recordsChannelMeans
+        pass.forward(batch.inputs)
+        let loss = pass.lossAndBackward(targets: batch.targets, gradientScale: 1)
+        return (loss, pass.accumulators, pass.inputMeans, pass.outputGradientMeans)
+    }
+
     /// One inner step of on-device adaptation: w_l ← w_l − α_l^k·g(w_l) for the layers `updates` selects,
     /// with the gradient of the mean support loss accumulated over micro-batches (p-Meta Sec. 3.5.1).
     ///
@@ -52,13 +65,17 @@ extension Network {
     ///   - microBatchSize: Samples per forward/backward pass.
     ///   - kernels: The conv2d kernels (`.scratchFree` for a measurement the cost model can be held to).
     /// - Returns: The support loss and the memory ledger; a step that updates nothing computes nothing.
+    ///   - attention: Meta attention (Sec. 3.3.2): attended layers keep the input channels it selects and take
+    ///     its weighted gradient.
     public func adaptationStep(_ parameters: inout NetworkParameters, updates: StepUpdates, stepSizes: [Float], support: Batch,
-                               microBatchSize: Int, kernels: KernelChoice = .scratchFree) -> AdaptationStepReport {
+                               microBatchSize: Int, kernels: KernelChoice = .scratchFree,
+                               attention: MetaAttention? = nil) -> AdaptationStepReport {
         precondition(stepSizes.count == layerCount, "adaptationStep: one step size per layer")
         let scope = StepScope(network: self, step: updates)
         guard scope.updatesAnything else { return AdaptationStepReport(loss: .nan, meter: MemoryMeter()) }
         let microBatches = support.microBatches(of: microBatchSize)
         var pass = Backpropagation(network: self, scope: scope, kernels: kernels, parameters: parameters)
+        pass.attention = attention
         parameters = NetworkParameters(layers: [])
         if microBatches.count > 1 {
             pass.allocateAllAccumulators()

@@ -243,6 +243,20 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// The mean of each channel over the batch and trailing dimensions: what global average pooling and a batch
+    /// mean give meta attention (Fig. 3).
+    /// - Complexity: O(element count).
+    public func channelMeans() -> [Float] {
+        var sums = [Float](repeating: 0, count: channelCount)
+        var tensor = Tensor(zeros: [channelCount])
+        accumulateChannelSums(into: &tensor)
+        let count = Float(batchSize * spatialSize)
+        for channel in sums.indices { sums[channel] = tensor.values[channel] / count }
+        return sums
+    }
+}
+
 extension WeightGradient {
     /// A zero gradient for the given selection: the accumulator of one layer's g(w_l) over micro-batches.
     /// - Parameters:

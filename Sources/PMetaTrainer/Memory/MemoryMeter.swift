@@ -25,6 +25,8 @@ public struct MemoryMeter: Sendable {
         case activationGradient = "activation gradient"
         /// g(w_l) and the bias gradient of an updated layer, accumulated over micro-batches.
         case weightGradient = "weight gradient"
+        /// Meta attention's channel scores γ^fw and γ^bw of a layer (Sec. 3.3).
+        case attentionScores = "attention scores"
     }
 
     /// When in the step a span is.

@@ -44,7 +44,7 @@ extension MetaLearner {
         var validationStream = SplitMix64(seed: generator.next())
         let validationSet = (0..<validationTasks).map { _ in family.task(from: .validation, using: &validationStream) }
         let metric: TaskMetric = family.isClassification ? .accuracy : .meanSquaredError
-        var best: (score: MeanWithInterval, iteration: Int, parameters: NetworkParameters, stepSizes: [[Float]])?
+        var best: (score: MeanWithInterval, iteration: Int, parameters: NetworkParameters, stepSizes: [[Float]], attention: MetaAttention?)?
         func isBetter(_ score: MeanWithInterval) -> Bool {
             guard let best else { return true }
             return metric.isHigherBetter ? score.mean > best.score.mean : score.mean < best.score.mean
@@ -58,7 +58,7 @@ extension MetaLearner {
                 validation = score
                 // During p-Meta's warm-up the model is not yet sparse: it is no candidate for the deployed model.
                 let isCandidate = configuration.method != .pMeta || iteration > configuration.lassoWarmup
-                if isCandidate && isBetter(score) { best = (score, iteration, parameters, stepSizes) }
+                if isCandidate && isBetter(score) { best = (score, iteration, parameters, stepSizes, attention) }
             }
             progress(MetaTrainingProgress(iteration: index + 1, iterations: iterations, step: report, validation: validation,
                                           bestValidation: best?.score.mean, metric: metric))
@@ -66,6 +66,7 @@ extension MetaLearner {
         if let best {
             parameters = best.parameters
             stepSizes = best.stepSizes
+            attention = best.attention
         }
         return MetaTrainingSummary(bestValidation: best?.score, bestIteration: best?.iteration ?? iteration, metric: metric)
     }
@@ -74,7 +75,8 @@ extension MetaLearner {
     public func validate(on tasks: [FewShotTask]) -> MeanWithInterval {
         let plan = deployedPlan
         return MeanWithInterval(tasks.map { task in
-            network.evaluate(on: task, parameters: parameters, plan: plan, stepSizes: stepSizes, kernels: configuration.kernels).after
+            network.evaluate(on: task, parameters: parameters, plan: plan, stepSizes: stepSizes, kernels: configuration.kernels,
+                             attention: attention).after
         })
     }
 }

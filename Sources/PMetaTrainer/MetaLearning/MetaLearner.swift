@@ -67,10 +67,13 @@ public struct MetaLearner: Sendable {
     public internal(set) var parameters: NetworkParameters
     /// α_l^k, `[k][l]`.
     public internal(set) var stepSizes: [[Float]]
+    /// p-Meta's meta attention (Sec. 3.3), when trained with it.
+    public internal(set) var attention: MetaAttention?
     /// Outer steps taken.
     public private(set) var iteration = 0
     private var optimizer: Adam
     private var stepSizeOptimizer: Adam
+    private var attentionOptimizer: Adam?
 
     /// Starts from a seeded initialization.
     public init(network: Network, configuration: MetaTrainingConfiguration, using generator: inout some RandomNumberGenerator) {
@@ -79,8 +82,9 @@ public struct MetaLearner: Sendable {
                                                                    stepSize: configuration.innerStepSize))
     }
 
-    /// Starts from given weights and step sizes.
-    public init(network: Network, configuration: MetaTrainingConfiguration, parameters: NetworkParameters, stepSizes: [[Float]]) {
+    /// Starts from given weights and step sizes, and optionally meta attention (trained with θ by Adam, Eq. (15)).
+    public init(network: Network, configuration: MetaTrainingConfiguration, parameters: NetworkParameters, stepSizes: [[Float]],
+                attention: MetaAttention? = nil) {
         precondition(stepSizes.count == configuration.innerSteps && stepSizes.allSatisfy { $0.count == network.layerCount },
                      "MetaLearner: step sizes must be [innerSteps][layers]")
         self.network = network
@@ -88,6 +92,8 @@ public struct MetaLearner: Sendable {
         self.parameters = parameters
         self.stepSizes = stepSizes
         optimizer = Adam(learningRate: configuration.outerLearningRate, shapedLike: parameters)
+        self.attention = attention
+        attentionOptimizer = attention.map { Adam(learningRate: configuration.outerLearningRate, shapedLike: $0.modules) }
         stepSizeOptimizer = Adam(learningRate: configuration.stepSizeLearningRate, shapedLike: Self.stepSizeTensor(stepSizes))
     }
 
@@ -113,25 +119,54 @@ public struct MetaLearner: Sendable {
     /// The deployment plan: the layer-steps with a nonzero step size.
     public var deployedPlan: UpdatePlan { UpdatePlan(nonzeroStepSizes: stepSizes, of: network) }
 
+    /// What meta attention did for one layer at one inner step.
+    struct AttentionRecord {
+        var inputMeans: [Float]
+        var outputGradientMeans: [Float]
+        var forward: (probabilities: [Float], scores: [Float])
+        var backward: (probabilities: [Float], scores: [Float])
+    }
+
+    /// One inner step: the dense gradients (before attention weighs them) and what attention did.
+    struct InnerStep {
+        var gradients: [LayerGradient?]
+        var attention: [AttentionRecord?]
+    }
+
     /// Adapts to a task's support set and returns the adapted weights and each step's inner gradients.
-    func innerLoop(_ task: FewShotTask, from initial: NetworkParameters) -> (adapted: NetworkParameters, gradients: [[LayerGradient?]]) {
+    func innerLoop(_ task: FewShotTask, from initial: NetworkParameters) -> (adapted: NetworkParameters, steps: [InnerStep]) {
         var weights = initial
-        var inner: [[LayerGradient?]] = []
+        var steps: [InnerStep] = []
         for step in 0..<configuration.innerSteps {
-            let gradients = network.gradients(for: task.support, parameters: weights, scope: innerScope(step: step),
-                                              kernels: configuration.kernels).gradients
-            for layer in 0..<network.layerCount where stepSizes[step][layer] != 0 {
-                gradients[layer]?.apply(to: &weights.layers[layer], scaledBy: -stepSizes[step][layer])
+            let pass = network.gradientsAndChannelMeans(for: task.support, parameters: weights, scope: innerScope(step: step),
+                                                        kernels: configuration.kernels, recordsChannelMeans: attention != nil)
+            var records = [AttentionRecord?](repeating: nil, count: network.layerCount)
+            if let attention {
+                for layer in 0..<network.layerCount where attention.attends(layer) && pass.gradients[layer] != nil {
+                    let inputMeans = pass.inputMeans[layer]!
+                    let outputGradientMeans = pass.outputGradientMeans[layer]!
+                    records[layer] = AttentionRecord(
+                        inputMeans: inputMeans, outputGradientMeans: outputGradientMeans,
+                        forward: attention.scores(layer: layer, means: inputMeans, isForward: true),
+                        backward: attention.scores(layer: layer, means: outputGradientMeans, isForward: false))
+                }
             }
-            inner.append(configuration.method.learnsStepSizes ? gradients : [])
+            for layer in 0..<network.layerCount where stepSizes[step][layer] != 0 {
+                guard let gradient = pass.gradients[layer] else { continue }
+                let weighted = records[layer].map { gradient.weighted(forward: $0.forward.scores, backward: $0.backward.scores) } ?? gradient
+                weighted.apply(to: &weights.layers[layer], scaledBy: -stepSizes[step][layer])
+            }
+            let keeps = configuration.method.learnsStepSizes || attention != nil
+            steps.append(InnerStep(gradients: keeps ? pass.gradients : [], attention: records))
         }
-        return (weights, inner)
+        return (weights, steps)
     }
 
     /// The first-order meta-gradients of one task's query loss.
-    /// - Returns: The query loss, the query score, ∂ℓ/∂θ and ∂ℓ/∂α (`[k][l]`, zeros unless step sizes are learned).
+    /// - Returns: The query loss, the query score, ∂ℓ/∂θ, ∂ℓ/∂α (`[k][l]`, zeros unless step sizes are learned)
+    ///   and ∂ℓ/∂(attention modules) (zeros without attention).
     public func metaGradients(for task: FewShotTask, parameters initial: NetworkParameters? = nil)
-        -> (loss: Double, score: Double, weights: NetworkParameters, stepSizes: [[Float]])
+        -> (loss: Double, score: Double, weights: NetworkParameters, stepSizes: [[Float]], attention: NetworkParameters?)
     {
         let start = initial ?? parameters
         let (adapted, inner) = innerLoop(task, from: start)
@@ -144,17 +179,55 @@ public struct MetaLearner: Sendable {
             outer.layers[layer] = outerDense[layer]
         }
         var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
-        if configuration.method.learnsStepSizes {
-            for step in 0..<configuration.innerSteps {
-                for layer in 0..<network.layerCount {
-                    guard let innerGradient = inner[step][layer] else { continue }
-                    let dense = innerGradient.dense(shapes: network.operations[layer].parameterShapes)
-                    let product = zip(outerDense[layer], dense).reduce(0.0) { $0 + $1.0.dot($1.1) }
+        var attentionGradient = attention?.modules.zeros()
+        for step in inner.indices where !inner[step].gradients.isEmpty {
+            for layer in 0..<network.layerCount {
+                guard let innerGradient = inner[step].gradients[layer], !outerDense[layer].isEmpty else { continue }
+                let shapes = network.operations[layer].parameterShapes
+                let record = inner[step].attention[layer]
+                let applied = record.map { innerGradient.weighted(forward: $0.forward.scores, backward: $0.backward.scores) } ?? innerGradient
+                if configuration.method.learnsStepSizes {
+                    let product = zip(outerDense[layer], applied.dense(shapes: shapes)).reduce(0.0) { $0 + $1.0.dot($1.1) }
                     stepSizeGradients[step][layer] = Float(-product)
+                }
+                if let record, stepSizes[step][layer] != 0 {
+                    attentionGradient!.layers[layer] = zip(attentionGradient!.layers[layer], Self.attentionModuleGradient(
+                        record, outer: outerDense[layer], inner: innerGradient.dense(shapes: shapes), stepSize: stepSizes[step][layer])).map { $0 + $1 }
                 }
             }
         }
-        return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), outer, stepSizeGradients)
+        return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), outer, stepSizeGradients, attentionGradient)
+    }
+
+    /// ∂ℓ/∂(W_fw, b_fw, W_bw, b_bw) of one layer at one step. With w' = w − α (γ ⊙ g), ∂ℓ/∂γ_{ba} = −α Σ G_{ba·}·g_{ba·}
+    /// (G the outer gradient); γ_{ba} = γ^fw_a γ^bw_b splits it onto the two score vectors (the bias gradient,
+    /// weighted by γ^bw, adds to the backward one), then Alg. 1 (straight through), the softmax and the module.
+    static func attentionModuleGradient(_ record: AttentionRecord, outer: [Tensor], inner: [Tensor], stepSize: Float) -> [Tensor] {
+        let forwardScores = record.forward.scores
+        let backwardScores = record.backward.scores
+        let outputs = backwardScores.count
+        let inputs = forwardScores.count
+        let kernel = outer[0].count / (outputs * inputs)
+        var forwardGradient = [Float](repeating: 0, count: inputs)
+        var backwardGradient = [Float](repeating: 0, count: outputs)
+        for output in 0..<outputs {
+            for input in 0..<inputs {
+                var product: Float = 0
+                let start = (output * inputs + input) * kernel
+                for element in start..<(start + kernel) { product += outer[0].values[element] * inner[0].values[element] }
+                let scoreGradient = -stepSize * product
+                forwardGradient[input] += scoreGradient * backwardScores[output]
+                backwardGradient[output] += scoreGradient * forwardScores[input]
+            }
+        }
+        if outer.count > 1 {
+            for output in 0..<outputs { backwardGradient[output] += -stepSize * outer[1].values[output] * inner[1].values[output] }
+        }
+        let forward = MetaAttention.moduleGradient(scoreGradient: forwardGradient, probabilities: record.forward.probabilities,
+                                                   means: record.inputMeans)
+        let backward = MetaAttention.moduleGradient(scoreGradient: backwardGradient, probabilities: record.backward.probabilities,
+                                                    means: record.outputGradientMeans)
+        return [forward.weight, forward.bias, backward.weight, backward.bias]
     }
 
     /// One outer step on a batch of tasks: Adam on θ with the mean meta-gradient, and for MAML++/p-Meta a
@@ -166,6 +239,7 @@ public struct MetaLearner: Sendable {
         var loss = 0.0
         var score = 0.0
         let share = 1 / Float(tasks.count)
+        var attentionGradient = attention?.modules.zeros()
         var usedTasks = 0
         for task in tasks {
             let gradients = metaGradients(for: task)
@@ -173,6 +247,7 @@ public struct MetaLearner: Sendable {
             guard gradients.loss.isFinite, gradients.stepSizes.joined().allSatisfy(\.isFinite) else { continue }
             usedTasks += 1
             weightGradient.add(gradients.weights, scaledBy: share)
+            if let moduleGradient = gradients.attention { attentionGradient!.add(moduleGradient, scaledBy: share) }
             for step in stepSizeGradient.indices {
                 for layer in stepSizeGradient[step].indices { stepSizeGradient[step][layer] += share * gradients.stepSizes[step][layer] }
             }
@@ -181,6 +256,7 @@ public struct MetaLearner: Sendable {
         }
         if usedTasks > 0 {
             optimizer.step(&parameters, gradient: weightGradient)
+            if attention != nil, let attentionGradient { attentionOptimizer!.step(&attention!.modules, gradient: attentionGradient) }
             if configuration.method.learnsStepSizes { updateStepSizes(gradient: stepSizeGradient) }
         }
         iteration += 1

@@ -19,12 +19,13 @@ extension Network {
     ///   - stepSizes: `[k][l]`.
     ///   - microBatchSize: Samples per forward/backward pass; `nil` for the whole support set.
     ///   - kernels: The conv2d kernels.
+    ///   - attention: Meta attention, if the model was meta-trained with it.
     public func evaluate(on task: FewShotTask, parameters: NetworkParameters, plan: UpdatePlan, stepSizes: [[Float]],
-                         microBatchSize: Int? = nil, kernels: KernelChoice = .im2col) -> TaskEvaluation {
+                         microBatchSize: Int? = nil, kernels: KernelChoice = .im2col, attention: MetaAttention? = nil) -> TaskEvaluation {
         let before = TaskMetric.score(predict(task.query.inputs, parameters: parameters, kernels: kernels), task.query.targets)
         var adapted = parameters
         let report = adapt(&adapted, plan: plan, stepSizes: stepSizes, support: task.support,
-                           microBatchSize: microBatchSize ?? task.support.count, kernels: kernels)
+                           microBatchSize: microBatchSize ?? task.support.count, kernels: kernels, attention: attention)
         let after = TaskMetric.score(predict(task.query.inputs, parameters: adapted, kernels: kernels), task.query.targets)
         return TaskEvaluation(before: before, after: after, adaptation: report)
     }

@@ -41,10 +41,13 @@ public struct MetaTrainedModel: Sendable, Hashable {
     public var task: Task
     /// The best validation score and the iteration that reached it.
     public var bestValidation: (metric: TaskMetric, score: MeanWithInterval, iteration: Int)?
+    /// Meta attention's clip ratios ρ^fw and ρ^bw, when the model has attention (`attention.bin`).
+    public var attentionClipRatios: (forward: Float, backward: Float)?
 
     /// Creates a description.
     public init(architecture: String, method: MetaLearningMethod, innerSteps: Int, innerStepSize: Float, iterations: Int,
-                seed: UInt64, task: Task, bestValidation: (metric: TaskMetric, score: MeanWithInterval, iteration: Int)?) {
+                seed: UInt64, task: Task, bestValidation: (metric: TaskMetric, score: MeanWithInterval, iteration: Int)?,
+                attentionClipRatios: (forward: Float, backward: Float)? = nil) {
         self.architecture = architecture
         self.method = method
         self.innerSteps = innerSteps
@@ -53,6 +56,7 @@ public struct MetaTrainedModel: Sendable, Hashable {
         self.seed = seed
         self.task = task
         self.bestValidation = bestValidation
+        self.attentionClipRatios = attentionClipRatios
     }
 
     public static func == (lhs: MetaTrainedModel, rhs: MetaTrainedModel) -> Bool {
@@ -76,6 +80,10 @@ public struct MetaTrainedModel: Sendable, Hashable {
             ("method", .string(method.rawValue)), ("inner_steps", .integer(innerSteps)), ("inner_step_size", .double(Double(innerStepSize))),
             ("iterations", .integer(iterations)), ("seed", .number(String(seed))), ("task", taskValue),
         ]
+        if let attentionClipRatios {
+            members.append(("attention", .object([("forward_clip_ratio", .double(Double(attentionClipRatios.forward))),
+                                                  ("backward_clip_ratio", .double(Double(attentionClipRatios.backward)))])))
+        }
         if let bestValidation, bestValidation.score.mean.isFinite, bestValidation.score.halfWidth.isFinite {
             members.append(("best_validation", .object([
                 ("metric", .string(bestValidation.metric.rawValue)), ("mean", .double(bestValidation.score.mean)),
@@ -119,6 +127,12 @@ public struct MetaTrainedModel: Sendable, Hashable {
                             noise: try taskField.required("noise", "a noise level").number(in: 0...100, "a noise level"))
         default:
             throw DataError(path: "task.kind", message: "expected \"sinusoid\" or \"fewshot\", found \"\(taskKind)\"")
+        }
+        if let attention = root.member("attention") {
+            attentionClipRatios = (Float(try attention.required("forward_clip_ratio", "ρ^fw").number(in: 0...0.999, "a ratio in 0..<1")),
+                                   Float(try attention.required("backward_clip_ratio", "ρ^bw").number(in: 0...0.999, "a ratio in 0..<1")))
+        } else {
+            attentionClipRatios = nil
         }
         if let best = root.member("best_validation") {
             let metricName = try best.required("metric", "accuracy or mse").string()

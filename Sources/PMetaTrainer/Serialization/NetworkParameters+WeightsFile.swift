@@ -35,6 +35,13 @@ extension NetworkParameters {
     /// - Throws: `DataError` naming the place: a wrong magic or version, a truncated file, or a tensor whose
     ///   shape is not the architecture's.
     public init(weightsFile bytes: [UInt8], for network: Network) throws(DataError) {
+        try self.init(weightsFile: bytes, expectedShapes: network.operations.map(\.parameterShapes), network: network)
+    }
+
+    /// Decodes a weights file whose layer `l` must hold tensors of `expectedShapes[l]` (the same format serves
+    /// meta attention's modules).
+    /// - Throws: `DataError` naming the place.
+    public init(weightsFile bytes: [UInt8], expectedShapes: [[[Int]]], network: Network) throws(DataError) {
         var offset = 0
         func read(_ what: String) throws(DataError) -> UInt32 {
             guard offset + 4 <= bytes.count else {
@@ -51,12 +58,11 @@ extension NetworkParameters {
         let version = try read("the format version")
         guard version == 1 else { throw DataError(path: "byte 8", message: "unsupported weights format \(version); this pmeta-plan reads 1") }
         let layerCount = Int(try read("the layer count"))
-        guard layerCount == network.layerCount else {
+        guard layerCount == expectedShapes.count else {
             throw DataError(path: "layers", message: "the file has \(layerCount) layers, the architecture '\(network.graph.graph.name)' has \(network.layerCount)")
         }
         var layers: [[Tensor]] = []
-        for (index, operation) in network.operations.enumerated() {
-            let expected = operation.parameterShapes
+        for (index, expected) in expectedShapes.enumerated() {
             let name = network.graph.layers[index].name
             let count = Int(try read("the tensor count of layer \(index)"))
             guard count == expected.count else {

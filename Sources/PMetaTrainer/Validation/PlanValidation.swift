@@ -12,14 +12,18 @@ public struct ValidationCandidate: Sendable {
     public var plan: UpdatePlan
     /// α_l^k, `[k][l]`.
     public var stepSizes: [[Float]]
+    /// Meta attention, when the model has it.
+    public var attention: MetaAttention?
 
     /// Creates a candidate.
-    public init(name: String, source: String, parameters: NetworkParameters, plan: UpdatePlan, stepSizes: [[Float]]) {
+    public init(name: String, source: String, parameters: NetworkParameters, plan: UpdatePlan, stepSizes: [[Float]],
+                attention: MetaAttention? = nil) {
         self.name = name
         self.source = source
         self.parameters = parameters
         self.plan = plan
         self.stepSizes = stepSizes
+        self.attention = attention
     }
 }
 
@@ -53,7 +57,9 @@ public struct ValidationReport: Sendable {
 
 extension Network {
     /// Adapts every candidate to every task with the scratch-free kernels, measuring each step's memory, and
-    /// compares the peaks with the physical cost model's prediction for the same plan and workload.
+    /// compares the peaks with the physical cost model's prediction for the same plan and workload. (With meta
+    /// attention the stored channels are chosen per micro-batch and the accumulator covers every channel; the
+    /// plan's ratios do not describe that, so its row compares with the plan as written.)
     /// - Parameters:
     ///   - candidates: The ways of adapting.
     ///   - tasks: Held-out tasks (their support sets all have the same size).
@@ -78,7 +84,7 @@ extension Network {
             var largest: AdaptationReport?
             for task in tasks {
                 let evaluation = evaluate(on: task, parameters: candidate.parameters, plan: candidate.plan, stepSizes: candidate.stepSizes,
-                                          microBatchSize: workload.microBatch, kernels: .scratchFree)
+                                          microBatchSize: workload.microBatch, kernels: .scratchFree, attention: candidate.attention)
                 before.append(evaluation.before)
                 after.append(evaluation.after)
                 if largest == nil || evaluation.adaptation.peakBytes > largest!.peakBytes { largest = evaluation.adaptation }

@@ -63,13 +63,15 @@ import Testing
         #expect(run(["meta-train", folder + "/conv.json", "--task", "fewshot", "-o", maml, "--method", "maml", "--iterations", "3",
                      "--validate-every", "3", "--validation-tasks", "2", "--queries", "2"]).exitCode == .success)
         let pmeta = folder + "/pmeta-conv"
-        #expect(run(["meta-train", folder + "/conv.json", "--task", "fewshot", "-o", pmeta, "--iterations", "3",
+        #expect(run(["meta-train", folder + "/conv.json", "--task", "fewshot", "-o", pmeta, "--iterations", "3", "--attention",
                      "--validate-every", "3", "--validation-tasks", "2", "--queries", "2", "--inner-steps", "1"]).exitCode == .success)
+        #expect(FileManager.default.fileExists(atPath: pmeta + "/attention.bin"))
         let validated = run(["validate", folder + "/conv.json", "--plan", pmeta + "/plan.json", "--weights", pmeta,
                              "--baseline", maml, "--tasks", "3", "--micro-batch", "1"])
         #expect(validated.exitCode == .success, "\(validated.errorOutput)")
         #expect(validated.output.contains("accuracy before"))
         #expect(validated.output.contains("maml: \(maml) (MAML)"))
+        #expect(validated.output.contains("meta attention (rho_fw 0.3, rho_bw 0.0)"))
     }
 
     @Test func badInputsGiveTheirExitCodes() {

@@ -44,7 +44,7 @@ import Testing
         func surrogate(_ sizes: [[Float]]) -> Double {
             var weights = learner.parameters
             for step in 0..<2 {
-                for layer in 0..<network.layerCount { inner[step][layer]?.apply(to: &weights.layers[layer], scaledBy: -sizes[step][layer]) }
+                for layer in 0..<network.layerCount { inner[step].gradients[layer]?.apply(to: &weights.layers[layer], scaledBy: -sizes[step][layer]) }
             }
             return Double(network.gradients(for: task.query, parameters: weights, scope: .everything(of: network)).loss)
         }
