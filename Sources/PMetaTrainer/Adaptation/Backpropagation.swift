@@ -61,10 +61,10 @@ struct Backpropagation {
     /// The network output of the last `lossAndBackward`, when `keepsOutput`.
     var keptOutput: Tensor?
 
-    private var outputs: [Live?] = []
-    private var remainingConsumers: [Int] = []
-    private var states: [SavedState] = []
-    private var gradients: [Live?] = []
+    var outputs: [Live?] = []
+    var remainingConsumers: [Int] = []
+    var states: [SavedState] = []
+    var gradients: [Live?] = []
 
     init(network: Network, scope: StepScope, kernels: KernelChoice, parameters: NetworkParameters) {
         self.network = network
@@ -75,12 +75,6 @@ struct Backpropagation {
         accumulatorIDs = Array(repeating: nil, count: network.layerCount)
         inputMeans = Array(repeating: nil, count: network.layerCount)
         outputGradientMeans = Array(repeating: nil, count: network.layerCount)
-    }
-
-    /// Whether meta attention selects and weights the gradient of `layer` in this pass.
-    func attentionApplies(_ layer: Int) -> Bool {
-        guard let attention else { return false }
-        return attention.attends(layer) && scope.updates[layer].parameters == .all
     }
 
     // MARK: - Gradient buffers
@@ -105,7 +99,7 @@ struct Backpropagation {
         for layer in 0..<network.layerCount { applyAndFree(layer, stepSize: stepSizes[layer]) }
     }
 
-    private mutating func applyAndFree(_ layer: Int, stepSize: Float) {
+    mutating func applyAndFree(_ layer: Int, stepSize: Float) {
         guard let gradient = accumulators[layer], let id = accumulatorIDs[layer] else { return }
         gradient.apply(to: &parameters.layers[layer], scaledBy: -stepSize)
         accumulators[layer] = nil
@@ -147,7 +141,7 @@ struct Backpropagation {
         return live.tensor
     }
 
-    private func input(_ reference: TensorReference, graphInput: Tensor) -> Live {
+    func input(_ reference: TensorReference, graphInput: Tensor) -> Live {
         switch reference {
         case .graphInput: Live(tensor: graphInput, id: nil)
         case .layer(let producer): outputs[producer]!
@@ -156,7 +150,7 @@ struct Backpropagation {
 
     /// The input as a tensor to overwrite: moved out when this layer is its last reader and nothing else
     /// holds its storage (the write happens in place), else a copy with its own ledger entry.
-    private mutating func takeForWriting(_ reference: TensorReference, layer: Int, graphInput: Tensor)
+    mutating func takeForWriting(_ reference: TensorReference, layer: Int, graphInput: Tensor)
         -> (tensor: Tensor, id: MemoryMeter.BufferID, isMoved: Bool)
     {
         if case .layer(let producer) = reference, remainingConsumers[producer] == 1,
@@ -170,16 +164,16 @@ struct Backpropagation {
     }
 
     /// In debug builds, checks that a write the ledger counts as in place did not copy the storage.
-    private static func checkInPlace(_ tensor: Tensor, wasAt address: UnsafePointer<Float>?, _ isInPlace: Bool, _ what: String) {
+    static func checkInPlace(_ tensor: Tensor, wasAt address: UnsafePointer<Float>?, _ isInPlace: Bool, _ what: String) {
         assert(!isInPlace || tensor.values.withUnsafeBufferPointer { $0.baseAddress } == address,
                "Backpropagation: \(what) copied a buffer the ledger counts as overwritten in place")
     }
 
-    private static func address(_ tensor: Tensor) -> UnsafePointer<Float>? {
+    static func address(_ tensor: Tensor) -> UnsafePointer<Float>? {
         tensor.values.withUnsafeBufferPointer { $0.baseAddress }
     }
 
-    private mutating func forwardLayer(_ index: Int, graphInput: Tensor) -> Live {
+    mutating func forwardLayer(_ index: Int, graphInput: Tensor) -> Live {
         let references = network.graph.layers[index].inputs
         let tensors = parameters.layers[index]
         switch network.operations[index] {
@@ -266,7 +260,7 @@ struct Backpropagation {
     /// Keeps a conv2d/linear input for the weight gradient: all of it shares the activation's storage,
     /// a channel subset (mu_fw < 1) is a new, smaller buffer; a frozen layer keeps only the shape. The
     /// network input x_0 is the support sample in static memory: it is referred to, never copied.
-    private mutating func keepInput(_ x: Live, layer: Int, channelCount: Int, attendedChannels: [Int]?) {
+    mutating func keepInput(_ x: Live, layer: Int, channelCount: Int, attendedChannels: [Int]?) {
         states[layer].inputShapes = [x.tensor.shape]
         guard let planned = scope.savedInputChannels[layer] else { return }
         let channels = attendedChannels ?? planned
@@ -280,248 +274,6 @@ struct Backpropagation {
             let saved = SavedInput(keeping: .only(channels), of: x.tensor)
             states[layer].input = saved
             states[layer].ids.append(meter.allocate(.savedInput, layer: layer, bytes: 4 * saved.tensor.count))
-        }
-    }
-
-    /// Records the input's channel means and, where attention applies, computes γ^fw (kept, on the ledger,
-    /// until the backward pass).
-    /// - Returns: The input channels attention keeps, or `nil` where it does not apply.
-    private mutating func forwardAttention(_ input: Tensor, layer: Int) -> [Int]? {
-        let applies = attentionApplies(layer)
-        guard recordsChannelMeans || applies else { return nil }
-        let means = input.channelMeans()
-        if recordsChannelMeans { inputMeans[layer] = means }
-        guard applies, let attention else { return nil }
-        let scores = attention.scores(layer: layer, means: means, isForward: true).scores
-        states[layer].forwardScores = scores
-        states[layer].ids.append(meter.allocate(.attentionScores, layer: layer, bytes: 4 * scores.count))
-        return scores.indices.filter { scores[$0] > 0 }
-    }
-
-    // MARK: - Loss and backward
-
-    /// Evaluates the loss on the output and runs the backward pass down to l_min.
-    /// - Returns: The mean loss of the batch.
-    mutating func lossAndBackward(targets: Targets, gradientScale: Float) -> Float {
-        let last = network.layerCount - 1
-        meter.enter(.loss, layer: last)
-        if keepsOutput { keptOutput = outputs[last]!.tensor }
-        let (loss, lossGradient) = Loss.evaluate(output: outputs[last]!.tensor, targets: targets, gradientScale: gradientScale)
-        let gradientID = meter.allocate(.activationGradient, layer: last, bytes: 4 * lossGradient.count)
-        if let id = outputs[last]!.id { meter.release(id) }
-        outputs[last] = nil
-        gradients = Array(repeating: nil, count: network.layerCount)
-        gradients[last] = Live(tensor: lossGradient, id: gradientID)
-        for index in stride(from: last, through: 0, by: -1) where scope.needsGradient[index] {
-            meter.enter(.backward, layer: index)
-            backwardLayer(index)
-            releaseSaved(index)
-            if let stepSizes = immediateStepSizes { applyAndFree(index, stepSize: stepSizes[index]) }
-        }
-        return loss
-    }
-
-    /// Makes g(y) of `index` safe to overwrite: when something else shares its storage, the write will
-    /// copy it, so the copy gets its own ledger entry.
-    /// - Returns: Whether the write will happen in place.
-    @discardableResult
-    private mutating func makeGradientWritable(_ index: Int) -> Bool {
-        let id = gradients[index]!.id!
-        guard meter.ownerCount(id) > 1 else { return true }
-        meter.release(id)
-        gradients[index]!.id = meter.allocate(.activationGradient, layer: index, bytes: 4 * gradients[index]!.tensor.count)
-        return false
-    }
-
-    /// Takes g(y) of `index` out of the pass.
-    private mutating func takeGradient(_ index: Int) -> Live {
-        let gradient = gradients[index]!
-        gradients[index] = nil
-        return gradient
-    }
-
-    /// Hands g(x) to the producer of an input: kept if the producer needs it, added to what it already
-    /// received (a tensor read by several layers), or freed.
-    private mutating func deliver(_ gradient: Live, to reference: TensorReference) {
-        guard case .layer(let producer) = reference, scope.needsGradient[producer] else {
-            meter.release(gradient.id!)
-            return
-        }
-        guard gradients[producer] != nil else {
-            meter.relabel(gradient.id!, as: .activationGradient, layer: producer)
-            gradients[producer] = gradient
-            return
-        }
-        makeGradientWritable(producer)
-        gradients[producer]!.tensor += gradient.tensor
-        meter.release(gradient.id!)
-    }
-
-    /// Records g(x_{l-1}) computed by layer `index`, frees g(y_l) and hands g(x_{l-1}) on.
-    private mutating func passOn(_ inputGradient: Tensor, from index: Int, to reference: TensorReference) {
-        let id = meter.allocate(.activationGradient, layer: index, bytes: 4 * inputGradient.count)
-        meter.release(takeGradient(index).id!)
-        releaseSaved(index)
-        deliver(Live(tensor: inputGradient, id: id), to: reference)
-    }
-
-    /// Frees what a layer kept; called before the layer's input gradient is allocated.
-    private mutating func releaseSaved(_ index: Int) {
-        for id in states[index].ids { meter.release(id) }
-        states[index] = SavedState()
-    }
-
-    /// Adds g(w_l) and the bias gradient of a conv2d/linear layer to its accumulator.
-    private mutating func accumulateWeightGradient(_ index: Int) {
-        let update = scope.updates[index].parameters
-        guard update != .none else { return }
-        if recordsChannelMeans { outputGradientMeans[index] = gradients[index]!.tensor.channelMeans() }
-        if attentionApplies(index) { return accumulateAttendedWeightGradient(index) }
-        ensureAccumulator(index)
-        guard case .weights(var weight, var bias) = accumulators[index]! else { preconditionFailure("Backpropagation: accumulator kind") }
-        accumulators[index] = nil
-        let outputGradient = gradients[index]!.tensor
-        if update == .all, let saved = states[index].input {
-            switch network.operations[index] {
-            case .conv2d(let conv, _) where kernels == .scratchFree:
-                conv.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
-            case .conv2d(let conv, _):
-                // x_0 is kept whole; the im2col kernel wants exactly the selected channels (a copy, as
-                // im2col's own scratch is, outside the ledger).
-                let subset = saved.channels == weight!.inputChannels
-                    ? saved : SavedInput(keeping: .only(weight!.inputChannels), of: saved.tensor)
-                let computed = conv.weightGradient(outputGradient: outputGradient, saved: subset,
-                                                   outputChannels: .only(weight!.outputChannels))
-                weight!.values.withUnsafeMutableBufferPointer { target in
-                    for position in target.indices { target[position] += computed.values[position] }
-                }
-                if bias != nil { outputGradient.accumulateChannelSums(into: &bias!) }
-            case .linear(let linear, _):
-                linear.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
-            default:
-                preconditionFailure("Backpropagation: a weight gradient for a layer without weights")
-            }
-        } else if bias != nil {
-            outputGradient.accumulateChannelSums(into: &bias!)
-        }
-        accumulators[index] = .weights(weight, bias: bias)
-    }
-
-    /// The gradient of an attended layer: computed for the output channels with γ^bw > 0 and the input channels
-    /// kept by γ^fw into a temporary compact buffer, then added into the layer's accumulator weighted by
-    /// γ_{ba} = γ^fw_a γ^bw_b (Eq. (13)); the bias gradient is weighted by γ^bw. The accumulator covers every
-    /// channel, because each micro-batch's scores may keep others.
-    private mutating func accumulateAttendedWeightGradient(_ index: Int) {
-        guard let attention, let saved = states[index].input else { preconditionFailure("Backpropagation: attention without a saved input") }
-        ensureAccumulator(index)
-        guard case .weights(var weight, var bias) = accumulators[index]!, weight != nil else { preconditionFailure("Backpropagation: accumulator kind") }
-        accumulators[index] = nil
-        let outputGradient = gradients[index]!.tensor
-        let backwardScores = attention.scores(layer: index, means: outputGradient.channelMeans(), isForward: false).scores
-        let forwardScores = states[index].forwardScores
-        let outputs = backwardScores.indices.filter { backwardScores[$0] > 0 }
-        let scoresID = meter.allocate(.attentionScores, layer: index, bytes: 4 * backwardScores.count)
-        var partial = WeightGradient.zeros(weightShape: weight!.weightShape, groupCount: 1, outputChannels: outputs, inputChannels: saved.channels)
-        var partialBias: Tensor? = bias == nil ? nil : Tensor(zeros: [backwardScores.count])
-        let partialID = meter.allocate(.weightGradient, layer: index, bytes: 4 * (partial.values.count + (partialBias?.count ?? 0)))
-        switch network.operations[index] {
-        case .conv2d(let conv, _):
-            conv.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &partial, biasGradient: &partialBias)
-        case .linear(let linear, _):
-            linear.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &partial, biasGradient: &partialBias)
-        default:
-            preconditionFailure("Backpropagation: attention on a layer without weights")
-        }
-        let kernelElements = partial.kernelElementCount
-        let partialValues = partial.values
-        weight!.values.withUnsafeMutableBufferPointer { target in
-            partial.forEachEntry { output, input, compactOffset, denseOffset in
-                let scale = forwardScores[input] * backwardScores[output]
-                for element in 0..<kernelElements { target[denseOffset + element] += scale * partialValues[compactOffset + element] }
-            }
-        }
-        if bias != nil, let partialBias {
-            for channel in 0..<backwardScores.count { bias!.values[channel] += backwardScores[channel] * partialBias.values[channel] }
-        }
-        meter.release(partialID)
-        meter.release(scoresID)
-        accumulators[index] = .weights(weight, bias: bias)
-    }
-
-    private mutating func backwardLayer(_ index: Int) {
-        let references = network.graph.layers[index].inputs
-        switch network.operations[index] {
-        case .conv2d(let conv, _):
-            accumulateWeightGradient(index)
-            let inputShape = states[index].inputShapes[0]
-            releaseSaved(index)
-            guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
-            let weight = parameters.layers[index][0]
-            let outputGradient = gradients[index]!.tensor
-            let inputGradient = kernels == .scratchFree
-                ? conv.directInputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape)
-                : conv.inputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape)
-            passOn(inputGradient, from: index, to: references[0])
-        case .linear(let linear, _):
-            accumulateWeightGradient(index)
-            releaseSaved(index)
-            guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
-            let inputGradient = linear.directInputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0])
-            passOn(inputGradient, from: index, to: references[0])
-        case .groupNorm(let norm):
-            let isInPlace = makeGradientWritable(index)
-            let address = Self.address(gradients[index]!.tensor)
-            var scaleGradient: Tensor?
-            var shiftGradient: Tensor?
-            let isUpdated = scope.updates[index].isUpdated
-            if isUpdated {
-                ensureAccumulator(index)
-                guard case .normalization(let scale, let shift) = accumulators[index]! else { preconditionFailure("Backpropagation: accumulator kind") }
-                accumulators[index] = nil
-                (scaleGradient, shiftGradient) = (scale, shift)
-            }
-            let computesInputGradient = scope.inputNeedsGradient[index]
-            norm.backwardInPlace(&gradients[index]!.tensor, scale: parameters.layers[index][0], normalizedInput: states[index].normalized,
-                                 reciprocals: states[index].reciprocals, computesInputGradient: computesInputGradient,
-                                 scaleGradient: &scaleGradient, shiftGradient: &shiftGradient)
-            Self.checkInPlace(gradients[index]!.tensor, wasAt: address, isInPlace, "group norm backward")
-            if isUpdated { accumulators[index] = .normalization(scale: scaleGradient, shift: shiftGradient) }
-            releaseSaved(index)
-            let gradient = takeGradient(index)
-            if computesInputGradient { deliver(gradient, to: references[0]) } else { meter.release(gradient.id!) }
-        case .activation(let function):
-            let isInPlace = makeGradientWritable(index)
-            let address = Self.address(gradients[index]!.tensor)
-            function.backwardInPlace(&gradients[index]!.tensor, mask: states[index].packed!)
-            Self.checkInPlace(gradients[index]!.tensor, wasAt: address, isInPlace, "activation backward")
-            releaseSaved(index)
-            deliver(takeGradient(index), to: references[0])
-        case .maxPool(let pool):
-            let inputGradient = pool.backward(outputGradient: gradients[index]!.tensor, indices: states[index].packed!,
-                                              inputShape: states[index].inputShapes[0])
-            passOn(inputGradient, from: index, to: references[0])
-        case .averagePool(let pool):
-            let inputGradient = pool.backward(outputGradient: gradients[index]!.tensor, inputShape: states[index].inputShapes[0])
-            passOn(inputGradient, from: index, to: references[0])
-        case .globalAveragePool:
-            let inputGradient = GlobalAvgPool.backward(outputGradient: gradients[index]!.tensor, inputShape: states[index].inputShapes[0])
-            passOn(inputGradient, from: index, to: references[0])
-        case .flatten:
-            let gradient = takeGradient(index)
-            let inputShape = states[index].inputShapes[0]
-            deliver(Live(tensor: Flatten.backward(outputGradient: gradient.tensor, inputShape: inputShape), id: gradient.id),
-                    to: references[0])
-        case .add:
-            let gradient = takeGradient(index)
-            // Every input receives the same g(y): one shared buffer with one owner per input.
-            for _ in references.dropFirst() { meter.retain(gradient.id!, as: .activationGradient, layer: index) }
-            for reference in references { deliver(gradient, to: reference) }
-        case .concat:
-            let channelCounts = states[index].inputShapes.map { $0[1] }
-            let parts = ChannelConcat.backward(outputGradient: gradients[index]!.tensor, channelCounts: channelCounts)
-            let ids = parts.map { meter.allocate(.activationGradient, layer: index, bytes: 4 * $0.count) }
-            meter.release(takeGradient(index).id!)
-            for (part, (id, reference)) in zip(parts, zip(ids, references)) { deliver(Live(tensor: part, id: id), to: reference) }
         }
     }
 }

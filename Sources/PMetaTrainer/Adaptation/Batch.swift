@@ -47,9 +47,11 @@ public struct Batch: Sendable, Hashable {
     }
 
     /// The batch cut into consecutive micro-batches of `size` samples (the last may be smaller), for
-    /// gradient accumulation (p-Meta Sec. 3.5.1).
+    /// gradient accumulation (p-Meta Sec. 3.5.1). One micro-batch is the batch itself (no copy); several are
+    /// copies of the samples, which, like the samples, are static memory outside the adaptation ledger.
     public func microBatches(of size: Int) -> [Batch] {
         precondition(size >= 1, "Batch: micro-batch size must be positive")
+        if size >= count { return [self] }
         return stride(from: 0, to: count, by: size).map { samples($0..<min(count, $0 + size)) }
     }
 }
