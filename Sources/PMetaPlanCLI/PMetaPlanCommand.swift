@@ -31,12 +31,30 @@ public enum ExitCode: Int32, Sendable {
     case unreadableInput = 66
 }
 
+/// What a running command may use besides its arguments: the environment and a live progress channel.
+public struct CommandContext: Sendable {
+    /// The process environment.
+    public var environment: [String: String]
+    /// Writes a progress message at once (not at the end, as `CommandResult.output` is): a whole line, or on a
+    /// terminal a line that starts with a carriage return to overwrite the previous one.
+    public var progress: @Sendable (String) -> Void
+    /// Whether standard output is a terminal (`isatty(1)`), so progress may redraw one line with an ETA.
+    public var isTerminal: Bool
+
+    /// Creates a context; by default progress goes nowhere.
+    public init(environment: [String: String] = [:], progress: @escaping @Sendable (String) -> Void = { _ in }, isTerminal: Bool = false) {
+        self.environment = environment
+        self.progress = progress
+        self.isTerminal = isTerminal
+    }
+}
+
 /// The `pmeta-plan` tool: parses arguments, runs a command, formats errors.
 public enum PMetaPlanCommand {
     /// A subcommand: its spec and what runs it.
     struct Subcommand: Sendable {
         var spec: CommandSpec
-        var run: @Sendable (ParsedArguments, [String: String]) throws(CommandFailure) -> CommandResult
+        var run: @Sendable (ParsedArguments, CommandContext) throws(CommandFailure) -> CommandResult
     }
 
     static let subcommands: [Subcommand] = [
@@ -46,7 +64,10 @@ public enum PMetaPlanCommand {
         Subcommand(spec: ReproduceCommand.spec) { parsed, _ throws(CommandFailure) in try ReproduceCommand.run(parsed) },
         Subcommand(spec: BenchCommand.spec) { parsed, _ throws(CommandFailure) in try BenchCommand.run(parsed) },
         Subcommand(spec: FederatedCommand.spec) { parsed, _ throws(CommandFailure) in try FederatedCommand.run(parsed) },
-        Subcommand(spec: CheckCommand.spec) { parsed, environment throws(CommandFailure) in try CheckCommand.run(parsed, environment: environment) },
+        Subcommand(spec: CheckCommand.spec) { parsed, context throws(CommandFailure) in try CheckCommand.run(parsed, environment: context.environment) },
+        Subcommand(spec: MetaTrainCommand.spec) { parsed, context throws(CommandFailure) in try MetaTrainCommand.run(parsed, context: context) },
+        Subcommand(spec: ValidateCommand.spec) { parsed, _ throws(CommandFailure) in try ValidateCommand.run(parsed) },
+        Subcommand(spec: BenchTrainerCommand.spec) { parsed, context throws(CommandFailure) in try BenchTrainerCommand.run(parsed, context: context) },
     ]
 
     /// The default subcommand, run when the first argument names no subcommand.
@@ -64,8 +85,11 @@ public enum PMetaPlanCommand {
     /// - Parameters:
     ///   - arguments: The command line after the program name.
     ///   - environment: The process environment (read for `GITHUB_STEP_SUMMARY`).
+    ///   - progress: Where long commands (meta-train, bench-trainer) report progress as they go.
+    ///   - isTerminal: Whether standard output is a terminal.
     /// - Returns: stdout, stderr and the exit code; never traps on bad input.
-    public static func run(arguments: [String], environment: [String: String] = [:]) -> CommandResult {
+    public static func run(arguments: [String], environment: [String: String] = [:],
+                           progress: @escaping @Sendable (String) -> Void = { _ in }, isTerminal: Bool = false) -> CommandResult {
         var arguments = arguments
         let names = Set(subcommands.map(\.spec.name))
         if let first = arguments.first, !names.contains(first), !["--help", "-h", "help"].contains(first) {
@@ -90,7 +114,7 @@ public enum PMetaPlanCommand {
             return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
         }
         do {
-            return try subcommand.run(parsed, environment)
+            return try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
         } catch {
             return failure(error)
         }

@@ -44,6 +44,10 @@ extension CostModel {
         var saved: [SavedTensor] = []
         switch operation {
         case .conv2d, .linear:
+            let readsNetworkInput = graph.layers[index].inputs.first == .graphInput
+            if update.parameters == .all && readsNetworkInput && !profile.storesNetworkInput {
+                break  // x_0 is the support sample, already in static memory
+            }
             if update.parameters == .all {
                 let selected = update.inputChannelRatio.selectedCount(of: cost.inputChannels)
                 let perChannel = cost.inputElements / cost.inputChannels
@@ -106,10 +110,23 @@ extension CostModel {
     /// The working set of layer `index` for the workload: the micro-batch when batched, one sample when
     /// streamed, at the larger of the activation and gradient precisions (forward and backward share it).
     /// - Throws: `ArithmeticOverflow`.
-    func workingBytes(ofLayerAt index: Int, workload: Workload) throws -> Int {
+    func workingBytes(ofLayerAt index: Int, workload: Workload, profile: CountingProfile = .paper) throws -> Int {
         let samples = workload.propagation == .batched ? workload.microBatch : 1
         let bytes = max(workload.precision.activationBytes, workload.precision.gradientBytes)
-        return try Checked.product(workingElements[index], samples, bytes, context: "working set")
+        let elements = profile.workingSet == .inputAndOutputShare ? workingElements[index] : separateWorkingElements[index]
+        return try Checked.product(elements, samples, bytes, context: "working set")
+    }
+
+    /// The bytes of a conv/linear input that is both in the working set and stored whole for g(w_l): one
+    /// buffer, so `inPlaceLayersOnly` counts it once (as stored). 0 when the input is x_0 or only partly stored.
+    func sharedStoredInputBytes(ofLayerAt index: Int, update: LayerUpdate, workload: Workload, profile: CountingProfile) throws -> Int {
+        guard profile.workingSet == .inPlaceLayersOnly, graph.layers[index].operation.isWeightLayer, update.parameters == .all,
+              case .layer(let producer) = graph.layers[index].inputs.first else { return 0 }
+        let cost = layerCosts[index]
+        guard update.inputChannelRatio.selectedCount(of: cost.inputChannels) == cost.inputChannels else { return 0 }
+        let samples = workload.propagation == .batched ? workload.microBatch : 1
+        return try Checked.product(graph.outputShapes[producer].elementCount, samples, workload.precision.activationBytes,
+                                   context: "working set")
     }
 
     /// The bytes `tensors` take for one sample and for the workload's micro-batch (batched: one tensor of
@@ -248,13 +265,25 @@ extension CostModel {
             try Checked.product($0, precision.gradientBytes, context: "gradient buffer")
         }
         let freeBytes = try Checked.product(freeElements, precision.gradientBytes, context: "gradient buffer")
-        let gradientBuffers: Int
+        // The buffers alive in the forward pass and while each layer's backward pass runs.
+        let forwardGradientBuffers: Int
+        var backwardGradientBuffers: [Int]
         if workload.accumulatesGradients {
-            gradientBuffers = try Checked.sum(of: gradientBytesPerLayer + [freeBytes], context: "gradient buffers")
+            forwardGradientBuffers = try Checked.sum(of: gradientBytesPerLayer + [freeBytes], context: "gradient buffers")
+            backwardGradientBuffers = Array(repeating: forwardGradientBuffers, count: count)
         } else {
             switch profile.gradientBuffers {
-            case .onlyWhenAccumulating: gradientBuffers = 0
-            case .accumulatedOrLargestLayer: gradientBuffers = max(gradientBytesPerLayer.max() ?? 0, freeBytes)
+            case .onlyWhenAccumulating:
+                forwardGradientBuffers = 0
+                backwardGradientBuffers = Array(repeating: 0, count: count)
+            case .accumulatedOrLargestLayer:
+                forwardGradientBuffers = max(gradientBytesPerLayer.max() ?? 0, freeBytes)
+                backwardGradientBuffers = Array(repeating: forwardGradientBuffers, count: count)
+            case .accumulatedOrEachLayerDuringItsBackward:
+                forwardGradientBuffers = 0
+                backwardGradientBuffers = gradientBytesPerLayer
+                // Free parameters (a policy's log-std) get their gradient from the loss, at the output layer.
+                backwardGradientBuffers[count - 1] = try Checked.sum(backwardGradientBuffers[count - 1], freeBytes, context: "gradient buffers")
             }
         }
 
@@ -267,26 +296,54 @@ extension CostModel {
             earlierSamples = 0
         }
         let storedThisPass = workload.propagation == .batched ? storedForBatch : storedPerSample
-        var live = [Int](repeating: 0, count: count)
+        var storedUpTo = [Int](repeating: 0, count: count)
+        var working = [Int](repeating: 0, count: count)
+        var backwardWorking = [Int](repeating: 0, count: count)
+        var lastUse = Array(0..<count)
+        for (index, layer) in layers.enumerated() {
+            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
+        }
         var stored = earlierSamples
-        var best = 0
-        var bestStored = 0
-        var bestWorking = 0
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
-            let working = try workingBytes(ofLayerAt: index, workload: workload)
-            live[index] = try Checked.sum(stored, working, gradientBuffers, context: "adaptation peak")
-            if live[index] > live[best] || index == 0 {
-                best = index
-                bestStored = stored
-                bestWorking = working
+            storedUpTo[index] = stored
+            let update = layers[index].operation.isTrainable ? step.layers[index] : .frozen
+            let shared = try sharedStoredInputBytes(ofLayerAt: index, update: update, workload: workload, profile: profile)
+            working[index] = try workingBytes(ofLayerAt: index, workload: workload, profile: profile) - shared
+            backwardWorking[index] = working[index]
+            // In the backward pass a layer that cannot work in place holds g(y) and g(x); when no g(x) is
+            // computed (l_min), its input is not held either.
+            if profile.workingSet == .inPlaceLayersOnly && !inputNeedsGradient[index] && !layers[index].operation.computesInPlace {
+                let dyingProducers = Set(layers[index].inputs.compactMap { reference -> Int? in
+                    if case .layer(let producer) = reference, lastUse[producer] == index { return producer }
+                    return nil
+                })
+                let samplesPerPass = workload.propagation == .batched ? microBatch : 1
+                let dyingBytes = try Checked.product(dyingProducers.reduce(0) { $0 + graph.outputShapes[$1].elementCount }, samplesPerPass,
+                                                     max(precision.activationBytes, precision.gradientBytes), context: "working set")
+                backwardWorking[index] = max(0, working[index] - max(0, dyingBytes - shared))
             }
         }
-        let largestStored = (0...best).max { storedThisPass[$0] < storedThisPass[$1] }
-        var timeline = (0..<count).map { MemoryEvent(phase: .forward, layer: $0, liveBytes: ByteCount(live[$0])) }
-        for index in stride(from: count - 1, through: lowestLayer, by: -1) {
-            timeline.append(MemoryEvent(phase: .backward, layer: index, liveBytes: ByteCount(live[index])))
+        var timeline: [MemoryEvent] = []
+        var best = 0
+        var bestLive = -1
+        var bestBuffers = 0
+        var bestWorking = 0
+        func record(_ phase: MemoryEvent.Phase, _ index: Int, buffers: Int) throws {
+            let held = phase == .forward ? working[index] : backwardWorking[index]
+            let live = try Checked.sum(storedUpTo[index], held, buffers, context: "adaptation peak")
+            timeline.append(MemoryEvent(phase: phase, layer: index, liveBytes: ByteCount(live)))
+            if live > bestLive {
+                (best, bestLive, bestBuffers, bestWorking) = (index, live, buffers, held)
+            }
         }
+        for index in 0..<count { try record(.forward, index, buffers: forwardGradientBuffers) }
+        for index in stride(from: count - 1, through: lowestLayer, by: -1) {
+            try record(.backward, index, buffers: backwardGradientBuffers[index])
+        }
+        let bestStored = storedUpTo[best]
+        let gradientBuffers = bestBuffers
+        let largestStored = (0...best).max { storedThisPass[$0] < storedThisPass[$1] }
         // Eq. (16) literally: max_l m(x_l) (read as the largest working set, which is one tensor in a chain and
         // two in a residual block) + all buffers + all stored tensors, at once.
         var equation17 = 0
@@ -300,7 +357,7 @@ extension CostModel {
         let largestTensor = try Checked.product(workingElements.max() ?? 0,
                                                 workload.propagation == .batched ? microBatch : 1,
                                                 max(precision.activationBytes, precision.gradientBytes), context: "Eq. (16)")
-        let equation16 = try Checked.sum(largestTensor, try Checked.sum(of: storedForBatch, context: "Eq. (16)"), gradientBuffers,
+        let equation16 = try Checked.sum(largestTensor, try Checked.sum(of: storedForBatch, context: "Eq. (16)"), max(forwardGradientBuffers, backwardGradientBuffers.max() ?? 0),
                                          context: "Eq. (16)")
         let scaled = { (macs: Int, name: String) throws -> MACCount in
             MACCount(try Checked.product(macs, samples, context: name))

@@ -11,6 +11,9 @@ public struct CostModel: Hashable, Sendable {
     /// output sharing memory (max{m(x), m(y)}) plus every tensor that a later layer still needs. The network
     /// input is static memory (the stored sample) and is not counted.
     public let workingElements: [Int]
+    /// The same with only in-place layers sharing input and output (`CountingProfile.WorkingSet.inPlaceLayersOnly`):
+    /// conv2d, linear, pooling and concat hold their inputs and their output at once.
+    public let separateWorkingElements: [Int]
 
     /// Builds the cost model.
     /// - Throws: `DataError` naming the layer when a size or MAC count overflows 64 bits.
@@ -28,14 +31,16 @@ public struct CostModel: Hashable, Sendable {
         self.graph = graph
         self.layerCosts = costs
         do {
-            self.workingElements = try Self.forwardWorkingElements(of: graph)
+            self.workingElements = try Self.forwardWorkingElements(of: graph, sharing: { _ in true })
+            self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: \.computesInPlace)
         } catch {
             throw DataError(path: "layers", message: "\(error)")
         }
     }
 
-    /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output).
-    private static func forwardWorkingElements(of graph: ShapedGraph) throws -> [Int] {
+    /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output)
+    /// where a layer's output may share its dying inputs' memory, live before i + output where it may not.
+    private static func forwardWorkingElements(of graph: ShapedGraph, sharing: (Operation) -> Bool) throws -> [Int] {
         let count = graph.layerCount
         var lastUse = Array(0..<count)
         for (index, layer) in graph.layers.enumerated() {
@@ -52,7 +57,8 @@ public struct CostModel: Hashable, Sendable {
                 dying = try Checked.sum(dying, graph.outputShapes[producer].elementCount, context: "layer '\(layer.name)': working set")
             }
             let output = graph.outputShapes[index].elementCount
-            working.append(try Checked.sum(live - dying, max(dying, output), context: "layer '\(layer.name)': working set"))
+            let held = sharing(layer.operation) ? max(dying, output) : try Checked.sum(dying, output, context: "layer '\(layer.name)': working set")
+            working.append(try Checked.sum(live - dying, held, context: "layer '\(layer.name)': working set"))
             live = try Checked.sum(live - dying, output, context: "layer '\(layer.name)': working set")
         }
         return working

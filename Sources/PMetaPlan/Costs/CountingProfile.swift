@@ -29,6 +29,20 @@ public struct CountingProfile: Hashable, Sendable {
         case accumulatedOrLargestLayer
         /// All updated layers' buffers with accumulation, none without (Table 1 prints none).
         case onlyWhenAccumulating
+        /// All updated layers' buffers with accumulation; without, each layer's own buffer only while its
+        /// backward pass runs (allocated when it starts, applied and freed when it ends), none in the forward pass.
+        case accumulatedOrEachLayerDuringItsBackward
+    }
+
+    /// Which layers' inputs and outputs share memory in the working set.
+    public enum WorkingSet: String, Hashable, Sendable {
+        /// Every layer: max{m(x), m(y)} (Appendix A.1.2, "memory sharing between input and output tensors").
+        case inputAndOutputShare
+        /// Only layers that can write their output over their input: ReLU-style activations, normalizations
+        /// (x̂ overwrites x), residual add and flatten. conv2d, linear, pooling and concat read their whole
+        /// input while writing a separate output, so both count, m(x) + m(y); an updated conv/linear whose
+        /// whole input is stored for g(w_l) counts that input once, as stored.
+        case inPlaceLayersOnly
     }
 
     /// The profile's name as given on the command line.
@@ -43,24 +57,51 @@ public struct CountingProfile: Hashable, Sendable {
     public var gradientBuffers: GradientBuffers
     /// Whether conv/linear bias gradients count in the buffers (the printed figures count weights only).
     public var countsBiasGradientBuffers: Bool
-    /// Whether normalizations store their per-group mean and 1/std besides the normalized input.
+    /// Whether normalizations store their per-group 1/std besides the normalized input (x̂ makes the mean unnecessary).
     public var countsNormalizationStatistics: Bool
     /// Bits per max-pool index: nil for ceil(log2(window positions)), or a fixed count (the paper's T = 16: 2 bits).
     public var fixedPoolIndexBits: Int?
     /// Bits per ReLU-family mask element (the paper's T = 32: 1 bit).
     public var activationMaskBits: Int
+    /// Which layers' inputs and outputs share memory.
+    public var workingSet: WorkingSet
+    /// Whether an updated conv/linear that reads the network input x_0 stores it (Eq. (17) with l = 1); when
+    /// not, the weight gradient reads x_0 where it already is, the support samples in static memory.
+    public var storesNetworkInput: Bool
 
-    /// What a trainer really holds, following Eq. (16)'s masks. The default.
+    /// Eq. (16)'s masks with every layer's input and output sharing memory: what an adaptation step must
+    /// hold at least. The default, and the model the planner optimizes exactly (it is monotone: adding an
+    /// update or a channel never lowers the peak).
     public static let physical = CountingProfile(
         name: "physical", backwardScope: .downstreamOfUpdates, inputGradientScope: .whereInputNeedsGradient,
         frozenWeightLayersStoreInput: false, gradientBuffers: .accumulatedOrLargestLayer,
-        countsBiasGradientBuffers: true, countsNormalizationStatistics: true, fixedPoolIndexBits: nil, activationMaskBits: 1)
+        countsBiasGradientBuffers: true, countsNormalizationStatistics: true, fixedPoolIndexBits: nil, activationMaskBits: 1,
+        workingSet: .inputAndOutputShare, storesNetworkInput: true)
+
+    /// What the reference trainer (`PMetaTrainer`'s memory meter) really holds: `physical` with three conventions
+    /// from that comparison: conv/linear/pooling hold input and output at once (`workingSet`), x_0 stays in
+    /// static memory (`storesNetworkInput`), and without accumulation a layer's gradient buffer lives only during
+    /// its own backward pass (`gradientBuffers`). For the small networks its prediction is never below the
+    /// measured peak and at most 5% above it. It is not monotone (storing a whole input can free its working
+    /// copy), so the planner does not search with it; `validate` reports it next to the measurement.
+    public static let trainer = CountingProfile(
+        name: "trainer", backwardScope: .downstreamOfUpdates, inputGradientScope: .whereInputNeedsGradient,
+        frozenWeightLayersStoreInput: false, gradientBuffers: .accumulatedOrEachLayerDuringItsBackward,
+        countsBiasGradientBuffers: true, countsNormalizationStatistics: true, fixedPoolIndexBits: nil, activationMaskBits: 1,
+        workingSet: .inPlaceLayersOnly, storesNetworkInput: false)
+
+    /// Whether the planner's exact search models this profile: every input and output sharing memory, x_0 stored,
+    /// buffers alive through the step.
+    public var isPlannable: Bool {
+        workingSet == .inputAndOutputShare && storesNetworkInput && gradientBuffers != .accumulatedOrEachLayerDuringItsBackward
+    }
 
     /// The printed baselines of Tables 1 and 2 (image classification).
     public static let paper = CountingProfile(
         name: "paper", backwardScope: .fromFirstUpdatedPosition, inputGradientScope: .afterFirstUpdatedPosition,
         frozenWeightLayersStoreInput: true, gradientBuffers: .onlyWhenAccumulating,
-        countsBiasGradientBuffers: false, countsNormalizationStatistics: false, fixedPoolIndexBits: 2, activationMaskBits: 1)
+        countsBiasGradientBuffers: false, countsNormalizationStatistics: false, fixedPoolIndexBits: 2, activationMaskBits: 1,
+        workingSet: .inputAndOutputShare, storesNetworkInput: true)
 
     /// The printed baselines of Table 3 (reinforcement learning): `paper` with Eq. (18)'s input gradient from l_min.
     public static let paperEq18: CountingProfile = {
@@ -71,7 +112,7 @@ public struct CountingProfile: Hashable, Sendable {
     }()
 
     /// Every named profile.
-    public static let all: [CountingProfile] = [.physical, .paper, .paperEq18]
+    public static let all: [CountingProfile] = [.physical, .trainer, .paper, .paperEq18]
 
     /// The profile called `name`, if any.
     public static func named(_ name: String) -> CountingProfile? {

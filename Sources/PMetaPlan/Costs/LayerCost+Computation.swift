@@ -46,7 +46,7 @@ extension LayerCost {
             case .layerNorm: groups = 1
             default: groups = inputChannels
             }
-            statisticElements = try Checked.product(2, groups, context: context)
+            statisticElements = groups
             forwardMACs = try Checked.product(ElementwiseMACs.normalizationForward, outputElements, context: "\(context): MACs")
             inputGradientMACs = try Checked.product(ElementwiseMACs.normalizationInputGradient, outputElements, context: "\(context): MACs")
             weightGradientMACs = try Checked.product(ElementwiseMACs.normalizationParameterGradient, outputElements, context: "\(context): MACs")

@@ -22,7 +22,7 @@ public struct LayerCost: Hashable, Sendable {
     public var inputGradientMACs: Int
     /// MACs of g(w_l) with every channel selected (mu_fw = mu_bw = 1): H_l W_l m(w_l) in Eq. (18).
     public var weightGradientMACs: Int
-    /// Per-sample statistics a normalization keeps for its backward pass (mean and 1/std per group).
+    /// Per-sample statistics a normalization keeps for its backward pass: 1/std per group (x̂ makes the mean unnecessary).
     public var statisticElements: Int
     /// Positions in a pooling window (the range a max-pool index must cover); 0 for other layers.
     public var poolWindowPositions: Int

@@ -157,6 +157,16 @@ public enum Operation: Hashable, Sendable {
         }
     }
 
+    /// Whether the output can be written over the input: element-wise activations, normalizations (x̂ and then
+    /// the output overwrite x), residual add and flatten. conv2d, linear, pooling and concat read the whole
+    /// input while writing a separate output.
+    public var computesInPlace: Bool {
+        switch self {
+        case .relu, .relu6, .leakyReLU, .groupNorm, .batchNorm, .layerNorm, .add, .flatten: true
+        case .conv2d, .linear, .maxPool, .averagePool, .globalAveragePool, .concat: false
+        }
+    }
+
     /// How many inputs the operation takes: exactly one, or two and more.
     public var takesSeveralInputs: Bool {
         switch self {

@@ -44,6 +44,31 @@ enum InputFile {
         }
     }
 
+    /// Writes `bytes` to `path`, creating folders as needed.
+    /// - Throws: `CommandFailure.unreadable` when the file cannot be written.
+    static func write(bytes: [UInt8], to path: String) throws(CommandFailure) {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw .unreadable("\(path): cannot be written (\(error.localizedDescription))")
+        }
+    }
+
+    /// The JSON document at `path`.
+    /// - Throws: `CommandFailure.unreadable`, or `.badData` with the line and column of a syntax error.
+    static func json(at path: String) throws(CommandFailure) -> JSONValue {
+        let bytes = try bytes(at: path)
+        do {
+            return try JSONParser.parse(bytes: bytes)
+        } catch let error as JSONSyntaxError {
+            throw .badData("\(path): line \(error.line), column \(error.column): \(error.message)")
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+    }
+
     /// Writes `text` to `path`, creating folders as needed.
     /// - Throws: `CommandFailure.unreadable` (exit 66 is the closest documented code for an output that cannot be written).
     static func write(_ text: String, to path: String) throws(CommandFailure) {

@@ -1,0 +1,99 @@
+import PMetaPlan
+import PMetaTrainer
+
+/// `pmeta-plan validate ARCH.json --plan plan.json --weights DIR`: a plan validated by really adapting.
+enum ValidateCommand {
+    static let spec = CommandSpec(
+        name: "validate",
+        abstract: "Adapt a meta-trained model to held-out tasks with a plan and with MAML, ANIL and BOIL; report measured and predicted peak memory and accuracy.",
+        discussion: """
+            Held-out tasks come from the model's task family (its test classes), drawn with --seed. Each method adapts with the \
+            trainer's scratch-free kernels while a meter records every buffer; the predicted peak is the physical cost model's for \
+            the same plan and workload. The plan uses the learned step sizes of DIR/importance.json (the model's inner step size \
+            where a layer-step has none). MAML, ANIL and BOIL use a --baseline model meta-trained with that method when one is \
+            given, else the same weights with their own layers.
+            """,
+        arguments: [ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")],
+        options: [
+            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json"),
+            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta"),
+            OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with maml, anil or boil, used for that method's row.",
+                       isRepeatable: true),
+            OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "100"),
+            OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass. Default: the architecture file's workload, else the whole support set."),
+            OptionSpec("seed", valueName: "s", help: "The seed of the held-out tasks.", defaultValue: "1"),
+            WorkloadOptions.formatSpec,
+        ])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let commandPath = parsed.commandPath
+        let format = try WorkloadOptions.format(parsed)
+        let path = parsed.positional("arch.json") ?? ""
+        guard let planPath = parsed.value("plan") else { throw .usage("validate needs --plan plan.json", commandPath: commandPath) }
+        guard let weightsPath = parsed.value("weights") else { throw .usage("validate needs --weights DIR", commandPath: commandPath) }
+        let network = try TrainerInputs.network(at: path)
+        let graph = network.graph
+        let model = try TrainerInputs.modelFolder(at: weightsPath, for: network)
+        let plan: UpdatePlan
+        do {
+            plan = try UpdatePlan(json: try InputFile.json(at: planPath), for: graph)
+        } catch let error as DataError {
+            throw .badData(error.inFile(planPath).description)
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw .badData("\(planPath): \(error)")
+        }
+        var baselines: [MetaLearningMethod: TrainerInputs.ModelFolder] = [:]
+        for folder in parsed.values("baseline") {
+            let baseline = try TrainerInputs.modelFolder(at: folder, for: network)
+            guard [.maml, .anil, .boil].contains(baseline.description.method) else {
+                throw .usage("--baseline \(folder) was meta-trained with \(baseline.description.method.rawValue); baselines are maml, anil or boil",
+                             commandPath: commandPath)
+            }
+            baselines[baseline.description.method] = baseline
+        }
+
+        let taskCount = try WorkloadOptions.integer(parsed, "tasks", in: 1...1_000_000) ?? 100
+        var generator = SplitMix64(seed: try TrainerInputs.seed(parsed))
+        let family = model.description.task.family(sampleShape: graph.inputShape.dimensions)
+        let tasks = (0..<taskCount).map { _ in family.task(from: .test, using: &generator) }
+        let samples = tasks[0].support.count
+        let microBatch = try WorkloadOptions.integer(parsed, "micro-batch", in: 1...1_000_000)
+            ?? graph.graph.suggestedWorkload.map { min($0.microBatch, samples) } ?? samples
+
+        // Step sizes for a plan from a model: its learned alpha where nonzero, else its inner step size.
+        func stepSizes(for plan: UpdatePlan, from folder: TrainerInputs.ModelFolder) -> [[Float]] {
+            plan.steps.enumerated().map { step, updates in
+                updates.layers.indices.map { layer in
+                    guard updates.layers[layer].isUpdated else { return 0 }
+                    let learned = step < folder.stepSizes.count ? folder.stepSizes[step][layer] : 0
+                    return learned > 0 ? learned : folder.description.innerStepSize
+                }
+            }
+        }
+        let source = "\(weightsPath) (\(model.description.method.displayName))"
+        let attentionNote = model.attention.map { " and meta attention (rho_fw \($0.forwardClipRatio), rho_bw \($0.backwardClipRatio))" } ?? ""
+        var candidates = [ValidationCandidate(name: "plan", source: "\(planPath) with \(source)\(attentionNote)", parameters: model.parameters,
+                                              plan: plan, stepSizes: stepSizes(for: plan, from: model), attention: model.attention)]
+        for method in [MetaLearningMethod.maml, .anil, .boil] {
+            if let baseline = baselines[method] {
+                let baselinePlan = method.fixedPlan(for: network, innerSteps: baseline.description.innerSteps)
+                candidates.append(ValidationCandidate(name: method.rawValue, source: "\(baseline.path) (\(method.displayName))",
+                                                      parameters: baseline.parameters, plan: baselinePlan,
+                                                      stepSizes: stepSizes(for: baselinePlan, from: baseline)))
+            } else {
+                let methodPlan = method.fixedPlan(for: network, innerSteps: plan.innerStepCount)
+                candidates.append(ValidationCandidate(name: method.rawValue, source: "\(source), \(method.displayName)'s layers",
+                                                      parameters: model.parameters, plan: methodPlan,
+                                                      stepSizes: stepSizes(for: methodPlan, from: model)))
+            }
+        }
+        do {
+            let report = try network.validate(candidates, on: tasks, microBatchSize: microBatch)
+            return CommandResult(output: report.render(format))
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+    }
+}

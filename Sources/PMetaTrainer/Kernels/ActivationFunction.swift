@@ -1,0 +1,90 @@
+/// The ReLU family as the network runs it: in place on the activation, with a 1-bit mask for the backward pass.
+///
+/// `ReLU` and `LeakyReLU` return new tensors and a 64-bit-word ``BitMask``; an adaptation step instead
+/// overwrites y_l with z_l = σ(y_l) (the input is dead once its only consumer ran) and keeps σ'(y_l) as
+/// ``PackedIntegers`` of one bit, ⌈m(y)/8⌉ bytes: m(y)/T words with T = 32 (Appendix A.1).
+public enum ActivationFunction: Sendable, Hashable {
+    /// max(y, 0).
+    case relu
+    /// min(max(y, 0), 6), as in MobileNetV2.
+    case relu6
+    /// y for y > 0, `negativeSlope`·y otherwise.
+    case leakyReLU(negativeSlope: Float)
+
+    /// Applies the function in place.
+    /// - Parameters:
+    ///   - tensor: y on entry, z = σ(y) on return.
+    ///   - keepsMask: Whether to record σ'(y) for a backward pass.
+    /// - Returns: The mask (bit set where the derivative is 1), or `nil` when not kept.
+    /// - Complexity: O(element count).
+    public func forwardInPlace(_ tensor: inout Tensor, keepsMask: Bool) -> PackedIntegers? {
+        let count = tensor.count
+        var bytes = [UInt8](repeating: 0, count: keepsMask ? PackedIntegers.byteCount(count: count, bitWidth: 1) : 0)
+        tensor.values.withUnsafeMutableBufferPointer { values in
+            bytes.withUnsafeMutableBufferPointer { maskBytes in
+                // One loop per function, so the comparison is not re-dispatched per element.
+                switch self {
+                case .relu: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { _ in 0 }
+                case .relu6: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 && $0 < 6 } transform: { $0 > 0 ? 6 : 0 }
+                case .leakyReLU(let slope): Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { slope * $0 }
+                }
+            }
+        }
+        return keepsMask ? PackedIntegers(count: count, bitWidth: 1, bytes: bytes) : nil
+    }
+
+    /// Replaces the values that do not `pass` by `transform(value)` and sets bit i of `mask` where value i passes.
+    @inline(__always)
+    private static func apply(_ values: UnsafeMutableBufferPointer<Float>, _ mask: UnsafeMutableBufferPointer<UInt8>?,
+                              passes: (Float) -> Bool, transform: (Float) -> Float) {
+        var index = 0
+        let count = values.count
+        while index < count {
+            let end = min(count, index + 8)
+            var byte: UInt8 = 0
+            var bit: UInt8 = 1
+            while index < end {
+                // Branch-free: the signs of activations are as good as random.
+                let value = values[index]
+                let passed = passes(value)
+                byte |= passed ? bit : 0
+                values[index] = passed ? value : transform(value)
+                bit <<= 1
+                index += 1
+            }
+            if let mask { mask[(index - 1) >> 3] = byte }
+        }
+    }
+
+    /// g(y) = σ'(y)·g(z), in place.
+    /// - Parameters:
+    ///   - gradient: g(z) on entry, g(y) on return.
+    ///   - mask: The mask ``forwardInPlace(_:keepsMask:)`` returned.
+    /// - Complexity: O(element count).
+    public func backwardInPlace(_ gradient: inout Tensor, mask: PackedIntegers) {
+        precondition(mask.count == gradient.count && mask.bitWidth == 1, "ActivationFunction: the mask does not match the gradient")
+        let unsetFactor: Float
+        switch self {
+        case .relu, .relu6: unsetFactor = 0
+        case .leakyReLU(let slope): unsetFactor = slope
+        }
+        mask.bytes.withUnsafeBufferPointer { maskBytes in
+            gradient.values.withUnsafeMutableBufferPointer { values in
+                let count = values.count
+                var index = 0
+                for byte in maskBytes {
+                    if byte == 0xFF { index += 8; continue }
+                    let end = min(count, index + 8)
+                    var bits = byte
+                    while index < end {
+                        // Assigning 0 rather than multiplying keeps an infinite gradient from turning into NaN.
+                        let value = values[index]
+                        values[index] = bits & 1 != 0 ? value : (unsetFactor == 0 ? 0 : unsetFactor * value)
+                        bits >>= 1
+                        index += 1
+                    }
+                }
+            }
+        }
+    }
+}
