@@ -34,7 +34,7 @@ extension ValidationReport {
              score(row.before), score(row.after)]
         }
         var text = "Validation of \(graph.graph.name): \(taskCount) held-out tasks, \(workload.samplesPerStep) support samples, "
-            + "micro-batch \(workload.microBatch); peaks measured by the trainer, predicted by the physical cost model; "
+            + "micro-batch \(workload.microBatch); peaks measured by the trainer, predicted by the cost model (trainer profile); "
             + "\(metricName) with 95% confidence intervals.\n\n"
         text += renderTable(headers, alignments, cells, markdown: markdown).joined(separator: "\n")
         text += "\n"
