@@ -69,6 +69,7 @@ public enum PMetaPlanCommand {
         Subcommand(spec: ValidateCommand.spec) { parsed, _ throws(CommandFailure) in try ValidateCommand.run(parsed) },
         Subcommand(spec: BenchTrainerCommand.spec) { parsed, context throws(CommandFailure) in try BenchTrainerCommand.run(parsed, context: context) },
         Subcommand(spec: SimulateDynamicCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateDynamicCommand.run(parsed) },
+        Subcommand(spec: SimulateFederatedCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateFederatedCommand.run(parsed) },
     ]
 
     /// The default subcommand, run when the first argument names no subcommand.
