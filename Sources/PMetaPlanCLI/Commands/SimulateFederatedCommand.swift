@@ -18,7 +18,7 @@ enum SimulateFederatedCommand {
             OptionSpec("rounds", valueName: "r", help: "Rounds.", defaultValue: "20"),
             OptionSpec("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights)."),
             OptionSpec("reconstruction-steps", valueName: "n", help: "SGD steps of the local reconstruction.", defaultValue: "5"),
-            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.01"),
+            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.001"),
             OptionSpec("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", defaultValue: "1"),
             OptionSpec("eval-tasks", valueName: "n", help: "Held-out tasks scored after each round.", defaultValue: "20"),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights and tasks.", defaultValue: "1"),
@@ -43,7 +43,7 @@ enum SimulateFederatedCommand {
         let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...100_000) ?? 20
         let steps = try WorkloadOptions.integer(parsed, "reconstruction-steps", in: 1...10_000) ?? 5
         let evaluationTasks = try WorkloadOptions.integer(parsed, "eval-tasks", in: 1...100_000) ?? 20
-        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.01
+        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.001
         let serverStep = try TrainerInputs.number(parsed, "server-step", in: 0.000_001...100) ?? 1
         let seed = try TrainerInputs.seed(parsed)
         let lastWeightLayer = network.operations.indices.last { network.operations[$0].isWeightLayer }
@@ -60,7 +60,13 @@ enum SimulateFederatedCommand {
                                              family: family, clientCount: clients, roundCount: rounds, evaluationTaskCount: evaluationTasks,
                                              reconstructionSteps: steps, learningRate: Float(learningRate), serverStepSize: serverStep)
         let comparison: FederatedComparison
-        do { comparison = try FederatedComparison(simulation, topPercentage: percentage, using: &generator) } catch { throw .badData("\(path): \(error)") }
+        do {
+            comparison = try FederatedComparison(simulation, topPercentage: percentage, using: &generator)
+        } catch let divergence as FederatedDivergence {
+            throw .usage("\(divergence)", commandPath: parsed.commandPath)
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
         let header = "\(graph.graph.name): \(clients) clients, \(rounds) rounds, local layers \(partition.localNames.joined(separator: ", ")), "
             + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), seed \(seed)\n"
         return CommandResult(output: header + comparison.table)

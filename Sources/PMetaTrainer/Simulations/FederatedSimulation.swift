@@ -67,7 +67,8 @@ public struct FederatedSimulation: Sendable {
     ///   - percentage: P in (0, 100]; 100 is full communication.
     ///   - generator: The source of the client and evaluation tasks; the same state gives the same run.
     /// - Returns: The held-out score and the bytes communicated after each round.
-    /// - Throws: `ArithmeticOverflow` from the byte counts.
+    /// - Throws: `FederatedDivergence` when a client's update is not finite (step size too large);
+    ///   `ArithmeticOverflow` from the byte counts.
     public func run(topPercentage percentage: Percentage, using generator: inout some RandomNumberGenerator) throws -> FederatedRun {
         let positions = partition.globalParameterCount
         let sent = try TopPSelection.count(of: positions, percentage: percentage)
@@ -84,6 +85,7 @@ public struct FederatedSimulation: Sendable {
                 let task = family.task(from: .training, using: &generator)
                 let adapted = adapt(global, to: task.support)
                 let change = zip(flattenGlobal(adapted), received).map { $0 - $1 }
+                guard change.allSatisfy(\.isFinite) else { throw FederatedDivergence(round: round + 1, learningRate: learningRate) }
                 let chosen = sent == positions ? Array(0..<positions) : TopPSelection.indices(ofLargestChanges: change, count: sent)
                 for index in chosen { sum[index] += Double(change[index]) }
                 downloaded += 4 * positions
@@ -173,4 +175,16 @@ public struct FederatedRun: Sendable, Hashable {
     public var rounds: [Round]
     /// The score's metric.
     public var metric: TaskMetric
+}
+
+/// A client's update overflowed to infinity or NaN: the SGD step size is too large for the tasks.
+public struct FederatedDivergence: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The 1-based round.
+    public var round: Int
+    /// The client step size.
+    public var learningRate: Float
+
+    public var description: String {
+        "a client's update diverged in round \(round) at learning rate \(learningRate); try a smaller --learning-rate"
+    }
 }
