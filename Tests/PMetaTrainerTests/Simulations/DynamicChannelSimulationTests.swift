@@ -71,4 +71,27 @@ import Testing
         #expect(DynamicChannelSimulation.weights(fromSummedMeans: [0, 0, 0]) == [1, 1, 1])
         #expect(DynamicChannelSimulation.weights(fromSummedMeans: [-2, 0, 1]) == [2, 0, 1])
     }
+
+    @Test func aChosenChannelStepChangesOnlyTheChosenInputColumnsOfTheWeight() throws {
+        let (simulation, _) = try Self.simulation(seed: 2)
+        let network = simulation.network
+        let plan = try simulation.plan()
+        // Layer 4 is block2.conv, 4 input channels; choose 1 and 3 instead of the first two.
+        let scope = StepScope(network: network, step: plan.updatePlan.steps[0], inputChannels: [4: [1, 3]])
+        #expect(scope.savedInputChannels[4] == [1, 3])
+        let batch = TestNetworks.classificationBatch(for: network, samples: 3, seed: 11)
+        var parameters = simulation.parameters
+        let gradients = network.gradients(for: batch, parameters: parameters, scope: scope).gradients
+        gradients[4]?.apply(to: &parameters.layers[4], scaledBy: -1)
+        let before = simulation.parameters.layers[4][0]
+        let after = parameters.layers[4][0]
+        // Weight [4, 4, 3, 3]: element (f, c, i) sits at (f * 4 + c) * 9 + i.
+        for output in 0..<4 {
+            for input in 0..<4 {
+                let range = ((output * 4 + input) * 9)..<((output * 4 + input + 1) * 9)
+                let changed = range.contains { before.values[$0] != after.values[$0] }
+                #expect(changed == [1, 3].contains(input), "output \(output), input \(input)")
+            }
+        }
+    }
 }
