@@ -68,6 +68,8 @@ public enum PMetaPlanCommand {
         Subcommand(spec: MetaTrainCommand.spec) { parsed, context throws(CommandFailure) in try MetaTrainCommand.run(parsed, context: context) },
         Subcommand(spec: ValidateCommand.spec) { parsed, _ throws(CommandFailure) in try ValidateCommand.run(parsed) },
         Subcommand(spec: BenchTrainerCommand.spec) { parsed, context throws(CommandFailure) in try BenchTrainerCommand.run(parsed, context: context) },
+        Subcommand(spec: SimulateDynamicCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateDynamicCommand.run(parsed) },
+        Subcommand(spec: SimulateFederatedCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateFederatedCommand.run(parsed) },
     ]
 
     /// The default subcommand, run when the first argument names no subcommand.

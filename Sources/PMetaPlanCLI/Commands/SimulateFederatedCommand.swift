@@ -1,0 +1,74 @@
+import PMetaPlan
+import PMetaTrainer
+
+/// `pmeta-plan simulate-federated`: TinyMetaFed's Top-P% selective upload against full communication.
+enum SimulateFederatedCommand {
+    static let spec = CommandSpec(
+        name: "simulate-federated",
+        abstract: "Simulate TinyMetaFed on sinusoid (input [1]) or few-shot image tasks: held-out loss against bytes, Top-P% against full upload.",
+        discussion: """
+            Each round every client draws a task, reconstructs the --local layers (full-batch SGD from their initial weights), \
+            updates the global layers online (one support sample at a time), and sends the Top-P% most changed global weights \
+            with their indices; the server averages them with a cosine-annealed step size. The same seed drives both runs.
+            """,
+        arguments: [ArgumentSpec("arch.json", help: "An MLP with input [1] and output [1] (sinusoids), or an image classifier.")],
+        options: [
+            OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].", defaultValue: "10"),
+            OptionSpec("clients", valueName: "n", help: "Clients per round.", defaultValue: "10"),
+            OptionSpec("rounds", valueName: "r", help: "Rounds.", defaultValue: "20"),
+            OptionSpec("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights)."),
+            OptionSpec("reconstruction-steps", valueName: "n", help: "SGD steps of the local reconstruction.", defaultValue: "5"),
+            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.001"),
+            OptionSpec("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", defaultValue: "1"),
+            OptionSpec("eval-tasks", valueName: "n", help: "Held-out tasks scored after each round.", defaultValue: "20"),
+            OptionSpec("seed", valueName: "s", help: "The seed of the weights and tasks.", defaultValue: "1"),
+        ])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        guard let path = parsed.positional("arch.json") else { throw .usage("missing arch.json", commandPath: parsed.commandPath) }
+        let network = try TrainerInputs.network(at: path)
+        let graph = network.graph
+        let family: any TaskFamily
+        let input = graph.inputShape.dimensions
+        let output = graph.outputShapes.last?.dimensions ?? []
+        if input == [1] && output == [1] {
+            family = SinusoidTasks(shots: 10, queryPoints: 20)
+        } else if input.count == 3, output.count == 1, output[0] >= 2 {
+            family = PrototypeImageTasks(channels: input[0], height: input[1], width: input[2], ways: output[0], shots: 1)
+        } else {
+            throw .badData("\(path): simulate-federated needs an MLP from [1] to [1] or an image classifier")
+        }
+        let percentage = try FederatedCommand.percentage(parsed.value("top-p") ?? "10", commandPath: parsed.commandPath)
+        let clients = try WorkloadOptions.integer(parsed, "clients", in: 1...100_000) ?? 10
+        let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...100_000) ?? 20
+        let steps = try WorkloadOptions.integer(parsed, "reconstruction-steps", in: 1...10_000) ?? 5
+        let evaluationTasks = try WorkloadOptions.integer(parsed, "eval-tasks", in: 1...100_000) ?? 20
+        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.001
+        let serverStep = try TrainerInputs.number(parsed, "server-step", in: 0.000_001...100) ?? 1
+        let seed = try TrainerInputs.seed(parsed)
+        let lastWeightLayer = network.operations.indices.last { network.operations[$0].isWeightLayer }
+        let localText = parsed.value("local") ?? lastWeightLayer.map { graph.layers[$0].name } ?? ""
+        let partition: ParameterPartition
+        do {
+            let selector = try LayerSelector(parsing: localText)
+            partition = try ParameterPartition(model: try CostModel(graph), local: selector)
+        } catch {
+            throw .usage("--local \(localText): \(error)", commandPath: parsed.commandPath)
+        }
+        var generator = SplitMix64(seed: seed)
+        let simulation = FederatedSimulation(network: network, partition: partition, initialParameters: network.initialParameters(using: &generator),
+                                             family: family, clientCount: clients, roundCount: rounds, evaluationTaskCount: evaluationTasks,
+                                             reconstructionSteps: steps, learningRate: Float(learningRate), serverStepSize: serverStep)
+        let comparison: FederatedComparison
+        do {
+            comparison = try FederatedComparison(simulation, topPercentage: percentage, using: &generator)
+        } catch let divergence as FederatedDivergence {
+            throw .usage("\(divergence)", commandPath: parsed.commandPath)
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+        let header = "\(graph.graph.name): \(clients) clients, \(rounds) rounds, local layers \(partition.localNames.joined(separator: ", ")), "
+            + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), seed \(seed)\n"
+        return CommandResult(output: header + comparison.table)
+    }
+}

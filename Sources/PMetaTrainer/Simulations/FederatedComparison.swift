@@ -1,0 +1,64 @@
+import Foundation
+import PMetaPlan
+
+/// Top-P% selective upload against full communication, from the same seed: the same client tasks, the same
+/// held-out tasks.
+public struct FederatedComparison: Sendable, Hashable {
+    /// The run that sends the Top-P% of the changed global weights.
+    public var selective: FederatedRun
+    /// The run that sends every global weight (P = 100).
+    public var full: FederatedRun
+
+    /// Runs both from copies of the same generator state.
+    /// - Parameters:
+    ///   - simulation: The clients, rounds and network.
+    ///   - percentage: P of the selective run.
+    ///   - generator: The source of randomness; both runs start from its state, which then advances once.
+    /// - Throws: `ArithmeticOverflow` from the byte counts.
+    public init(_ simulation: FederatedSimulation, topPercentage percentage: Percentage,
+                using generator: inout some RandomNumberGenerator) throws {
+        let seed = generator.next()
+        var selectiveGenerator = SplitMix64(seed: seed)
+        var fullGenerator = SplitMix64(seed: seed)
+        self.selective = try simulation.run(topPercentage: percentage, using: &selectiveGenerator)
+        self.full = try simulation.run(topPercentage: Percentage(percent: 100), using: &fullGenerator)
+    }
+
+    /// 1 − (bytes of the selective run) / (bytes of the full run), up and down; and for the upload alone.
+    public var saving: (total: Double, upload: Double) {
+        let (selectiveLast, fullLast) = (selective.rounds.last!, full.rounds.last!)
+        return (1 - Double(selectiveLast.totalBytes) / Double(fullLast.totalBytes),
+                1 - Double(selectiveLast.uploadedBytes) / Double(fullLast.uploadedBytes))
+    }
+
+    /// The score against bytes round by round, then the saving and the final scores.
+    public var table: String {
+        let metric = selective.metric == .accuracy ? "accuracy" : "MSE"
+        func score(_ value: MeanWithInterval) -> String {
+            selective.metric == .accuracy
+                ? String(format: "%6.2f%% ± %5.2f", 100 * value.mean, 100 * value.halfWidth)
+                : String(format: "%8.4f ± %7.4f", value.mean, value.halfWidth)
+        }
+        var lines = ["Global weights n = \(selective.globalWeights); Top-\(selective.percentage) sends k = \(selective.sentPerClient) "
+            + "values with indices per client and round, full communication sends all \(full.globalWeights).",
+                     "",
+                     "round  Top-\(selective.percentage) bytes (up+down)  \(metric) (95% CI)        full bytes (up+down)  \(metric) (95% CI)"]
+        for (top, dense) in zip(selective.rounds, full.rounds) {
+            lines.append(String(format: "%5d", top.round) + "  " + "\(top.totalBytes)".leftPadded(to: 24) + "  " + score(top.score)
+                         + "  " + "\(dense.totalBytes)".leftPadded(to: 20) + "  " + score(dense.score))
+        }
+        let (total, upload) = saving
+        lines.append("")
+        lines.append(String(format: "Communication saving of Top-%@: %.1f%% of all bytes, %.1f%% of the upload.", "\(selective.percentage)",
+                            100 * total, 100 * upload))
+        lines.append("Final held-out \(metric): Top-\(selective.percentage) \(score(selective.rounds.last!.score)), "
+                     + "full \(score(full.rounds.last!.score)).")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import PMetaPlan
+
+/// TinyMetaFed on the trainer: clients adapt to their own tasks, send the Top-P% most changed global weights,
+/// and a server averages them into the global meta-parameters with a cosine-annealed step size.
+///
+/// A round, for every client (each drawing a new task of the family's training split):
+/// 1. receive the global weights θ (every global weight, `4n` bytes down);
+/// 2. partial local reconstruction: `reconstructionSteps` full-batch SGD steps on the local layers only,
+///    starting from the initial local weights, the global ones frozen (`ParameterPartition.reconstructionPlan`);
+/// 3. online update: one SGD step per support sample, one sample at a time, on the global layers only
+///    (`ParameterPartition.globalUpdatePlan`);
+/// 4. send the k = ⌈P·n/100⌉ entries of Δ = θ_client − θ with the largest |Δ| (`TopPSelection`) with their
+///    indices (`SparseUpload`: the cheapest index encoding's worst case; P = 100 sends Δ densely, `4n` bytes).
+///
+/// The server then takes θ ← θ + β_r · (1/clients) Σ Δ̃ (unsent entries count as 0), with
+/// β_r = β_0 · ½(1 + cos(π r / R)) for rounds r = 0..<R (Reptile's outer step, annealed).
+/// After each round the global weights are scored on fixed held-out tasks: reconstruct, update online, and
+/// score the query set (mean squared error or accuracy).
+public struct FederatedSimulation: Sendable {
+    /// The network.
+    public var network: Network
+    /// The global/local split of its parameters.
+    public var partition: ParameterPartition
+    /// The initial weights, global and local.
+    public var initialParameters: NetworkParameters
+    /// The clients' and the evaluation's tasks.
+    public var family: any TaskFamily
+    /// Clients per round.
+    public var clientCount: Int
+    /// R, the rounds.
+    public var roundCount: Int
+    /// Held-out tasks scored after each round.
+    public var evaluationTaskCount: Int
+    /// Full-batch SGD steps of the local reconstruction.
+    public var reconstructionSteps: Int
+    /// The SGD step size of the reconstruction and of the online update.
+    public var learningRate: Float
+    /// β_0, the server's step size in round 0.
+    public var serverStepSize: Double
+
+    /// Creates a simulation.
+    public init(network: Network, partition: ParameterPartition, initialParameters: NetworkParameters, family: any TaskFamily,
+                clientCount: Int, roundCount: Int, evaluationTaskCount: Int = 10, reconstructionSteps: Int = 5,
+                learningRate: Float = 0.01, serverStepSize: Double = 1) {
+        precondition(clientCount >= 1 && roundCount >= 1 && evaluationTaskCount >= 1 && reconstructionSteps >= 1,
+                     "FederatedSimulation: need 1+ clients, rounds, evaluation tasks and reconstruction steps")
+        self.network = network
+        self.partition = partition
+        self.initialParameters = initialParameters
+        self.family = family
+        self.clientCount = clientCount
+        self.roundCount = roundCount
+        self.evaluationTaskCount = evaluationTaskCount
+        self.reconstructionSteps = reconstructionSteps
+        self.learningRate = learningRate
+        self.serverStepSize = serverStepSize
+    }
+
+    /// β_r = β_0 · ½(1 + cos(π r / R)).
+    public func serverStepSize(round: Int) -> Double {
+        serverStepSize * 0.5 * (1 + cos(Double.pi * Double(round) / Double(roundCount)))
+    }
+
+    /// Runs R rounds sending the Top-P% of the changed global weights.
+    /// - Parameters:
+    ///   - percentage: P in (0, 100]; 100 is full communication.
+    ///   - generator: The source of the client and evaluation tasks; the same state gives the same run.
+    /// - Returns: The held-out score and the bytes communicated after each round.
+    /// - Throws: `FederatedDivergence` when a client's update is not finite (step size too large);
+    ///   `ArithmeticOverflow` from the byte counts.
+    public func run(topPercentage percentage: Percentage, using generator: inout some RandomNumberGenerator) throws -> FederatedRun {
+        let positions = partition.globalParameterCount
+        let sent = try TopPSelection.count(of: positions, percentage: percentage)
+        let uploadBytes = sent == positions ? 4 * positions : try SparseUpload(sending: sent, of: positions, weightBytes: 4).totalBytes.bytes
+        let evaluationTasks = (0..<evaluationTaskCount).map { _ in family.task(from: .test, using: &generator) }
+        var global = initialParameters
+        var rounds: [FederatedRun.Round] = []
+        var downloaded = 0
+        var uploaded = 0
+        for round in 0..<roundCount {
+            let received = flattenGlobal(global)
+            var sum = [Double](repeating: 0, count: positions)
+            for _ in 0..<clientCount {
+                let task = family.task(from: .training, using: &generator)
+                let adapted = adapt(global, to: task.support)
+                let change = zip(flattenGlobal(adapted), received).map { $0 - $1 }
+                guard change.allSatisfy(\.isFinite) else { throw FederatedDivergence(round: round + 1, learningRate: learningRate) }
+                let chosen = sent == positions ? Array(0..<positions) : TopPSelection.indices(ofLargestChanges: change, count: sent)
+                for index in chosen { sum[index] += Double(change[index]) }
+                downloaded += 4 * positions
+                uploaded += uploadBytes
+            }
+            let step = serverStepSize(round: round) / Double(clientCount)
+            setGlobal(&global, to: zip(received, sum).map { $0 + Float(step * $1) })
+            let scores = evaluationTasks.map { task in
+                TaskMetric.score(network.predict(task.query.inputs, parameters: adapt(global, to: task.support)), task.query.targets)
+            }
+            rounds.append(.init(round: round + 1, uploadedBytes: uploaded, downloadedBytes: downloaded, score: MeanWithInterval(scores)))
+        }
+        return FederatedRun(percentage: percentage, sentPerClient: sent, globalWeights: positions, rounds: rounds,
+                            metric: family.isClassification ? .accuracy : .meanSquaredError)
+    }
+
+    /// What a client does with the global weights and its support set: reconstruct the local layers, then
+    /// update the global ones online.
+    func adapt(_ global: NetworkParameters, to support: Batch) -> NetworkParameters {
+        var parameters = global
+        for layer in parameters.layers.indices where partition.hasParameters[layer] && partition.isLocal[layer] {
+            parameters.layers[layer] = initialParameters.layers[layer]
+        }
+        let reconstruction = StepScope(network: network, step: partition.reconstructionPlan(innerSteps: 1).steps[0])
+        for _ in 0..<reconstructionSteps {
+            apply(network.gradients(for: support, parameters: parameters, scope: reconstruction).gradients, to: &parameters)
+        }
+        let online = StepScope(network: network, step: partition.globalUpdatePlan().steps[0])
+        for sample in 0..<support.count {
+            apply(network.gradients(for: support.samples(sample..<(sample + 1)), parameters: parameters, scope: online).gradients,
+                  to: &parameters)
+        }
+        return parameters
+    }
+
+    private func apply(_ gradients: [LayerGradient?], to parameters: inout NetworkParameters) {
+        for (layer, gradient) in gradients.enumerated() { gradient?.apply(to: &parameters.layers[layer], scaledBy: -learningRate) }
+    }
+
+    /// The global weights in the partition's order: global layers in graph order, each layer's tensors in order.
+    func flattenGlobal(_ parameters: NetworkParameters) -> [Float] {
+        var values: [Float] = []
+        values.reserveCapacity(partition.globalParameterCount)
+        for layer in parameters.layers.indices where partition.hasParameters[layer] && !partition.isLocal[layer] {
+            for tensor in parameters.layers[layer] { values += tensor.values }
+        }
+        precondition(values.count == partition.globalParameterCount,
+                     "FederatedSimulation: \(values.count) global weights, the partition counts \(partition.globalParameterCount)")
+        return values
+    }
+
+    private func setGlobal(_ parameters: inout NetworkParameters, to values: [Float]) {
+        var offset = 0
+        for layer in parameters.layers.indices where partition.hasParameters[layer] && !partition.isLocal[layer] {
+            for tensor in parameters.layers[layer].indices {
+                let count = parameters.layers[layer][tensor].count
+                parameters.layers[layer][tensor].values.replaceSubrange(0..<count, with: values[offset..<(offset + count)])
+                offset += count
+            }
+        }
+    }
+}
+
+/// One federated run: the held-out score against the bytes communicated, round by round.
+public struct FederatedRun: Sendable, Hashable {
+    /// The state after one round.
+    public struct Round: Sendable, Hashable {
+        /// 1-based.
+        public var round: Int
+        /// Bytes all clients sent up so far (values and indices).
+        public var uploadedBytes: Int
+        /// Bytes all clients received so far (the dense global weights).
+        public var downloadedBytes: Int
+        /// The held-out score after the round, with its 95% interval over tasks.
+        public var score: MeanWithInterval
+        /// Up and down.
+        public var totalBytes: Int { uploadedBytes + downloadedBytes }
+    }
+
+    /// P.
+    public var percentage: Percentage
+    /// k, the values each client sends per round.
+    public var sentPerClient: Int
+    /// n, the global weights.
+    public var globalWeights: Int
+    /// Every round in order.
+    public var rounds: [Round]
+    /// The score's metric.
+    public var metric: TaskMetric
+}
+
+/// A client's update overflowed to infinity or NaN: the SGD step size is too large for the tasks.
+public struct FederatedDivergence: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The 1-based round.
+    public var round: Int
+    /// The client step size.
+    public var learningRate: Float
+
+    public var description: String {
+        "a client's update diverged in round \(round) at learning rate \(learningRate); try a smaller --learning-rate"
+    }
+}

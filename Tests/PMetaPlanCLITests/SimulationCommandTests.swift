@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import PMetaPlanCLI
+
+/// `pmeta-plan simulate-dynamic` and `simulate-federated` on tiny networks: the tables, determinism by seed,
+/// and usage errors.
+@Suite struct SimulationCommandTests {
+    static let fourConvTiny = """
+        {"format": 1, "name": "4Conv-tiny", "input": {"shape": [3, 8, 8], "element_bytes": 4},
+         "layers": [
+           {"repeat": 2, "name": "block", "layers": [
+             {"name": "conv", "op": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+             {"name": "gn", "op": "group_norm", "groups": 2},
+             {"name": "relu", "op": "relu"},
+             {"name": "pool", "op": "max_pool", "kernel": 2}]},
+           {"op": "flatten"},
+           {"name": "head", "op": "linear", "out_features": 3}]}
+        """
+
+    static let sinusoidTiny = """
+        {"format": 1, "name": "MLP tiny", "input": {"shape": [1], "element_bytes": 4},
+         "layers": [
+           {"name": "fc1", "op": "linear", "out_features": 8},
+           {"name": "relu1", "op": "relu"},
+           {"name": "head", "op": "linear", "out_features": 1}]}
+        """
+
+    static func file(_ text: String, named name: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmeta-plan-simulation-tests-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func simulateDynamicPrintsOneRowPerStrategyAndRepeatsBySeed() throws {
+        let path = try Self.file(Self.fourConvTiny, named: "4conv-tiny.json")
+        let arguments = ["simulate-dynamic", path, "--tasks", "2", "--epochs", "1", "--shots", "1", "--budget", "0.5", "--seed", "3"]
+        let first = CommandHarness.run(arguments)
+        #expect(first.exitCode == .success, "\(first.errorOutput)")
+        for label in ["before adaptation", "dynamic (importance)", "static top-k", "uniform random"] {
+            #expect(first.output.contains(label))
+        }
+        #expect(first.output.contains("block1.conv 2/3, block2.conv 2/4, head 8/16"))
+        #expect(CommandHarness.run(arguments).output == first.output)
+    }
+
+    @Test func simulateFederatedPrintsTheSavingAndRepeatsBySeed() throws {
+        let path = try Self.file(Self.sinusoidTiny, named: "mlp-tiny.json")
+        let arguments = ["simulate-federated", path, "--top-p", "25", "--clients", "2", "--rounds", "2", "--eval-tasks", "2", "--seed", "4"]
+        let first = CommandHarness.run(arguments)
+        #expect(first.exitCode == .success, "\(first.errorOutput)")
+        // n = 16 global weights (fc1), k = 4.
+        #expect(first.output.contains("Global weights n = 16; Top-25% sends k = 4 values"))
+        #expect(first.output.contains("Communication saving of Top-25%"))
+        #expect(CommandHarness.run(arguments).output == first.output)
+    }
+
+    @Test func simulateFederatedRejectsAnUnknownLocalLayer() throws {
+        let path = try Self.file(Self.sinusoidTiny, named: "mlp-tiny.json")
+        let result = CommandHarness.run(["simulate-federated", path, "--top-p", "10", "--local", "hed"])
+        #expect(result.exitCode == .usage)
+        #expect(result.errorOutput.contains("--local hed"))
+    }
+}
