@@ -103,21 +103,25 @@ public struct MetaAttention: Sendable, Hashable {
     }
 
     /// Alg. 1: zero the smallest probabilities whose sum first reaches ρ, renormalize, scale by C.
-    /// Ties go to the lower channel first, so the clip is deterministic.
+    ///
+    /// Ties go to the lower channel first, so the clip is deterministic. The largest probability always stays:
+    /// taken literally, Alg. 1 would clear every channel when one holds more than 1 − ρ of the mass. Scores
+    /// that are not finite (a diverged task, which meta-training then skips) come back as all ones.
     public static func clip(_ probabilities: [Float], ratio: Float) -> [Float] {
         let count = probabilities.count
+        guard probabilities.allSatisfy(\.isFinite) else { return Array(repeating: 1, count: count) }
         var kept = probabilities
         if ratio > 0 {
             let order = probabilities.indices.sorted { (probabilities[$0], $0) < (probabilities[$1], $1) }
             var cumulative: Float = 0
-            for index in order {
+            for index in order.dropLast() {
                 cumulative += probabilities[index]
                 kept[index] = 0
                 if cumulative >= ratio { break }
             }
         }
         let total = kept.reduce(0, +)
-        precondition(total > 0, "MetaAttention: the clip removed every channel")
+        guard total > 0 else { return Array(repeating: 1, count: count) }
         return kept.map { $0 / total * Float(count) }
     }
 

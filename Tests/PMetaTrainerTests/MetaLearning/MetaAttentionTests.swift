@@ -11,6 +11,8 @@ import Testing
         #expect(zip(clipped, expected).allSatisfy { abs($0 - $1) < 1e-6 })
         // ρ = 0 keeps everything: γ = C·π.
         #expect(MetaAttention.clip([0.25, 0.25, 0.5], ratio: 0) == [0.75, 0.75, 1.5])
+        // One channel with nearly all the mass stays (the others reach ρ only together with it).
+        #expect(MetaAttention.clip([0, 1, 0], ratio: 0.3) == [0, 3, 0])
     }
 
     static func setup(rho: Float) throws -> (MetaLearner, FewShotTask) {
