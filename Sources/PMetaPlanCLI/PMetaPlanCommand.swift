@@ -62,6 +62,7 @@ public enum PMetaPlanCommand {
         Subcommand(spec: AnalyzeCommand.spec) { parsed, _ throws(CommandFailure) in try AnalyzeCommand.run(parsed) },
         Subcommand(spec: CompareCommand.spec) { parsed, _ throws(CommandFailure) in try CompareCommand.run(parsed) },
         Subcommand(spec: ReproduceCommand.spec) { parsed, _ throws(CommandFailure) in try ReproduceCommand.run(parsed) },
+        Subcommand(spec: ReportCommand.spec) { parsed, _ throws(CommandFailure) in try ReportCommand.run(parsed) },
         Subcommand(spec: BenchCommand.spec) { parsed, _ throws(CommandFailure) in try BenchCommand.run(parsed) },
         Subcommand(spec: FederatedCommand.spec) { parsed, _ throws(CommandFailure) in try FederatedCommand.run(parsed) },
         Subcommand(spec: CheckCommand.spec) { parsed, context throws(CommandFailure) in try CheckCommand.run(parsed, environment: context.environment) },

@@ -1,0 +1,180 @@
+import Foundation
+import PMetaPlan
+
+/// A file the report command writes: its path as given (relative to the repository for committed reports) and
+/// its contents.
+struct ReportFile: Sendable, Equatable {
+    var path: String
+    var contents: String
+}
+
+/// `pmeta-plan report ARCH.json [--budget B ...] [-o reports/NAME.md]`, and `pmeta-plan report --all`.
+enum ReportCommand {
+    static let spec = CommandSpec(
+        name: "report",
+        abstract: "Write a markdown report with SVG charts: methods side by side, the p-Meta plans, live memory, the frontier.",
+        discussion: "The charts go in a folder named after the report, beside it, and are linked by relative path. "
+            + "--all regenerates reports/: one report per architectures/*.json with the default workload and budgets, and "
+            + "reports/paper-reproduction.md. Output is deterministic: regenerating gives byte-identical files.",
+        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/); not with --all.", isOptional: true)],
+        options: [
+            OptionSpec("budget", shortName: "b", valueName: "size",
+                       help: "An adaptation budget for the planner; repeat for several. Default: 25% and 50% of MAML's adaptation peak.",
+                       valueExample: "256KB", isRepeatable: true),
+            OptionSpec("output", shortName: "o", valueName: "report.md", help: "The markdown file to write. Default: reports/NAME.md for ARCH.json named NAME.json."),
+            OptionSpec.flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root)."),
+            OptionSpec("sweep-budgets", valueName: "n", help: "Budgets the planner's frontier is swept at.",
+                       defaultValue: String(ArchitectureReport.defaultSweepBudgetCount)),
+        ] + WorkloadOptions.specs)
+
+    /// The folder of the committed reports and of the shipped architectures, relative to the repository.
+    static let reportsFolder = "reports"
+    static let architecturesFolder = "architectures"
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let files: [ReportFile]
+        if parsed.flag("all") {
+            let extra = parsed.givenValues.keys.sorted()
+            guard parsed.positional("arch.json") == nil, extra.isEmpty else {
+                let what = parsed.positional("arch.json") ?? "--" + (extra.first ?? "")
+                throw .usage("--all regenerates the committed reports with their defaults; it takes no '\(what)'",
+                             commandPath: parsed.commandPath)
+            }
+            files = try allFiles(root: "")
+        } else {
+            guard parsed.positional("arch.json") != nil else {
+                throw .usage("missing <arch.json> (or --all to regenerate every report)", commandPath: parsed.commandPath)
+            }
+            files = try reportFiles(parsed, root: "")
+        }
+        for file in files { try InputFile.write(file.contents, to: file.path) }
+        try removeStaleCharts(keeping: files, root: "")
+        let markdown = files.filter { $0.path.hasSuffix(".md") }.map(\.path)
+        let charts = files.count - markdown.count
+        return CommandResult(output: "Wrote \(markdown.joined(separator: ", ")) and \(charts) chart\(charts == 1 ? "" : "s").\n")
+    }
+
+    // MARK: - Building the files
+
+    /// Every committed report: one per shipped architecture, then the paper reproduction.
+    /// - Parameter root: The repository root, or "" for the working directory; paths in the files stay relative.
+    static func allFiles(root: String) throws(CommandFailure) -> [ReportFile] {
+        var files: [ReportFile] = []
+        for name in try shippedArchitectureNames(root: root) { files += try shippedReportFiles(name, root: root) }
+        files.append(try reproductionFile(root: root))
+        return files
+    }
+
+    /// The stems of architectures/*.json, sorted.
+    static func shippedArchitectureNames(root: String) throws(CommandFailure) -> [String] {
+        let folder = located(architecturesFolder, root: root)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw .unreadable("\(architecturesFolder): cannot be listed (run from the repository root)")
+        }
+        return names.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(".json".count)) }.sorted()
+    }
+
+    /// The committed report of `architectures/NAME.json`: what `pmeta-plan report architectures/NAME.json` writes.
+    static func shippedReportFiles(_ name: String, root: String) throws(CommandFailure) -> [ReportFile] {
+        let parsed: ParsedArguments
+        do {
+            parsed = try parse(["report", "\(architecturesFolder)/\(name).json"], as: PMetaPlanCommand.rootSpec)
+        } catch {
+            throw .usage("\(error)", commandPath: ["pmeta-plan", "report"])
+        }
+        return try reportFiles(parsed, root: root)
+    }
+
+    /// The markdown file and its charts for one architecture, as the parsed command line asks.
+    static func reportFiles(_ parsed: ParsedArguments, root: String) throws(CommandFailure) -> [ReportFile] {
+        let path = parsed.positional("arch.json") ?? ""
+        let model = try InputFile.architecture(at: located(path, root: root))
+        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        var budgets: [ByteCount] = []
+        for text in parsed.givenValues["budget"] ?? [] {
+            budgets.append(try PlanInputs.budget(text, commandPath: parsed.commandPath))
+        }
+        let sweepBudgets = try WorkloadOptions.integer(parsed, "sweep-budgets", in: 2...200) ?? ArchitectureReport.defaultSweepBudgetCount
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let output = parsed.value("output") ?? "\(reportsFolder)/\(stem).md"
+        guard output.hasSuffix(".md") else {
+            throw .usage("--output must name a markdown file ending in .md, found '\(output)'", commandPath: parsed.commandPath)
+        }
+        let outputFolder = (output as NSString).deletingLastPathComponent
+        let chartFolder = ((output as NSString).lastPathComponent as NSString).deletingPathExtension
+        let report: ArchitectureReport
+        do {
+            report = try ArchitectureReport(model: model, architecturePath: path, workload: workload, innerSteps: innerSteps,
+                                            profile: profile, budgets: budgets, chartFolder: chartFolder,
+                                            command: command(for: parsed), sweepBudgetCount: sweepBudgets)
+        } catch {
+            throw .badData("\(path): \(error)")
+        }
+        let beside = { (relative: String) in outputFolder.isEmpty ? relative : "\(outputFolder)/\(relative)" }
+        return [ReportFile(path: output, contents: report.markdown)]
+            + report.charts.map { ReportFile(path: beside($0.path), contents: $0.svg) }
+    }
+
+    /// reports/paper-reproduction.md: every printed cell of Tables 1-3 against ours.
+    static func reproductionFile(root: String) throws(CommandFailure) -> ReportFile {
+        var graphs: [String: ShapedGraph] = [:]
+        for name in PaperReproduction.architectureNames {
+            graphs[name] = try InputFile.architecture(at: located("\(architecturesFolder)/\(name).json", root: root)).graph
+        }
+        do {
+            let cells = try PaperReproduction.cells { name in
+                guard let graph = graphs[name] else { throw CommandFailure.unreadable("\(name).json is missing") }
+                return graph
+            }
+            let text = ReproductionReport(cells: cells).render(.markdown)
+            return ReportFile(path: "\(reportsFolder)/paper-reproduction.md",
+                              contents: text + "\nRegenerate with `pmeta-plan report --all` (or `pmeta-plan reproduce --format markdown`).\n")
+        } catch {
+            throw .badData("\(error)")
+        }
+    }
+
+    /// The command line that regenerates a report, options in the order help lists them.
+    static func command(for parsed: ParsedArguments) -> String {
+        var words = ["pmeta-plan", "report", parsed.positional("arch.json") ?? ""]
+        for option in parsed.command.options where option.longName != "all" {
+            for value in parsed.givenValues[option.longName] ?? [] {
+                words += [option.longSpelling, value]
+            }
+        }
+        return words.joined(separator: " ")
+    }
+
+    // MARK: - Files on disk
+
+    /// `path` under `root`, unless `root` is empty or `path` absolute.
+    static func located(_ path: String, root: String) -> String {
+        root.isEmpty || path.hasPrefix("/") ? path : "\(root)/\(path)"
+    }
+
+    /// The SVG files in the chart folders of `files` that `files` does not contain, such as a timeline of a budget
+    /// no longer asked for.
+    static func staleCharts(besides files: [ReportFile], root: String) -> [String] {
+        let written = Set(files.map(\.path))
+        let folders = Set(files.filter { $0.path.hasSuffix(".svg") }.map { ($0.path as NSString).deletingLastPathComponent })
+        var stale: [String] = []
+        for folder in folders.sorted() {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: located(folder, root: root))) ?? []
+            for name in names.sorted() where name.hasSuffix(".svg") && !written.contains("\(folder)/\(name)") {
+                stale.append("\(folder)/\(name)")
+            }
+        }
+        return stale
+    }
+
+    /// Deletes `staleCharts`, so that a folder holds exactly the charts its report links.
+    static func removeStaleCharts(keeping files: [ReportFile], root: String) throws(CommandFailure) {
+        for path in staleCharts(besides: files, root: root) {
+            do {
+                try FileManager.default.removeItem(atPath: located(path, root: root))
+            } catch {
+                throw .unreadable("\(path): cannot be removed (\(error.localizedDescription))")
+            }
+        }
+    }
+}
