@@ -1,24 +1,13 @@
 import Testing
 @testable import PMetaPlan
 
-/// The cost model on a network small enough to count by hand.
+/// `CostModelHandCountTests`'s network under the `trainer` profile (what the reference trainer measures).
 ///
-/// input [2, 4, 4] float32 -> conv 3x3 pad 1 to 3 channels (bias) -> ReLU -> max pool 2 -> flatten -> fc 12 -> 2.
-/// Tensors: conv out [3, 4, 4] = 48, pool out [3, 2, 2] = 12, fc out 2.
-/// Working set per sample (elements): conv 48 (its image input is static), ReLU 48, pool 48, flatten 12, fc 12.
-/// With only in-place layers sharing (the trainer profile): conv 48, ReLU 48, pool 48 + 12, flatten 12, fc 12 + 2.
-/// Parameters: conv 3*2*9 = 54 weights + 3 bias; fc 12*2 = 24 weights + 2 bias.
-/// The same network under the `trainer` profile (what the reference trainer measures).
+/// With only in-place layers sharing input and output, the working set per sample (elements) is conv 48, ReLU 48,
+/// pool 48 + 12, flatten 12, fc 12 + 2; x_0 is the sample in static memory, so the conv stores nothing.
 @Suite struct TrainerProfileHandCountTests {
-    static let json = #"""
-    {"format": 1, "name": "tiny", "input": {"shape": [2, 4, 4], "element_bytes": 4}, "layers": [
-      {"op": "conv2d", "out_channels": 3, "kernel": 3, "padding": 1},
-      {"op": "relu"}, {"op": "max_pool", "kernel": 2}, {"op": "flatten"}, {"op": "linear", "out_features": 2}
-    ]}
-    """#
-
     let model: CostModel
-    init() throws { model = try CostModel(try ShapedGraph(jsonBytes: Array(Self.json.utf8))) }
+    init() throws { model = try CostModel(try ShapedGraph(jsonBytes: Array(CostModelHandCountTests.json.utf8))) }
 
     @Test func workingSetFollowsLiveness() {
         #expect(model.workingElements == [48, 48, 48, 12, 12])
