@@ -5,13 +5,13 @@ import Testing
 /// `pmeta-plan plan --strategy dynamic`: exit codes, JSON and the options it refuses.
 @Suite struct DynamicStrategyTests {
     @Test func aFittingDynamicPlanExitsZeroWithExactJSON() throws {
-        let result = CommandHarness.run(["--budget", "960KB", CommandHarness.architecture("4conv"), "--strategy", "dynamic", "--format", "json"])
+        let result = CommandHarness.run(["--budget", "1.2MB", CommandHarness.architecture("4conv"), "--strategy", "dynamic", "--format", "json"])
         #expect(result.exitCode == .success)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(object["strategy"] as? String == "dynamic")
         let peak = try #require(object["adaptation_peak_bytes"] as? Int)
-        #expect(peak <= 960_000)
-        #expect(object["headroom_bytes"] as? Int == 960_000 - peak)
+        #expect(peak <= 1_200_000)
+        #expect(object["headroom_bytes"] as? Int == 1_200_000 - peak)
         let layers = try #require(object["layers"] as? [[String: Any]])
         #expect(layers.last?["layer"] as? String == "head")
         let draw = try #require((object["sampling"] as? [String: Any])?["first_draw"] as? [String: [Int]])
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func theSameSeedDrawsTheSameChannels() {
-        let arguments = ["--budget", "960KB", CommandHarness.architecture("4conv"), "--strategy", "dynamic", "--seed", "7"]
+        let arguments = ["--budget", "1.2MB", CommandHarness.architecture("4conv"), "--strategy", "dynamic", "--seed", "7"]
         #expect(CommandHarness.run(arguments).output == CommandHarness.run(arguments).output)
         #expect(CommandHarness.run(arguments).output != CommandHarness.run(Array(arguments.dropLast()) + ["8"]).output)
     }

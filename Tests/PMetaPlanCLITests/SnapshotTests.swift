@@ -42,8 +42,8 @@ import Testing
                                       named: "federated-4conv-head-top10.txt")
     }
 
-    @Test func planFourConvDynamicAt960kB() {
-        CommandHarness.assertSnapshot(CommandHarness.run(["--budget", "960KB", CommandHarness.architecture("4conv"), "--strategy", "dynamic"]).output,
-                                      named: "plan-4conv-960KB-dynamic.txt")
+    @Test func planFourConvDynamicAt1Point2MB() {
+        CommandHarness.assertSnapshot(CommandHarness.run(["--budget", "1.2MB", CommandHarness.architecture("4conv"), "--strategy", "dynamic"]).output,
+                                      named: "plan-4conv-1.2MB-dynamic.txt")
     }
 }

@@ -129,6 +129,28 @@ extension CostModel {
                                    context: "working set")
     }
 
+    /// The working set of layer `index` under `update`, in the forward pass and in its backward pass.
+    ///
+    /// Forward: the layer's inputs and output (shared or separate as the profile says) plus the tensors later
+    /// layers still need, less a whole conv/linear input that is also stored (one buffer, counted as stored).
+    /// Backward: the same, except that under `inPlaceLayersOnly` a layer whose input needs no gradient (it
+    /// computes no g(x)) does not hold the inputs that die with it, only g(y) where y was.
+    /// - Parameter inputNeedsGradient: Whether a gradient flows into the layer's input (an updated layer or
+    ///   anything downstream of one feeds it). Only `inPlaceLayersOnly` profiles read it.
+    /// - Throws: `ArithmeticOverflow`.
+    func workingBytes(ofLayerAt index: Int, update: LayerUpdate, inputNeedsGradient: Bool, workload: Workload,
+                      profile: CountingProfile) throws -> (forward: Int, backward: Int) {
+        let shared = try sharedStoredInputBytes(ofLayerAt: index, update: update, workload: workload, profile: profile)
+        let forward = try workingBytes(ofLayerAt: index, workload: workload, profile: profile) - shared
+        guard profile.workingSet == .inPlaceLayersOnly && !inputNeedsGradient && !graph.layers[index].operation.computesInPlace else {
+            return (forward, forward)
+        }
+        let samples = workload.propagation == .batched ? workload.microBatch : 1
+        let dying = try Checked.product(dyingInputElements[index], samples, max(workload.precision.activationBytes, workload.precision.gradientBytes),
+                                        context: "working set")
+        return (forward, max(0, forward - max(0, dying - shared)))
+    }
+
     /// The bytes `tensors` take for one sample and for the workload's micro-batch (batched: one tensor of
     /// the micro-batch, rounded up to whole bytes; streamed: each sample's tensors separately).
     /// - Throws: `ArithmeticOverflow`.
@@ -299,30 +321,13 @@ extension CostModel {
         var storedUpTo = [Int](repeating: 0, count: count)
         var working = [Int](repeating: 0, count: count)
         var backwardWorking = [Int](repeating: 0, count: count)
-        var lastUse = Array(0..<count)
-        for (index, layer) in layers.enumerated() {
-            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
-        }
         var stored = earlierSamples
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
             storedUpTo[index] = stored
             let update = layers[index].operation.isTrainable ? step.layers[index] : .frozen
-            let shared = try sharedStoredInputBytes(ofLayerAt: index, update: update, workload: workload, profile: profile)
-            working[index] = try workingBytes(ofLayerAt: index, workload: workload, profile: profile) - shared
-            backwardWorking[index] = working[index]
-            // In the backward pass a layer that cannot work in place holds g(y) and g(x); when no g(x) is
-            // computed (l_min), its input is not held either.
-            if profile.workingSet == .inPlaceLayersOnly && !inputNeedsGradient[index] && !layers[index].operation.computesInPlace {
-                let dyingProducers = Set(layers[index].inputs.compactMap { reference -> Int? in
-                    if case .layer(let producer) = reference, lastUse[producer] == index { return producer }
-                    return nil
-                })
-                let samplesPerPass = workload.propagation == .batched ? microBatch : 1
-                let dyingBytes = try Checked.product(dyingProducers.reduce(0) { $0 + graph.outputShapes[$1].elementCount }, samplesPerPass,
-                                                     max(precision.activationBytes, precision.gradientBytes), context: "working set")
-                backwardWorking[index] = max(0, working[index] - max(0, dyingBytes - shared))
-            }
+            (working[index], backwardWorking[index]) = try workingBytes(ofLayerAt: index, update: update, inputNeedsGradient: inputNeedsGradient[index],
+                                                                        workload: workload, profile: profile)
         }
         var timeline: [MemoryEvent] = []
         var best = 0

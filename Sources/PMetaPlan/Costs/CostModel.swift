@@ -14,6 +14,9 @@ public struct CostModel: Hashable, Sendable {
     /// The same with only in-place layers sharing input and output (`CountingProfile.WorkingSet.inPlaceLayersOnly`):
     /// conv2d, linear, pooling and concat hold their inputs and their output at once.
     public let separateWorkingElements: [Int]
+    /// For each layer, the elements of its inputs that no later layer reads (they die when it has run): what a
+    /// layer that computes no input gradient can drop before its backward pass.
+    public let dyingInputElements: [Int]
 
     /// Builds the cost model.
     /// - Throws: `DataError` naming the layer when a size or MAC count overflows 64 bits.
@@ -31,8 +34,8 @@ public struct CostModel: Hashable, Sendable {
         self.graph = graph
         self.layerCosts = costs
         do {
-            self.workingElements = try Self.forwardWorkingElements(of: graph, sharing: { _ in true })
-            self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: \.computesInPlace)
+            (self.workingElements, self.dyingInputElements) = try Self.forwardWorkingElements(of: graph, sharing: { _ in true })
+            self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: \.computesInPlace).working
         } catch {
             throw DataError(path: "layers", message: "\(error)")
         }
@@ -40,7 +43,7 @@ public struct CostModel: Hashable, Sendable {
 
     /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output)
     /// where a layer's output may share its dying inputs' memory, live before i + output where it may not.
-    private static func forwardWorkingElements(of graph: ShapedGraph, sharing: (Operation) -> Bool) throws -> [Int] {
+    private static func forwardWorkingElements(of graph: ShapedGraph, sharing: (Operation) -> Bool) throws -> (working: [Int], dying: [Int]) {
         let count = graph.layerCount
         var lastUse = Array(0..<count)
         for (index, layer) in graph.layers.enumerated() {
@@ -48,7 +51,9 @@ public struct CostModel: Hashable, Sendable {
         }
         lastUse[count - 1] = count  // the output stays for the loss
         var working: [Int] = []
+        var dyingPerLayer: [Int] = []
         working.reserveCapacity(count)
+        dyingPerLayer.reserveCapacity(count)
         var live = 0
         for (index, layer) in graph.layers.enumerated() {
             var dying = 0
@@ -60,8 +65,9 @@ public struct CostModel: Hashable, Sendable {
             let held = sharing(layer.operation) ? max(dying, output) : try Checked.sum(dying, output, context: "layer '\(layer.name)': working set")
             working.append(try Checked.sum(live - dying, held, context: "layer '\(layer.name)': working set"))
             live = try Checked.sum(live - dying, output, context: "layer '\(layer.name)': working set")
+            dyingPerLayer.append(dying)
         }
-        return working
+        return (working, dyingPerLayer)
     }
 }
 
@@ -79,7 +85,8 @@ public struct StaticMemory: Hashable, Sendable {
 
 /// The peak dynamic memory and MACs of inference.
 public struct InferenceCost: Hashable, Sendable {
-    /// The largest working set: max over layers of max{m(x), m(y)} plus tensors kept for later layers.
+    /// The largest working set: max over layers of the layer's input and output (max{m(x), m(y)} where they
+    /// share memory) plus tensors kept for later layers.
     public var peak: ByteCount
     /// The layer at which the peak occurs.
     public var peakLayer: Int
@@ -101,12 +108,14 @@ extension CostModel {
         return StaticMemory(parameterCount: parameters, modelBytes: ByteCount(model), sampleBytes: ByteCount(sample))
     }
 
-    /// The inference peak and MACs for `batch` samples propagated together.
+    /// The inference peak and MACs for `batch` samples propagated together, with the working sets of `profile`
+    /// (inputs and outputs shared, or held at once by conv/linear/pooling/concat).
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
-    public func inference(batch: Int = 1, precision: Precision = .float32) throws -> InferenceCost {
+    public func inference(batch: Int = 1, precision: Precision = .float32, profile: CountingProfile = .physical) throws -> InferenceCost {
+        let elements = profile.workingSet == .inputAndOutputShare ? workingElements : separateWorkingElements
         var peakLayer = 0
-        for index in workingElements.indices where workingElements[index] > workingElements[peakLayer] { peakLayer = index }
-        let peak = try Checked.product(workingElements[peakLayer], batch, precision.activationBytes, context: "inference peak")
+        for index in elements.indices where elements[index] > elements[peakLayer] { peakLayer = index }
+        let peak = try Checked.product(elements[peakLayer], batch, precision.activationBytes, context: "inference peak")
         let forward = try Checked.sum(of: layerCosts.map(\.forwardMACs), context: "forward MACs")
         return InferenceCost(peak: ByteCount(peak), peakLayer: peakLayer,
                              macs: MACCount(try Checked.product(forward, batch, context: "inference MACs")))

@@ -138,14 +138,14 @@ public enum ExactPlanner {
             }
             (multipliers, suffixBounds) = lagrangian(extraGlobal)
             (storageMultipliers, storageSuffixBounds) = lagrangian(extraCommitted)
-            finalCapacity = table.capacities[count - 1]
+            finalCapacity = table.highestCapacities[count - 1]
             let bounds = suffixBounds
             let unbounded = Int.max / 4
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {
                 let next = index + 1
                 let largestPrefix = table.costs[next].flatMap { $0.map(\.prefixBytes) }.max() ?? 0
-                horizon[index] = min(table.capacities[next], horizon[next]) - largestPrefix
+                horizon[index] = min(table.lowestCapacities[next], horizon[next]) - largestPrefix
             }
             self.horizon = horizon
             tolerance = 1e-9 * max(1, bounds[0][0])
@@ -209,7 +209,6 @@ public enum ExactPlanner {
             let layerValues = context.values[index]
             let isTrainable = trainable[index]
             let horizon = context.horizon[index]
-            let capacity = table.capacities[index]
             for (parent, state) in frontier.enumerated() {
                 let carries = context.tracker.inputCarriesGradient(state.flags, layer: index)
                 for (optionIndex, update) in layerOptions.enumerated() {
@@ -219,7 +218,7 @@ public enum ExactPlanner {
                     let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
                     if overflow1 || overflow2 { continue }
                     // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
-                    let slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
+                    let slack = min(state.slack, cost.capacity - withPrefix) - cost.globalBytes
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]

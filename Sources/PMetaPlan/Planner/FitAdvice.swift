@@ -28,7 +28,7 @@ public struct FitAdvice: Sendable {
         let (peak, layer) = try Self.smallestPeak(model: problem.model, workload: problem.workload, problem: problem)
         smallestPeak = peak
         smallestPeakLayer = layer.map { problem.model.graph.layers[$0].name } ?? "-"
-        inferencePeak = try problem.model.inference(batch: 1, precision: problem.workload.precision).peak
+        inferencePeak = try problem.model.inference(batch: 1, precision: problem.workload.precision, profile: problem.profile).peak
         var knobs: [Knob] = []
         let workload = problem.workload
         if workload.microBatch > 1 {

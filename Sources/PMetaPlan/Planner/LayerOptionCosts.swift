@@ -10,14 +10,19 @@ struct LayerOptionCosts: Sendable {
         var globalBytes: Int
         /// A gradient buffer applied as soon as it is computed (no accumulation): only the largest counts.
         var transientGradientBytes: Int
+        /// budget - what this layer holds while it runs besides stored tensors and always-alive bytes: the larger
+        /// of its forward working set and its backward working set plus its own gradient buffer (when the profile
+        /// frees each buffer after its layer's backward pass). What the layers <= this one store must fit in it.
+        var capacity: Int
     }
 
     /// `options[layer]`: the update options, frozen first.
     var options: [[LayerUpdate]]
     /// `costs[layer][option][isOnBackwardPath ? 1 : 0]`.
     var costs: [[[Cost]]]
-    /// budget - working set of each layer: what stored tensors and buffers may take while it runs.
-    var capacities: [Int]
+    /// The smallest and the largest capacity of each layer over its options and paths.
+    var lowestCapacities: [Int]
+    var highestCapacities: [Int]
 
     /// Precomputes the option costs of `problem`.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
@@ -27,7 +32,6 @@ struct LayerOptionCosts: Sendable {
         let count = model.graph.layerCount
         var options: [[LayerUpdate]] = []
         var costs: [[[Cost]]] = []
-        var capacities: [Int] = []
         for index in 0..<count {
             let layerOptions = problem.options(forLayerAt: index)
             options.append(layerOptions)
@@ -41,25 +45,36 @@ struct LayerOptionCosts: Sendable {
                     let (perSample, forMicroBatch) = try model.storedBytes(of: saved, workload: workload)
                     let gradient = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: update, profile: problem.profile),
                                                        workload.precision.gradientBytes, context: "gradient buffer")
-                    var cost = Cost(prefixBytes: forMicroBatch, globalBytes: 0, transientGradientBytes: 0)
+                    // On the path, a gradient flows into the layer's input (positional profiles share their
+                    // working sets, so only the gradient-flow profiles read the flag).
+                    let (forward, backward) = try model.workingBytes(ofLayerAt: index, update: update, inputNeedsGradient: isOnPath,
+                                                                    workload: workload, profile: problem.profile)
+                    var cost = Cost(prefixBytes: forMicroBatch, globalBytes: 0, transientGradientBytes: 0,
+                                    capacity: problem.budget.bytes - forward)
                     if workload.propagation == .streamed {
                         cost.prefixBytes = perSample
                         cost.globalBytes = try Checked.product(perSample, workload.microBatch - 1, context: "stored bytes")
                     }
                     if workload.accumulatesGradients {
                         cost.globalBytes = try Checked.sum(cost.globalBytes, gradient, context: "gradient buffers")
-                    } else if problem.profile.gradientBuffers == .accumulatedOrLargestLayer {
-                        cost.transientGradientBytes = gradient
+                    } else {
+                        switch problem.profile.gradientBuffers {
+                        case .accumulatedOrLargestLayer: cost.transientGradientBytes = gradient
+                        case .accumulatedOrEachLayerDuringItsBackward:
+                            cost.capacity = min(cost.capacity, problem.budget.bytes - (try Checked.sum(backward, gradient, context: "gradient buffer")))
+                        case .onlyWhenAccumulating: break
+                        }
                     }
+                    cost.capacity = min(cost.capacity, problem.budget.bytes - backward)
                     byPath.append(cost)
                 }
                 perOption.append(byPath)
             }
             costs.append(perOption)
-            capacities.append(problem.budget.bytes - (try model.workingBytes(ofLayerAt: index, workload: workload)))
         }
         self.options = options
         self.costs = costs
-        self.capacities = capacities
+        lowestCapacities = costs.map { layer in layer.flatMap { $0.map(\.capacity) }.min() ?? 0 }
+        highestCapacities = costs.map { layer in layer.flatMap { $0.map(\.capacity) }.max() ?? 0 }
     }
 }

@@ -17,7 +17,7 @@ public struct ArchitectureReport: Sendable {
     public struct BudgetedPlan: Sendable {
         /// The adaptation budget.
         public var budget: ByteCount
-        /// How the budget was chosen, such as `25% of MAML's peak`; nil when given on the command line.
+        /// How the budget was chosen, such as `25% of the way from the smallest peak to MAML's`; nil when given on the command line.
         public var origin: String?
         /// The planner's answer.
         public var result: PlanningResult
@@ -33,9 +33,11 @@ public struct ArchitectureReport: Sendable {
         public var svg: String
     }
 
-    /// The fractions of MAML's adaptation peak used as budgets when none are given: a quarter and a half.
+    /// The budgets used when none are given: a quarter and half of the way from the smallest peak any update
+    /// reaches to MAML's peak, so that both always fit something (a fixed share of MAML's peak may not: 4Conv's
+    /// first pooling layer alone holds half of it).
     public static let defaultBudgetFractions: [(numerator: Int, denominator: Int, label: String)] = [
-        (1, 4, "25% of MAML's peak"), (1, 2, "50% of MAML's peak"),
+        (1, 4, "25% of the way from the smallest peak to MAML's"), (1, 2, "50% of the way from the smallest peak to MAML's"),
     ]
 
     /// The number of budgets the frontier is swept at by default.
@@ -74,7 +76,7 @@ public struct ArchitectureReport: Sendable {
     ///   - workload: The workload of one step.
     ///   - innerSteps: K.
     ///   - profile: The counting conventions.
-    ///   - budgets: Adaptation budgets; nil or empty for `defaultBudgetFractions` of MAML's peak.
+    ///   - budgets: Adaptation budgets; nil or empty for `defaultBudgetFractions` of the way from the smallest peak to MAML's.
     ///   - chartFolder: The folder the charts are linked from, relative to the markdown file.
     ///   - command: The command printed as the way to regenerate the report.
     ///   - sweepBudgetCount: The number of budgets the frontier is swept at.
@@ -99,7 +101,11 @@ public struct ArchitectureReport: Sendable {
         if let budgets, !budgets.isEmpty {
             chosen = budgets.sorted().map { ($0, nil) }
         } else {
-            chosen = Self.defaultBudgetFractions.map { (ByteCount(mamlPeak.bytes / $0.denominator * $0.numerator), $0.label) }
+            let smallest = try FitAdvice.smallestPeak(model: model, workload: workload,
+                                                      problem: PlanningProblem(model: model, workload: workload, profile: profile, budget: mamlPeak,
+                                                                               importance: .uniform(for: model.graph, innerSteps: innerSteps))).0
+            let range = max(0, mamlPeak.bytes - smallest.bytes)
+            chosen = Self.defaultBudgetFractions.map { (ByteCount(smallest.bytes + range / $0.denominator * $0.numerator), $0.label) }
         }
         let importance = ImportanceScores.uniform(for: model.graph, innerSteps: innerSteps)
         plans = try chosen.map { budget, origin in

@@ -102,8 +102,8 @@ extension CountingProfile {
     /// One phrase saying what the profile counts.
     public var summary: String {
         switch name {
-        case "physical": "Eq. (16) masks: what a trainer holds"
-        case "trainer": "what the reference trainer measures: conv/linear/pooling hold input and output at once"
+        case "physical": "Eq. (16) masks, what a trainer holds: conv/linear/pooling hold input and output at once"
+        case "appendix-a": "Eq. (16) masks with Appendix A's input/output sharing: can be below what a trainer holds"
         case "paper": "the printed baselines of Tables 1 and 2"
         case "paper-eq18": "the printed baselines of Table 3, Eq. (18) input gradients from l_min"
         default: "custom"

@@ -18,7 +18,7 @@ public struct MethodSummary: Sendable {
         self.name = name
         self.identifier = identifier
         self.staticMemory = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
-        self.inference = try model.inference(batch: 1, precision: workload.precision)
+        self.inference = try model.inference(batch: 1, precision: workload.precision, profile: profile)
         self.adaptation = try model.adaptation(of: plan, workload: workload, profile: profile)
     }
 

@@ -34,10 +34,6 @@ enum PlanCommand {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        guard profile.isPlannable else {
-            throw .usage("--profile \(profile.name) is for reporting; the planner searches with physical, paper or paper-eq18",
-                         commandPath: parsed.commandPath)
-        }
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
         let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
         do {

@@ -19,7 +19,7 @@ enum ReportCommand {
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/); not with --all.", isOptional: true)],
         options: [
             OptionSpec("budget", shortName: "b", valueName: "size",
-                       help: "An adaptation budget for the planner; repeat for several. Default: 25% and 50% of MAML's adaptation peak.",
+                       help: "An adaptation budget for the planner; repeat for several. Default: 25% and 50% of the way from the smallest peak any update reaches to MAML's.",
                        valueExample: "256KB", isRepeatable: true),
             OptionSpec("output", shortName: "o", valueName: "report.md", help: "The markdown file to write. Default: reports/NAME.md for ARCH.json named NAME.json."),
             OptionSpec.flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root)."),

@@ -8,7 +8,7 @@ enum ValidateCommand {
         abstract: "Adapt a meta-trained model to held-out tasks with a plan and with MAML, ANIL and BOIL; report measured and predicted peak memory and accuracy.",
         discussion: """
             Held-out tasks come from the model's task family (its test classes), drawn with --seed. Each method adapts with the \
-            trainer's scratch-free kernels while a meter records every buffer; the predicted peak is the cost model's (trainer profile) for \
+            trainer's scratch-free kernels while a meter records every buffer; the predicted peak is the cost model's (physical profile) for \
             the same plan and workload. The plan uses the learned step sizes of DIR/importance.json (the model's inner step size \
             where a layer-step has none). MAML, ANIL and BOIL use a --baseline model meta-trained with that method when one is \
             given, else the same weights with their own layers.

@@ -57,7 +57,7 @@ public struct ValidationReport: Sendable {
 
 extension Network {
     /// Adapts every candidate to every task with the scratch-free kernels, measuring each step's memory, and
-    /// compares the peaks with the cost model's prediction under the `trainer` profile for the same plan and workload. (With meta
+    /// compares the peaks with the cost model's prediction under the `physical` profile for the same plan and workload. (With meta
     /// attention the stored channels are chosen per micro-batch and the accumulator covers every channel; the
     /// plan's ratios do not describe that, so its row compares with the plan as written.)
     /// - Parameters:
@@ -75,7 +75,7 @@ extension Network {
         for candidate in candidates {
             let predicted: AdaptationCost
             do {
-                predicted = try costModel.adaptation(of: candidate.plan, workload: workload, profile: .trainer)
+                predicted = try costModel.adaptation(of: candidate.plan, workload: workload, profile: .physical)
             } catch {
                 throw DataError(path: candidate.name, message: "\(error)")
             }

@@ -34,7 +34,7 @@ extension ValidationReport {
              score(row.before), score(row.after)]
         }
         var text = "Validation of \(graph.graph.name): \(taskCount) held-out tasks, \(workload.samplesPerStep) support samples, "
-            + "micro-batch \(workload.microBatch); peaks measured by the trainer, predicted by the cost model (trainer profile); "
+            + "micro-batch \(workload.microBatch); peaks measured by the trainer, predicted by the cost model (physical profile); "
             + "\(metricName) with 95% confidence intervals.\n\n"
         text += renderTable(headers, alignments, cells, markdown: markdown).joined(separator: "\n")
         text += "\n"
@@ -84,7 +84,7 @@ extension ValidationReport {
         return .object([
             ("architecture", .string(graph.graph.name)), ("tasks", .integer(taskCount)),
             ("samples", .integer(workload.samplesPerStep)), ("micro_batch", .integer(workload.microBatch)),
-            ("metric", .string(metric.rawValue)), ("profile", .string(CountingProfile.trainer.name)),
+            ("metric", .string(metric.rawValue)), ("profile", .string(CountingProfile.physical.name)),
             ("methods", .object(methods)),
         ])
     }

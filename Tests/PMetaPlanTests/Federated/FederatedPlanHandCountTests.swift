@@ -59,28 +59,31 @@ import Testing
         let anil = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph), workload: Workload(samplesPerStep: 4, microBatch: 2))
         #expect(plan.reconstruction.plan == AdaptationMethod.anil.plan(for: model.graph))
         #expect(plan.reconstruction.batched.peak == anil.peak)
-        // By hand (CostModelHandCountTests): 488 B. Online (one sample, no accumulation): the head's buffer
-        // 26 x 4 = 104 B is the largest; at the conv 192 B of working set + 104 = 296 B.
-        #expect(plan.reconstruction.batched.peak == ByteCount(488))
-        #expect(plan.reconstruction.online.peak == ByteCount(296))
+        // By hand (PhysicalProfileHandCountTests): 584 B. Online (one sample, no accumulation): the pool holds
+        // its input and output, 60 x 4 = 240 B, before anything is stored; the head then stores 48 + 8 = 56 and
+        // its backward pass holds g(y) 8 B and its buffer 26 x 4 = 104 B: 168 B. The peak is the pool's 240 B.
+        #expect(plan.reconstruction.batched.peak == ByteCount(584))
+        #expect(plan.reconstruction.online.peak == ByteCount(240))
     }
 
     @Test func globalUpdateMemoryByHand() {
-        // The conv updated, the head frozen on the backward path. Micro-batch 2: conv input 2 x 32 x 4 = 256 B,
-        // ReLU mask ceil(2 x 48 / 8) = 12, pool indices ceil(2 x 12 x 2 / 8) = 6, output 2 x 2 x 4 = 16;
-        // accumulated conv buffer 57 x 4 = 228. At the pool: 274 + working 2 x 48 x 4 = 384 + 228 = 886.
-        #expect(plan.globalUpdate.batched.peak == ByteCount(886))
-        // Online: 128 + mask 6 + indices 3 + working 192 + buffer 228 = 557 at the pool.
-        #expect(plan.globalUpdate.online.peak == ByteCount(557))
+        // The conv updated, the head frozen on the backward path. Micro-batch 2: no conv input (x_0 is the
+        // sample, static memory), ReLU mask ceil(2 x 48 / 8) = 12, pool indices ceil(2 x 12 x 2 / 8) = 6,
+        // output 2 x 2 x 4 = 16; accumulated conv buffer 57 x 4 = 228. At the pool: 18 + its input and output
+        // 2 x 60 x 4 = 480 + 228 = 726.
+        #expect(plan.globalUpdate.batched.peak == ByteCount(726))
+        // Online, no accumulation: the conv's backward pass holds g(y) 48 x 4 = 192 and its buffer 228 with
+        // nothing stored below it: 420 (the pool's forward pass: 6 + 3 + 240 = 249).
+        #expect(plan.globalUpdate.online.peak == ByteCount(420))
     }
 
     @Test func deviceMemoryByHand() {
         // Model 83 x 4 = 332 B; samples 4 x 32 x 4 = 512 B (one: 128 B); snapshot of the global weights 228 B.
         #expect(plan.snapshotBytes == ByteCount(228))
-        #expect(plan.onlineDeviceBytes == ByteCount(332 + 128 + 228 + 557))
-        #expect(plan.batchedDeviceBytes == ByteCount(332 + 512 + 228 + 886))
-        // The baseline: MAML's peak 990 B (CostModelHandCountTests), no snapshot.
-        #expect(plan.baselineDeviceBytes == ByteCount(332 + 512 + 990))
+        #expect(plan.onlineDeviceBytes == ByteCount(332 + 128 + 228 + 420))
+        #expect(plan.batchedDeviceBytes == ByteCount(332 + 512 + 228 + 726))
+        // The baseline: MAML's peak 830 B (PhysicalProfileHandCountTests), no snapshot.
+        #expect(plan.baselineDeviceBytes == ByteCount(332 + 512 + 830))
     }
 
     @Test func macsAndEnergyByHand() throws {

@@ -44,7 +44,7 @@ import Testing
 
     @Test func resamplingIsReproducibleBySeed() throws {
         let model = try ShippedArchitectures.costModel("4conv")
-        let problem = PlanningProblem(model: model, workload: Workload(samplesPerStep: 25, microBatch: 1), budget: ByteCount(960_000),
+        let problem = PlanningProblem(model: model, workload: Workload(samplesPerStep: 25, microBatch: 1), budget: ByteCount(1_200_000),
                                       importance: .uniform(for: model.graph, innerSteps: 1))
         let plan = try #require(try DynamicChannelPlanner.solve(problem).plan)
         func epochs(seed: UInt64) -> [[Int: [Int]]] {

@@ -8,7 +8,7 @@ import Testing
         let text = RandomPlanningCases.architecture(using: &generator)
         let model = try CostModel(try ShapedGraph(jsonBytes: Array(text.utf8)))
         let workload = RandomPlanningCases.workload(using: &generator)
-        let profile: CountingProfile = Bool.random(using: &generator) ? .physical : .paper
+        let profile = CountingProfile.all.randomElement(using: &generator)!
         let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: workload, profile: profile).peak
         let budget = ByteCount(Int.random(in: (maml.bytes / 3)...(maml.bytes + 64), using: &generator))
         let scores = model.graph.layers.map { $0.operation.isTrainable ? Double(Int.random(in: 0...9, using: &generator)) / 3 : 0 }

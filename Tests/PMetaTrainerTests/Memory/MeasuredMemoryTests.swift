@@ -76,7 +76,7 @@ import Testing
         let report = network.adapt(&parameters, plan: plan, stepSizes: stepSizes, support: Self.support(for: network, samples: testCase.samples),
                                    microBatchSize: testCase.microBatch)
         let cost = try CostModel(network.graph).adaptation(
-            of: plan, workload: Workload(samplesPerStep: testCase.samples, microBatch: testCase.microBatch), profile: .trainer)
+            of: plan, workload: Workload(samplesPerStep: testCase.samples, microBatch: testCase.microBatch), profile: .physical)
         let comparison = MemoryComparison(measured: report, predicted: cost)
         #expect(comparison.measuredPeakBytes > 0)
         for step in comparison.steps {

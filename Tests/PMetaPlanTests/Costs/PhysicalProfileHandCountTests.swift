@@ -1,11 +1,11 @@
 import Testing
 @testable import PMetaPlan
 
-/// `CostModelHandCountTests`'s network under the `trainer` profile (what the reference trainer measures).
+/// `CostModelHandCountTests`'s network under the `physical` profile (what the reference trainer measures).
 ///
 /// With only in-place layers sharing input and output, the working set per sample (elements) is conv 48, ReLU 48,
 /// pool 48 + 12, flatten 12, fc 12 + 2; x_0 is the sample in static memory, so the conv stores nothing.
-@Suite struct TrainerProfileHandCountTests {
+@Suite struct PhysicalProfileHandCountTests {
     let model: CostModel
     init() throws { model = try CostModel(try ShapedGraph(jsonBytes: Array(CostModelHandCountTests.json.utf8))) }
 
@@ -20,8 +20,9 @@ import Testing
         #expect(statics.modelBytes == ByteCount(332))
         #expect(statics.sampleBytes == ByteCount(4 * 32 * 4))
         let inference = try model.inference(batch: 1)
-        #expect(inference.peak == ByteCount(192))  // 48 elements x 4 B at the conv output
-        #expect(inference.peakLayer == 0)
+        // The pool holds its input and output at once: (48 + 12) elements x 4 B.
+        #expect(inference.peak == ByteCount(240))
+        #expect(inference.peakLayer == 2)
         #expect(inference.macs == MACCount(900))  // conv 16 x 54 = 864, fc 24, pool 12 outputs
     }
 
@@ -32,7 +33,7 @@ import Testing
         // biases): (57 + 26) x 4 = 332. Live at pool: 12 + 6 + working (input and output) 2 x 60 x 4 = 480,
         // + 332 = 830, the peak. (fc: 130 stored + its output 2 x 2 x 4 = 16, its input counted once as stored.)
         let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         let step = cost.steps[0]
         #expect(step.storedBytes == [0, 12, 6, 0, 112])
         #expect(step.gradientBufferBytes == ByteCount(332))
@@ -50,7 +51,7 @@ import Testing
         // Nothing upstream of fc needs a gradient: no mask, no pool index. fc stores 96 + 16; buffers 26 x 4.
         // Peak at the pool: its input and output 2 x 60 x 4 = 480 + buffers 104 = 584.
         let cost = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 0, 0, 0, 112])
         #expect(cost.peak == ByteCount(584))
         #expect(cost.macs == MACCount(4 * (900 + 24)))
@@ -68,7 +69,7 @@ import Testing
         // copy, so fc's working set keeps its whole input: stored 12 + 6 + 64 = 82, working 2 x 14 x 4 = 112, + 284.
         var plan = AdaptationMethod.maml.plan(for: model.graph)
         plan.steps[0].layers[4].inputChannelRatio = ChannelRatio(1, 2)
-        let cost = try model.adaptation(of: plan, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+        let cost = try model.adaptation(of: plan, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 64])
         #expect(cost.peak == ByteCount(782))
         #expect(cost.steps[0].timeline.first { $0.phase == .forward && $0.layer == 4 }?.liveBytes == ByteCount(82 + 112 + 284))
@@ -80,7 +81,7 @@ import Testing
         // 1 x 3 x 9 = 27 + 3 bias; buffers (30 + 26) x 4 = 224. Peak at pool: 12 + 6 + 480 + 224 = 722.
         var plan = AdaptationMethod.maml.plan(for: model.graph)
         plan.steps[0].layers[0].inputChannelRatio = ChannelRatio(1, 2)
-        let cost = try model.adaptation(of: plan, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+        let cost = try model.adaptation(of: plan, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 112])
         #expect(cost.peak == ByteCount(722))
         #expect(cost.steps[0].weightGradientMACs == MACCount(4 * (16 * 27 + 24)))
@@ -92,7 +93,7 @@ import Testing
         // One sample at a time: stored per sample 6 + 3 + 48 + 8 = 65; the first sample's 65 stays while the
         // second runs. At pool: 65 + 9 + 60 x 4 + 332 = 646.
         let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .trainer)
+                                        workload: Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .physical)
         #expect(cost.peak == ByteCount(646))
     }
 
@@ -101,7 +102,7 @@ import Testing
         // Forward peak at pool: 18 + 480 = 498. Backward at the conv: nothing stored below it, g(y) 2 x 48 x 4
         // = 384 (no g(x_0), so no input either) + its buffer 57 x 4 = 228: 612, the peak.
         let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .trainer)
+                                        workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .physical)
         #expect(cost.peak == ByteCount(612))
         #expect(cost.steps[0].peak.layer == 0)
         #expect(cost.steps[0].timeline.first { $0.phase == .forward && $0.layer == 2 }?.liveBytes == ByteCount(498))
@@ -115,14 +116,14 @@ import Testing
         // TinyTL: conv bias and fc bias. The conv's output carries a gradient, so the ReLU mask and pool indices
         // stay (12 + 6); no conv/fc input; the output 16. Buffers (3 + 2) x 4 = 20. Peak at pool: 18 + 480 + 20.
         let cost = try model.adaptation(of: AdaptationMethod.tinyTL.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 16])
         #expect(cost.peak == ByteCount(518))
     }
 
     @Test func aStepThatUpdatesNothingCostsNothing() throws {
         let frozen = UpdatePlan(steps: [StepUpdates(layers: Array(repeating: .frozen, count: 5))])
-        let cost = try model.adaptation(of: frozen, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .trainer)
+        let cost = try model.adaptation(of: frozen, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.peak == .zero)
         #expect(cost.macs == .zero)
     }
@@ -131,7 +132,7 @@ import Testing
         var plan = AdaptationMethod.maml.plan(for: model.graph, innerSteps: 2)
         plan.steps[1] = AdaptationMethod.anil.plan(for: model.graph).steps[0]
         let workload = Workload(samplesPerStep: 4, microBatch: 2)
-        let cost = try model.adaptation(of: plan, workload: workload, profile: .trainer)
+        let cost = try model.adaptation(of: plan, workload: workload, profile: .physical)
         #expect(cost.peak == ByteCount(830))
         #expect(cost.macs == MACCount(4 * (900 + 888 + 24) + 4 * (900 + 24)))
     }
