@@ -6,8 +6,10 @@
 /// - the gradient flags of the live tensors (which later layers are on the backward path),
 /// - C, the bytes it commits: stored tensors so far plus every always-alive byte (gradient buffers, earlier
 ///   streamed samples),
-/// - E, its slack: min over layers j <= i of (budget - working(j) - stored(<= j)) minus the always-alive bytes,
-///   so the final peak is budget - E,
+/// - E, its slack: min over layers j <= i of (capacity(j) - stored(<= j)) minus the always-alive bytes, so the
+///   final peak is budget - E. capacity(j) is budget minus what layer j holds besides stored tensors under
+///   the option chosen for it: its forward working set, or its backward working set plus its own gradient
+///   buffer when that buffer lives only during its backward pass (`LayerOptionCosts`),
 /// - G, the largest transient gradient buffer (no accumulation), and V, its value.
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
 /// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
@@ -84,9 +86,10 @@ public enum ExactPlanner {
         /// The same over all extra bytes an option commits (stored plus always-alive), against the last layer's capacity.
         let storageMultipliers: [Double]
         let storageSuffixBounds: [[Double]]
-        /// The last layer's capacity: budget minus its working set, which every committed byte counts against.
+        /// The last layer's largest capacity over its options, which every committed byte counts against (the
+        /// largest keeps the bound an upper bound).
         let finalCapacity: Int
-        /// horizon[i]: min over layers j > i of (capacity(j) - the most layers i+1...j can store).
+        /// horizon[i]: min over layers j > i of (the smallest capacity(j) - the most layers i+1...j can store).
         let horizon: [Int]
         let tolerance: Double
 
