@@ -23,9 +23,8 @@ public struct BudgetSweep: Sendable {
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     public init(_ problem: PlanningProblem, budgets: Int = 24) throws {
         precondition(budgets >= 2, "a sweep needs at least two budgets")
-        let smallest = try FitAdvice.smallestPeak(model: problem.model, workload: problem.workload, problem: problem).0
-        let everything = try problem.model.adaptation(of: AdaptationMethod.maml.plan(for: problem.model.graph, innerSteps: problem.innerSteps),
-                                                      workload: problem.workload, profile: problem.profile).peak
+        let range = try BudgetRange(problem)
+        let (smallest, everything) = (range.smallest, range.everything)
         let low = Double(max(smallest.bytes, 1)), high = Double(max(everything.bytes, smallest.bytes + 1))
         var points: [Point] = []
         for step in 0..<budgets {

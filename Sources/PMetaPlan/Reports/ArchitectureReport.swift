@@ -101,11 +101,9 @@ public struct ArchitectureReport: Sendable {
         if let budgets, !budgets.isEmpty {
             chosen = budgets.sorted().map { ($0, nil) }
         } else {
-            let smallest = try FitAdvice.smallestPeak(model: model, workload: workload,
-                                                      problem: PlanningProblem(model: model, workload: workload, profile: profile, budget: mamlPeak,
-                                                                               importance: .uniform(for: model.graph, innerSteps: innerSteps))).0
-            let range = max(0, mamlPeak.bytes - smallest.bytes)
-            chosen = Self.defaultBudgetFractions.map { (ByteCount(smallest.bytes + range / $0.denominator * $0.numerator), $0.label) }
+            let range = try BudgetRange(PlanningProblem(model: model, workload: workload, profile: profile, budget: mamlPeak,
+                                                        importance: .uniform(for: model.graph, innerSteps: innerSteps)))
+            chosen = Self.defaultBudgetFractions.map { (range.budget($0.numerator, of: $0.denominator), $0.label) }
         }
         let importance = ImportanceScores.uniform(for: model.graph, innerSteps: innerSteps)
         plans = try chosen.map { budget, origin in
