@@ -113,13 +113,14 @@ public enum DynamicChannelPlanner {
         while !open.isEmpty {
             var planned = counts
             var picks: [Int] = []
-            var candidates = open
+            // The open layers in a binary min-heap by their next pick: popping the first is the greedy's choice.
+            var heap = BinaryHeap(open.sorted()) { precedes(($0, planned[$0]!), ($1, planned[$1]!)) }
             let available = open.reduce(0) { $0 + channelCount[$1]! - counts[$1]! }
             func extendPicks(to length: Int) {
-                while picks.count < length, let chosen = candidates.min(by: { precedes(($0, planned[$0]!), ($1, planned[$1]!)) }) {
+                while picks.count < length, let chosen = heap.popFirst() {
                     picks.append(chosen)
                     planned[chosen]! += 1
-                    if planned[chosen]! == channelCount[chosen]! { candidates.remove(chosen) }
+                    if planned[chosen]! < channelCount[chosen]! { heap.insert(chosen) }
                 }
             }
             func grown(after prefix: Int) -> [Int: Int] {
