@@ -45,7 +45,7 @@ extension ArchitectureReport {
             return
         }
         document.paragraph("Every round the server sends each client the global weights; the client reconstructs its local layers "
-            + "(here \(plan.partition.localNames.joined(separator: ", ")), the last layer with weights, as "
+            + "(here \(plan.partition.localNames.map { "`\($0)`" }.joined(separator: ", ")), the last conv/linear layer, as "
             + "`pmeta-plan simulate-federated` defaults to) on its own data, updates the global ones and sends back the "
             + "Top-\(plan.setup.topPercentage) that changed most, with their indices; the baseline is full-model federated "
             + "meta-learning, every weight down and up. \(plan.setup.clients) clients, \(plan.setup.rounds) rounds, the report's "
