@@ -107,30 +107,49 @@ public enum DynamicChannelPlanner {
         }
         // The one-channel-at-a-time greedy, done in bisections: list the picks it would make if everything fitted,
         // keep the longest prefix that fits (the peak only grows along the list), and retire the layer of the first
-        // pick that does not fit; then list again without it. At most one retirement per layer.
+        // pick that does not fit; then list again without it. At most one retirement per layer. The list is built
+        // only as far as the search looks, which is a short way once the plan is near the budget.
         var open = Set(counts.keys.filter { counts[$0]! < channelCount[$0]! })
         while !open.isEmpty {
             var planned = counts
             var picks: [Int] = []
-            var candidates = open
-            while let chosen = candidates.min(by: { precedes(($0, planned[$0]!), ($1, planned[$1]!)) }) {
-                picks.append(chosen)
-                planned[chosen]! += 1
-                if planned[chosen]! == channelCount[chosen]! { candidates.remove(chosen) }
+            // The open layers in a binary min-heap by their next pick: popping the first is the greedy's choice.
+            var heap = BinaryHeap(open.sorted()) { precedes(($0, planned[$0]!), ($1, planned[$1]!)) }
+            let available = open.reduce(0) { $0 + channelCount[$1]! - counts[$1]! }
+            func extendPicks(to length: Int) {
+                while picks.count < length, let chosen = heap.popFirst() {
+                    picks.append(chosen)
+                    planned[chosen]! += 1
+                    if planned[chosen]! < channelCount[chosen]! { heap.insert(chosen) }
+                }
             }
             func grown(after prefix: Int) -> [Int: Int] {
+                extendPicks(to: prefix)
                 var result = counts
                 for layer in picks.prefix(prefix) { result[layer]! += 1 }
                 return result
             }
+            // The longest fitting prefix: gallop from the start, then bisect. Once the plan is near the budget the
+            // prefix is short, so this takes O(log prefix) cost-model evaluations instead of O(log picks).
             var low = 0
-            var high = picks.count
+            var high = available
+            var stride = 1
+            while low < high {
+                let probe = min(low + stride, high)
+                guard try cost(of: grown(after: probe), problem: problem) != nil else {
+                    high = probe - 1
+                    break
+                }
+                low = probe
+                stride *= 2
+            }
             while low < high {
                 let middle = (low + high + 1) / 2
                 if try cost(of: grown(after: middle), problem: problem) != nil { low = middle } else { high = middle - 1 }
             }
             counts = grown(after: low)
-            guard low < picks.count else { return }
+            guard low < available else { return }
+            extendPicks(to: low + 1)
             open.remove(picks[low])
             open = open.filter { counts[$0]! < channelCount[$0]! }
         }

@@ -36,6 +36,9 @@ extension ArchitectureReport {
             + "micro-batch, in the peak step) come from the same rows as `pmeta-plan analyze`. The share is the part of the "
             + "method's adaptation peak held by the layer's stored tensors at the peak (`-`: the layer stores nothing there).")
         document.table(layerTable)
+
+        appendFederatedSection(to: &document)
+        appendDynamicSection(to: &document)
         return document.render()
     }
 

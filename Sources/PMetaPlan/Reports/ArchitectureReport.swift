@@ -23,6 +23,8 @@ public struct ArchitectureReport: Sendable {
         public var result: PlanningResult
         /// The recommended plan's footprint, or nil when nothing fits the budget.
         public var summary: MethodSummary?
+        /// MeDyate's dynamic plan on the same problem (`pmeta-plan plan --strategy dynamic`).
+        public var dynamic: DynamicChannelPlanner.Result
     }
 
     /// One SVG file of the report.
@@ -65,6 +67,12 @@ public struct ArchitectureReport: Sendable {
     public var chartFolder: String
     /// The command that regenerates the report, as printed in it.
     public var command: String
+    /// The workload options the report was asked for, as command-line words (`--samples`, `25`), appended to
+    /// the commands that reproduce its sections.
+    public var workloadArguments: [String]
+    /// TinyMetaFed's plan with the default partition and fleet (`federatedSelector`), or nil when the network
+    /// cannot be split (its only weight layer is the last one).
+    public var federated: FederatedPlan?
 
     /// The built-in methods a report compares, in table order.
     public static let comparedMethods: [AdaptationMethod] = [.maml, .mamlPlusPlus, .anil, .boil, .tinyTL]
@@ -80,11 +88,13 @@ public struct ArchitectureReport: Sendable {
     ///   - chartFolder: The folder the charts are linked from, relative to the markdown file.
     ///   - command: The command printed as the way to regenerate the report.
     ///   - sweepBudgetCount: The number of budgets the frontier is swept at.
+    ///   - workloadArguments: The workload options given, as command-line words, for the sections' commands.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
-    /// - Complexity: The planner's, once per budget and once per sweep budget.
+    /// - Complexity: The static and dynamic planners', once per budget, the static one once per sweep budget,
+    ///   and a few cost-model evaluations for the federated plan.
     public init(model: CostModel, architecturePath: String, workload: Workload, innerSteps: Int, profile: CountingProfile,
                 budgets: [ByteCount]? = nil, chartFolder: String, command: String,
-                sweepBudgetCount: Int = ArchitectureReport.defaultSweepBudgetCount) throws {
+                sweepBudgetCount: Int = ArchitectureReport.defaultSweepBudgetCount, workloadArguments: [String] = []) throws {
         self.architecturePath = architecturePath
         self.model = model
         self.workload = workload
@@ -93,6 +103,7 @@ public struct ArchitectureReport: Sendable {
         self.chartFolder = chartFolder
         self.command = command
         self.sweepBudgetCount = sweepBudgetCount
+        self.workloadArguments = workloadArguments
         methods = try Self.comparedMethods.map {
             try MethodSummary(method: $0, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
         }
@@ -113,10 +124,12 @@ public struct ArchitectureReport: Sendable {
                 try MethodSummary(name: "p-Meta plan @ \(budget.humanReadable)", identifier: "plan", plan: $0,
                                   model: model, workload: workload, profile: profile)
             }
-            return BudgetedPlan(budget: budget, origin: origin, result: result, summary: summary)
+            return BudgetedPlan(budget: budget, origin: origin, result: result, summary: summary,
+                                dynamic: try DynamicChannelPlanner.solve(problem))
         }
         let sweepProblem = PlanningProblem(model: model, workload: workload, profile: profile, budget: mamlPeak, importance: importance)
         sweep = try BudgetSweep(sweepProblem, budgets: sweepBudgetCount)
+        federated = try Self.federatedPlan(model: model, workload: workload, innerSteps: innerSteps, profile: profile)
     }
 
     /// The network's name.

@@ -15,8 +15,9 @@ public struct DynamicPlanReport: Sendable {
     public var result: DynamicChannelPlanner.Result
     /// The seed of the first draw shown.
     public var seed: UInt64
-    /// The first epoch's channels drawn with `seed`, by layer index.
-    public var firstDraw: [Int: [Int]]
+    /// The first epoch's channels drawn with `seed`, by layer index; nil when the caller has no generator (an
+    /// architecture report), and the report then says how to see a draw.
+    public var firstDraw: [Int: [Int]]?
     /// The static strategy's exact optimum on the same budget, for comparison.
     public var staticOptimum: PlanningResult.Optimum?
     /// Advice when nothing fits.
@@ -24,7 +25,7 @@ public struct DynamicPlanReport: Sendable {
 
     /// Creates a report.
     public init(architectureName: String, budgetText: String, includesStatic: Bool, staticBytes: ByteCount,
-                result: DynamicChannelPlanner.Result, seed: UInt64, firstDraw: [Int: [Int]],
+                result: DynamicChannelPlanner.Result, seed: UInt64, firstDraw: [Int: [Int]]?,
                 staticOptimum: PlanningResult.Optimum?, advice: FitAdvice?) {
         self.architectureName = architectureName
         self.budgetText = budgetText
@@ -113,10 +114,14 @@ public struct DynamicPlanReport: Sendable {
             lines.append("Coverage over epochs (uniform weights): a channel is drawn in an epoch with probability c / C, and at least "
                 + "once in 10 epochs with 1 - (1 - c / C)^10: \(coverage.joined(separator: ", ")).")
         }
-        lines.append("First draw (--seed \(seed)):")
-        for entry in plan.layers {
-            let drawn = firstDraw[entry.layer] ?? []
-            lines.append("\(bullet)\(entry.name) (c = \(entry.selectedCount) of \(entry.channelCount)): \(Self.channelList(drawn, of: entry.channelCount))")
+        if let firstDraw {
+            lines.append("First draw (--seed \(seed)):")
+            for entry in plan.layers {
+                let drawn = firstDraw[entry.layer] ?? []
+                lines.append("\(bullet)\(entry.name) (c = \(entry.selectedCount) of \(entry.channelCount)): \(Self.channelList(drawn, of: entry.channelCount))")
+            }
+        } else {
+            lines.append("Which channels an epoch draws depends on the seed, the peak does not: the command prints a first draw (--seed).")
         }
         lines.append("")
         lines += PlanReport.peakLines(plan.cost, graph: graph)
@@ -175,7 +180,9 @@ public struct DynamicPlanReport: Sendable {
                 })),
                 ("sampling", [
                     "rule": .string(Self.samplingRule), "seed": .integer(Int(clamping: seed)),
-                    "first_draw": .object(plan.layers.map { ($0.name, .array((firstDraw[$0.layer] ?? []).map { .integer($0) })) }),
+                    "first_draw": firstDraw.map { draw in
+                        .object(plan.layers.map { ($0.name, .array((draw[$0.layer] ?? []).map { .integer($0) })) })
+                    } ?? .null,
                 ]),
                 ("plan", plan.updatePlan.json(for: graph)),
                 ("static_optimum", staticOptimum.map { ["value": .double($0.value), "adaptation_peak_bytes": .integer($0.cost.peak.bytes)] } ?? .null),

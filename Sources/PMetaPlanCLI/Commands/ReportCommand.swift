@@ -106,7 +106,8 @@ enum ReportCommand {
         do {
             report = try ArchitectureReport(model: model, architecturePath: path, workload: workload, innerSteps: innerSteps,
                                             profile: profile, budgets: budgets, chartFolder: chartFolder,
-                                            command: command(for: parsed), sweepBudgetCount: sweepBudgets)
+                                            command: command(for: parsed), sweepBudgetCount: sweepBudgets,
+                                            workloadArguments: workloadArguments(of: parsed))
         } catch {
             throw .badData("\(path): \(error)")
         }
@@ -143,6 +144,13 @@ enum ReportCommand {
             }
         }
         return words.joined(separator: " ")
+    }
+
+    /// The workload options given, as words for the commands that reproduce the report's sections.
+    static func workloadArguments(of parsed: ParsedArguments) -> [String] {
+        WorkloadOptions.specs.flatMap { option in
+            (parsed.givenValues[option.longName] ?? []).flatMap { [option.longSpelling, $0] }
+        }
     }
 
     // MARK: - Files on disk
