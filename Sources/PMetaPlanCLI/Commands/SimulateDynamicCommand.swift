@@ -19,11 +19,11 @@ enum SimulateDynamicCommand {
         options: [
             OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train: adapt from its weights on its held-out classes.",
                        valueExample: "out/fs-maml"),
-            OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "20"),
+            OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "200"),
             OptionSpec("epochs", valueName: "e", help: "Epochs (passes over the support set) per task.", defaultValue: "5"),
             OptionSpec("budget", valueName: "b", help: "Fraction of input channels each layer updates, in (0, 1].", defaultValue: "0.25"),
             OptionSpec("shots", valueName: "k", help: "Support samples per class. Default: the model's with --weights, else 5."),
-            OptionSpec("learning-rate", valueName: "a", help: "SGD step size.", defaultValue: "0.05"),
+            OptionSpec("learning-rate", valueName: "a", help: "SGD step size.", defaultValue: "0.1"),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights, tasks and draws.", defaultValue: "1"),
         ])
 
@@ -35,11 +35,11 @@ enum SimulateDynamicCommand {
               graph.outputShapes.last?.dimensions.count == 1 else {
             throw .badData("\(path): simulate-dynamic needs an image classifier ([C, H, W] input, [N] output)")
         }
-        let tasks = try WorkloadOptions.integer(parsed, "tasks", in: 1...100_000) ?? 20
+        let tasks = try WorkloadOptions.integer(parsed, "tasks", in: 1...100_000) ?? 200
         let epochs = try WorkloadOptions.integer(parsed, "epochs", in: 1...10_000) ?? 5
         let shotsOption = try WorkloadOptions.integer(parsed, "shots", in: 1...1_000)
         let budget = try TrainerInputs.number(parsed, "budget", in: 0.000_001...1) ?? 0.25
-        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.05
+        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.1
         let seed = try TrainerInputs.seed(parsed)
         var generator = SplitMix64(seed: seed)
         let dimensions = graph.inputShape.dimensions
