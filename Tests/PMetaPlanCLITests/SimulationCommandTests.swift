@@ -62,4 +62,30 @@ import Testing
         #expect(result.exitCode == .usage)
         #expect(result.errorOutput.contains("--local hed"))
     }
+
+    @Test func simulateDynamicStartsFromAMetaTrainedModelOnItsHeldOutClasses() throws {
+        let path = try Self.file(Self.fourConvTiny, named: "4conv-tiny.json")
+        let folder = NSTemporaryDirectory() + "pmeta-simulate-dynamic-\(UUID().uuidString)"
+        let trained = CommandHarness.run(["meta-train", path, "--task", "fewshot", "-o", folder, "--method", "maml", "--iterations", "2",
+                                          "--validate-every", "2", "--validation-tasks", "1", "--queries", "2", "--shots", "2"])
+        #expect(trained.exitCode == .success, "\(trained.errorOutput)")
+        let result = CommandHarness.run(["simulate-dynamic", path, "--weights", folder, "--tasks", "2", "--epochs", "1", "--budget", "0.5"])
+        #expect(result.exitCode == .success, "\(result.errorOutput)")
+        // The model's 2 shots (not the fallback's 5) and its queries: 3 classes x 2 queries per task.
+        #expect(result.output.contains("4Conv-tiny: 3-way 2-shot, 2 held-out tasks"))
+        #expect(result.output.contains("Start: meta-trained weights \(folder) (MAML, 2 steps, meta-trained 2-shot)"))
+        let random = CommandHarness.run(["simulate-dynamic", path, "--tasks", "2", "--epochs", "1", "--budget", "0.5"])
+        #expect(random.output.contains("Start: random weights (He-normal, seed 1)"))
+    }
+
+    @Test func simulateDynamicRejectsAModelOfAnotherNetwork() throws {
+        let path = try Self.file(Self.fourConvTiny, named: "4conv-tiny.json")
+        let mlp = try Self.file(Self.sinusoidTiny, named: "mlp-tiny.json")
+        let folder = NSTemporaryDirectory() + "pmeta-simulate-dynamic-\(UUID().uuidString)"
+        #expect(CommandHarness.run(["meta-train", mlp, "--task", "sinusoid", "-o", folder, "--method", "maml", "--iterations", "1",
+                                    "--validate-every", "1", "--validation-tasks", "1"]).exitCode == .success)
+        let result = CommandHarness.run(["simulate-dynamic", path, "--weights", folder, "--tasks", "1"])
+        #expect(result.exitCode != .success)
+        #expect(result.errorOutput.contains(folder))
+    }
 }

@@ -9,18 +9,27 @@ enum SimulateFederatedCommand {
         discussion: """
             Each round every client draws a task, reconstructs the --local layers (full-batch SGD from their initial weights), \
             updates the global layers online (one support sample at a time), and sends the Top-P% most changed global weights \
-            with their indices; the server averages them with a cosine-annealed step size. The same seed drives both runs.
+            with their indices; the server averages them with a cosine-annealed step size. The same seed drives both runs. \
+            Every client step's gradient is clipped to --clip (L2 norm). Round 0 (the initial weights) and every --eval-every-th \
+            round are scored on fixed held-out tasks (the same reconstruction and online update, then the query set). The summary \
+            gives the saving over the whole run and the bytes each run sent until its mean score first reached each --target and \
+            the worse final score (a negative saving: Top-P needed more bytes).
             """,
         arguments: [ArgumentSpec("arch.json", help: "An MLP with input [1] and output [1] (sinusoids), or an image classifier.")],
         options: [
             OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].", defaultValue: "10"),
             OptionSpec("clients", valueName: "n", help: "Clients per round.", defaultValue: "10"),
-            OptionSpec("rounds", valueName: "r", help: "Rounds.", defaultValue: "20"),
+            OptionSpec("rounds", valueName: "r", help: "Rounds.", defaultValue: "3000"),
             OptionSpec("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights)."),
             OptionSpec("reconstruction-steps", valueName: "n", help: "SGD steps of the local reconstruction.", defaultValue: "5"),
-            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.001"),
-            OptionSpec("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", defaultValue: "1"),
-            OptionSpec("eval-tasks", valueName: "n", help: "Held-out tasks scored after each round.", defaultValue: "20"),
+            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.002"),
+            OptionSpec("clip", valueName: "norm", help: "Scale each client SGD step's gradient down to at most this L2 norm (all updated layers together).", defaultValue: "50"),
+            OptionSpec("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", defaultValue: "5"),
+            OptionSpec("eval-tasks", valueName: "n", help: "Held-out tasks scored at each evaluation.", defaultValue: "50"),
+            OptionSpec("eval-every", valueName: "r", help: "Rounds between evaluations (round 0 and the last are always scored).", defaultValue: "100"),
+            OptionSpec("target", valueName: "score",
+                       help: "Print the bytes each run sent until its held-out MSE first fell to (accuracy in percent first rose to) this level (the worse of the two final scores is always reported).",
+                       isRepeatable: true),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights and tasks.", defaultValue: "1"),
         ])
 
@@ -40,11 +49,20 @@ enum SimulateFederatedCommand {
         }
         let percentage = try FederatedCommand.percentage(parsed.value("top-p") ?? "10", commandPath: parsed.commandPath)
         let clients = try WorkloadOptions.integer(parsed, "clients", in: 1...100_000) ?? 10
-        let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...100_000) ?? 20
+        let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...100_000) ?? 3000
         let steps = try WorkloadOptions.integer(parsed, "reconstruction-steps", in: 1...10_000) ?? 5
-        let evaluationTasks = try WorkloadOptions.integer(parsed, "eval-tasks", in: 1...100_000) ?? 20
-        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.001
-        let serverStep = try TrainerInputs.number(parsed, "server-step", in: 0.000_001...100) ?? 1
+        let evaluationTasks = try WorkloadOptions.integer(parsed, "eval-tasks", in: 1...100_000) ?? 50
+        let evaluationInterval = try WorkloadOptions.integer(parsed, "eval-every", in: 1...100_000) ?? 100
+        var targets: [Double] = []
+        for text in parsed.values("target") {
+            guard let target = Double(text), target.isFinite, target >= 0 else {
+                throw .usage("--target expects a nonnegative number, found '\(text)'", commandPath: parsed.commandPath)
+            }
+            targets.append(family.isClassification ? target / 100 : target)
+        }
+        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.002
+        let serverStep = try TrainerInputs.number(parsed, "server-step", in: 0.000_001...100) ?? 5
+        let clipNorm = try TrainerInputs.number(parsed, "clip", in: 0.000_001...1e12) ?? 50
         let seed = try TrainerInputs.seed(parsed)
         let lastWeightLayer = network.operations.indices.last { network.operations[$0].isWeightLayer }
         let localText = parsed.value("local") ?? lastWeightLayer.map { graph.layers[$0].name } ?? ""
@@ -58,7 +76,9 @@ enum SimulateFederatedCommand {
         var generator = SplitMix64(seed: seed)
         let simulation = FederatedSimulation(network: network, partition: partition, initialParameters: network.initialParameters(using: &generator),
                                              family: family, clientCount: clients, roundCount: rounds, evaluationTaskCount: evaluationTasks,
-                                             reconstructionSteps: steps, learningRate: Float(learningRate), serverStepSize: serverStep)
+                                             evaluationInterval: evaluationInterval,
+                                             reconstructionSteps: steps, learningRate: Float(learningRate), serverStepSize: serverStep,
+                                             gradientClipNorm: Float(clipNorm))
         let comparison: FederatedComparison
         do {
             comparison = try FederatedComparison(simulation, topPercentage: percentage, using: &generator)
@@ -68,7 +88,8 @@ enum SimulateFederatedCommand {
             throw .badData("\(path): \(error)")
         }
         let header = "\(graph.graph.name): \(clients) clients, \(rounds) rounds, local layers \(partition.localNames.joined(separator: ", ")), "
-            + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), seed \(seed)\n"
-        return CommandResult(output: header + comparison.table)
+            + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), "
+            + "gradient clip \(clipNorm), seed \(seed)\n"
+        return CommandResult(output: header + comparison.table(targets: targets))
     }
 }

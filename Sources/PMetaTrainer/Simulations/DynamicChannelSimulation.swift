@@ -97,7 +97,10 @@ public struct DynamicChannelSimulation: Sendable {
         }
         return DynamicChannelComparison(
             plan: basePlan, before: MeanWithInterval(before),
-            rows: ChannelStrategy.allCases.map { .init(strategy: $0, accuracy: MeanWithInterval(after[$0]!)) })
+            rows: ChannelStrategy.allCases.map { .init(strategy: $0, accuracy: MeanWithInterval(after[$0]!)) },
+            dynamicAdvantages: ChannelStrategy.allCases.filter { $0 != .dynamic }.map { other in
+                .init(strategy: other, accuracy: MeanWithInterval(zip(after[.dynamic]!, after[other]!).map { $0 - $1 }))
+            })
     }
 
     /// Adapts a copy of the initial weights to `task` under `strategy`.
@@ -187,4 +190,7 @@ public struct DynamicChannelComparison: Sendable {
     public var before: MeanWithInterval
     /// One row per strategy, in ``ChannelStrategy/allCases`` order.
     public var rows: [Row]
+    /// Dynamic's accuracy minus another strategy's on the same task, averaged over tasks with its 95% interval
+    /// (paired: the task-to-task spread that every strategy shares cancels), one row per other strategy.
+    public var dynamicAdvantages: [Row]
 }

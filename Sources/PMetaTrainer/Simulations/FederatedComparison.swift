@@ -31,8 +31,25 @@ public struct FederatedComparison: Sendable, Hashable {
                 1 - Double(selectiveLast.uploadedBytes) / Double(fullLast.uploadedBytes))
     }
 
-    /// The score against bytes round by round, then the saving and the final scores.
-    public var table: String {
+    /// The worse of the two final mean scores: a level both runs reach by their last round.
+    public var commonTarget: Double {
+        let (selectiveFinal, fullFinal) = (selective.rounds.last!.score.mean, full.rounds.last!.score.mean)
+        return selective.metric == .accuracy ? min(selectiveFinal, fullFinal) : max(selectiveFinal, fullFinal)
+    }
+
+    /// 1 − (bytes the selective run sent until it first reached `target`) / (bytes the full run sent until then),
+    /// up and down; nil when either run never reaches it (at the evaluated rounds).
+    /// - Parameter target: An MSE (reached at or below) or an accuracy (reached at or above).
+    public func saving(toReach target: Double) -> Double? {
+        guard let top = selective.firstRound(reaching: target), let dense = full.firstRound(reaching: target),
+              dense.totalBytes > 0 else { return nil }
+        return 1 - Double(top.totalBytes) / Double(dense.totalBytes)
+    }
+
+    /// The score against bytes round by round, then the saving overall and to reach each target.
+    /// - Parameter targets: Scores to report the bytes to reach, before ``commonTarget`` (always reported).
+    /// - Returns: Plain text, one line per evaluated round, then the summary lines.
+    public func table(targets: [Double] = []) -> String {
         let metric = selective.metric == .accuracy ? "accuracy" : "MSE"
         func score(_ value: MeanWithInterval) -> String {
             selective.metric == .accuracy
@@ -53,6 +70,18 @@ public struct FederatedComparison: Sendable, Hashable {
                             100 * total, 100 * upload))
         lines.append("Final held-out \(metric): Top-\(selective.percentage) \(score(selective.rounds.last!.score)), "
                      + "full \(score(full.rounds.last!.score)).")
+        let relation = selective.metric == .accuracy ? ">=" : "<="
+        for target in targets + [commonTarget] {
+            func reached(_ run: FederatedRun) -> String {
+                guard let round = run.firstRound(reaching: target) else { return "not reached" }
+                return "\(round.totalBytes) B (up \(round.uploadedBytes) B) by round \(round.round)"
+            }
+            var line = "Bytes to reach mean \(metric) \(relation) " + String(format: selective.metric == .accuracy ? "%.2f%%" : "%.4f",
+                                                                             selective.metric == .accuracy ? 100 * target : target)
+                + ": Top-\(selective.percentage) \(reached(selective)), full \(reached(full))"
+            if let saving = saving(toReach: target) { line += String(format: "; saving %.1f%%", 100 * saving) }
+            lines.append(line + ".")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -15,8 +15,14 @@ import PMetaPlan
 ///
 /// The server then takes θ ← θ + β_r · (1/clients) Σ Δ̃ (unsent entries count as 0), with
 /// β_r = β_0 · ½(1 + cos(π r / R)) for rounds r = 0..<R (Reptile's outer step, annealed).
-/// After each round the global weights are scored on fixed held-out tasks: reconstruct, update online, and
-/// score the query set (mean squared error or accuracy).
+/// Before the first round and after every `evaluationInterval`-th round (and the last) the global weights are
+/// scored on fixed held-out tasks of the family's test split: reconstruct, update online, and score the query set
+/// (mean squared error or accuracy).
+///
+/// Every client SGD step may be clipped (`gradientClipNorm`): the gradient of all updated layers together is
+/// scaled down to that L2 norm. Without it, the sinusoid MLP's client updates (He-normal weights, x in [-5, 5])
+/// diverged in our runs at the step sizes that learn within a few thousand rounds; with a norm of 50, a step of
+/// 0.002 and β_0 = 5 converge (docs/federated-and-dynamic.md, "Trainer simulations").
 public struct FederatedSimulation: Sendable {
     /// The network.
     public var network: Network
@@ -30,21 +36,40 @@ public struct FederatedSimulation: Sendable {
     public var clientCount: Int
     /// R, the rounds.
     public var roundCount: Int
-    /// Held-out tasks scored after each round.
+    /// Held-out tasks scored at each evaluation.
     public var evaluationTaskCount: Int
+    /// Rounds between evaluations (the last round is always scored).
+    public var evaluationInterval: Int
     /// Full-batch SGD steps of the local reconstruction.
     public var reconstructionSteps: Int
     /// The SGD step size of the reconstruction and of the online update.
     public var learningRate: Float
     /// β_0, the server's step size in round 0.
     public var serverStepSize: Double
+    /// The largest L2 norm of one client SGD step's gradient (all updated layers together); a larger one is scaled
+    /// down to it. nil: no clipping.
+    public var gradientClipNorm: Float?
 
     /// Creates a simulation.
+    /// - Parameters:
+    ///   - network: The network.
+    ///   - partition: Its global/local split.
+    ///   - initialParameters: The weights of round 0 and the start of every local reconstruction.
+    ///   - family: The tasks: clients draw from the training split, the evaluation from the test split.
+    ///   - clientCount: Clients per round, at least 1.
+    ///   - roundCount: R, at least 1.
+    ///   - evaluationTaskCount: Held-out tasks, at least 1.
+    ///   - evaluationInterval: Rounds between evaluations, at least 1.
+    ///   - reconstructionSteps: Full-batch SGD steps on the local layers, at least 1.
+    ///   - learningRate: The client SGD step size.
+    ///   - serverStepSize: β_0.
+    ///   - gradientClipNorm: The largest gradient norm of a client step, or nil.
     public init(network: Network, partition: ParameterPartition, initialParameters: NetworkParameters, family: any TaskFamily,
-                clientCount: Int, roundCount: Int, evaluationTaskCount: Int = 10, reconstructionSteps: Int = 5,
-                learningRate: Float = 0.01, serverStepSize: Double = 1) {
-        precondition(clientCount >= 1 && roundCount >= 1 && evaluationTaskCount >= 1 && reconstructionSteps >= 1,
-                     "FederatedSimulation: need 1+ clients, rounds, evaluation tasks and reconstruction steps")
+                clientCount: Int, roundCount: Int, evaluationTaskCount: Int = 10, evaluationInterval: Int = 1,
+                reconstructionSteps: Int = 5, learningRate: Float = 0.01, serverStepSize: Double = 1,
+                gradientClipNorm: Float? = nil) {
+        precondition(clientCount >= 1 && roundCount >= 1 && evaluationTaskCount >= 1 && evaluationInterval >= 1 && reconstructionSteps >= 1,
+                     "FederatedSimulation: need 1+ clients, rounds, evaluation tasks, rounds between evaluations and reconstruction steps")
         self.network = network
         self.partition = partition
         self.initialParameters = initialParameters
@@ -52,9 +77,11 @@ public struct FederatedSimulation: Sendable {
         self.clientCount = clientCount
         self.roundCount = roundCount
         self.evaluationTaskCount = evaluationTaskCount
+        self.evaluationInterval = evaluationInterval
         self.reconstructionSteps = reconstructionSteps
         self.learningRate = learningRate
         self.serverStepSize = serverStepSize
+        self.gradientClipNorm = gradientClipNorm
     }
 
     /// β_r = β_0 · ½(1 + cos(π r / R)).
@@ -75,7 +102,12 @@ public struct FederatedSimulation: Sendable {
         let uploadBytes = sent == positions ? 4 * positions : try SparseUpload(sending: sent, of: positions, weightBytes: 4).totalBytes.bytes
         let evaluationTasks = (0..<evaluationTaskCount).map { _ in family.task(from: .test, using: &generator) }
         var global = initialParameters
-        var rounds: [FederatedRun.Round] = []
+        func score() -> MeanWithInterval {
+            MeanWithInterval(evaluationTasks.map { task in
+                TaskMetric.score(network.predict(task.query.inputs, parameters: adapt(global, to: task.support)), task.query.targets)
+            })
+        }
+        var rounds = [FederatedRun.Round(round: 0, uploadedBytes: 0, downloadedBytes: 0, score: score())]
         var downloaded = 0
         var uploaded = 0
         for round in 0..<roundCount {
@@ -93,10 +125,9 @@ public struct FederatedSimulation: Sendable {
             }
             let step = serverStepSize(round: round) / Double(clientCount)
             setGlobal(&global, to: zip(received, sum).map { $0 + Float(step * $1) })
-            let scores = evaluationTasks.map { task in
-                TaskMetric.score(network.predict(task.query.inputs, parameters: adapt(global, to: task.support)), task.query.targets)
+            if (round + 1) % evaluationInterval == 0 || round + 1 == roundCount {
+                rounds.append(.init(round: round + 1, uploadedBytes: uploaded, downloadedBytes: downloaded, score: score()))
             }
-            rounds.append(.init(round: round + 1, uploadedBytes: uploaded, downloadedBytes: downloaded, score: MeanWithInterval(scores)))
         }
         return FederatedRun(percentage: percentage, sentPerClient: sent, globalWeights: positions, rounds: rounds,
                             metric: family.isClassification ? .accuracy : .meanSquaredError)
@@ -122,7 +153,12 @@ public struct FederatedSimulation: Sendable {
     }
 
     private func apply(_ gradients: [LayerGradient?], to parameters: inout NetworkParameters) {
-        for (layer, gradient) in gradients.enumerated() { gradient?.apply(to: &parameters.layers[layer], scaledBy: -learningRate) }
+        var scale = -learningRate
+        if let gradientClipNorm {
+            let norm = gradients.reduce(0) { $0 + ($1?.squaredNorm ?? 0) }.squareRoot()
+            if norm > Double(gradientClipNorm) { scale *= Float(Double(gradientClipNorm) / norm) }
+        }
+        for (layer, gradient) in gradients.enumerated() { gradient?.apply(to: &parameters.layers[layer], scaledBy: scale) }
     }
 
     /// The global weights in the partition's order: global layers in graph order, each layer's tensors in order.
@@ -153,7 +189,7 @@ public struct FederatedSimulation: Sendable {
 public struct FederatedRun: Sendable, Hashable {
     /// The state after one round.
     public struct Round: Sendable, Hashable {
-        /// 1-based.
+        /// The rounds done: 0 is the initial weights, before any byte travelled.
         public var round: Int
         /// Bytes all clients sent up so far (values and indices).
         public var uploadedBytes: Int
@@ -171,10 +207,18 @@ public struct FederatedRun: Sendable, Hashable {
     public var sentPerClient: Int
     /// n, the global weights.
     public var globalWeights: Int
-    /// Every round in order.
+    /// The evaluated rounds in order: 0, every `evaluationInterval`-th and the last.
     public var rounds: [Round]
     /// The score's metric.
     public var metric: TaskMetric
+
+    /// The first evaluated round whose mean score reaches `target`: an MSE at or below it, an accuracy at or above.
+    /// - Parameter target: The score to reach.
+    /// - Returns: The round, or nil when no evaluated round reaches it.
+    /// - Complexity: O(evaluated rounds).
+    public func firstRound(reaching target: Double) -> Round? {
+        rounds.first { metric == .accuracy ? $0.score.mean >= target : $0.score.mean <= target }
+    }
 }
 
 /// A client's update overflowed to infinity or NaN: the SGD step size is too large for the tasks.
@@ -186,5 +230,17 @@ public struct FederatedDivergence: Error, Hashable, Sendable, CustomStringConver
 
     public var description: String {
         "a client's update diverged in round \(round) at learning rate \(learningRate); try a smaller --learning-rate"
+    }
+}
+
+extension LayerGradient {
+    /// The sum of the squares of every computed entry.
+    /// - Complexity: O(computed entries).
+    var squaredNorm: Double {
+        func sum(_ values: [Float]?) -> Double { (values ?? []).reduce(0) { $0 + Double($1) * Double($1) } }
+        switch self {
+        case .weights(let weight, let bias): return sum(weight?.values) + sum(bias?.values)
+        case .normalization(let scale, let shift): return sum(scale?.values) + sum(shift?.values)
+        }
     }
 }

@@ -94,4 +94,28 @@ import Testing
             }
         }
     }
+
+    @Test func adaptationStartsFromTheGivenWeights() throws {
+        var (simulation, generator) = try Self.simulation(seed: 4)
+        // A zero head (layer 9) scores every class 0: the arg max is class 0, right for exactly 1 of the 3 balanced
+        // query classes, so every task scores 1/3 before adaptation.
+        simulation.parameters.layers[9] = simulation.parameters.layers[9].map { Tensor(zeros: $0.shape) }
+        simulation.epochs = 1
+        let comparison = try simulation.run(using: &generator)
+        #expect(comparison.before == MeanWithInterval([1.0 / 3, 1.0 / 3, 1.0 / 3]))
+        #expect(comparison.before.halfWidth == 0)
+    }
+
+    @Test func pairedDifferencesAreDynamicMinusEachOtherStrategy() throws {
+        var (simulation, generator) = try Self.simulation(seed: 7)
+        simulation.epochs = 1
+        let comparison = try simulation.run(using: &generator)
+        #expect(comparison.dynamicAdvantages.map(\.strategy) == [.staticTopK, .uniform])
+        let dynamic = comparison.rows[0].accuracy.mean
+        for (advantage, row) in zip(comparison.dynamicAdvantages, comparison.rows.dropFirst()) {
+            // The mean of the differences is the difference of the means.
+            #expect(abs(advantage.accuracy.mean - (dynamic - row.accuracy.mean)) < 1e-12)
+        }
+        #expect(comparison.table.contains("dynamic - static"))
+    }
 }
