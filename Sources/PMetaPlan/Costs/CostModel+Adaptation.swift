@@ -110,7 +110,7 @@ extension CostModel {
     /// The working set of layer `index` for the workload: the micro-batch when batched, one sample when
     /// streamed, at the larger of the activation and gradient precisions (forward and backward share it).
     /// - Throws: `ArithmeticOverflow`.
-    func workingBytes(ofLayerAt index: Int, workload: Workload, profile: CountingProfile = .paper) throws -> Int {
+    private func workingBytes(ofLayerAt index: Int, workload: Workload, profile: CountingProfile) throws -> Int {
         let samples = workload.propagation == .batched ? workload.microBatch : 1
         let bytes = max(workload.precision.activationBytes, workload.precision.gradientBytes)
         let elements = profile.workingSet == .inputAndOutputShare ? workingElements[index] : separateWorkingElements[index]
@@ -119,7 +119,7 @@ extension CostModel {
 
     /// The bytes of a conv/linear input that is both in the working set and stored whole for g(w_l): one
     /// buffer, so `inPlaceLayersOnly` counts it once (as stored). 0 when the input is x_0 or only partly stored.
-    func sharedStoredInputBytes(ofLayerAt index: Int, update: LayerUpdate, workload: Workload, profile: CountingProfile) throws -> Int {
+    private func sharedStoredInputBytes(ofLayerAt index: Int, update: LayerUpdate, workload: Workload, profile: CountingProfile) throws -> Int {
         guard profile.workingSet == .inPlaceLayersOnly, graph.layers[index].operation.isWeightLayer, update.parameters == .all,
               case .layer(let producer) = graph.layers[index].inputs.first else { return 0 }
         let cost = layerCosts[index]
