@@ -106,7 +106,9 @@ public enum DynamicChannelPlanner {
             return gainA != gainB ? gainA > gainB : a.index < b.index
         }
         // The one-channel-at-a-time greedy, done in bisections: list the picks it would make if everything fitted,
-        // keep the longest prefix that fits (the peak only grows along the list), and retire the layer of the first
+        // keep the longest prefix that fits (the peak grows along the list, except that a layer's last channel can lower
+        // it under `physical`, its stored copy becoming the working input: the search may then stop short, a heuristic's
+        // loss, never a plan over the budget), and retire the layer of the first
         // pick that does not fit; then list again without it. At most one retirement per layer. The list is built
         // only as far as the search looks, which is a short way once the plan is near the budget.
         var open = Set(counts.keys.filter { counts[$0]! < channelCount[$0]! })
