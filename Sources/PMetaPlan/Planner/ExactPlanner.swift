@@ -86,6 +86,9 @@ public enum ExactPlanner {
         /// The same over all extra bytes an option commits (stored plus always-alive), against the last layer's capacity.
         let storageMultipliers: [Double]
         let storageSuffixBounds: [[Double]]
+        /// Both bounds as envelopes over their multipliers, per layer.
+        let globalEnvelope: LagrangianEnvelope
+        let storageEnvelope: LagrangianEnvelope
         /// The last layer's largest capacity over its options, which every committed byte counts against (the
         /// largest keeps the bound an upper bound).
         let finalCapacity: Int
@@ -141,6 +144,8 @@ public enum ExactPlanner {
             }
             (multipliers, suffixBounds) = lagrangian(extraGlobal)
             (storageMultipliers, storageSuffixBounds) = lagrangian(extraCommitted)
+            globalEnvelope = LagrangianEnvelope(multipliers: multipliers, bounds: suffixBounds)
+            storageEnvelope = LagrangianEnvelope(multipliers: storageMultipliers, bounds: storageSuffixBounds)
             finalCapacity = table.highestCapacities[count - 1]
             let bounds = suffixBounds
             let unbounded = Int.max / 4
@@ -156,35 +161,22 @@ public enum ExactPlanner {
 
         /// The most value layers after `index` can add to a state with always-alive slack `slack`
         /// (weak Lagrangian duality: for every lambda, lambda x slack + the suffix bound).
-        /// Whether `value` plus the bound after `index` reaches `target` (stops at the first multiplier that rules it out).
+        /// Whether `value` plus the bound after `index` reaches `target`.
+        @inline(__always)
         func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int) -> Bool {
             let needed = target - value
-            let suffix = suffixBounds[index + 1]
-            if suffix[0] < needed { return false }
-            let room = Double(max(slack, 0))
-            for position in 1..<multipliers.count where multipliers[position] * room + suffix[position] < needed { return false }
+            if globalEnvelope.bound(index + 1, room: Double(max(slack, 0))) < needed { return false }
             if committed > Int.min / 8 {
-                let storageRoom = Double(max(finalCapacity - committed, 0))
-                let storage = storageSuffixBounds[index + 1]
-                for position in 1..<storageMultipliers.count where storageMultipliers[position] * storageRoom + storage[position] < needed {
-                    return false
-                }
+                if storageEnvelope.bound(index + 1, room: Double(max(finalCapacity - committed, 0))) < needed { return false }
             }
             return true
         }
 
         func valueBound(after index: Int, slack: Int, committed: Int) -> Double {
-            var bound = suffixBounds[index + 1][0]
-            let room = Double(max(slack, 0))
-            for position in 1..<multipliers.count {
-                bound = min(bound, multipliers[position] * room + suffixBounds[index + 1][position])
-            }
+            var bound = globalEnvelope.bound(index + 1, room: Double(max(slack, 0)))
             // While C still matters, every byte the remaining layers commit counts against the last layer's capacity.
             if committed > Int.min / 8 {
-                let storageRoom = Double(max(finalCapacity - committed, 0))
-                for position in 1..<storageMultipliers.count {
-                    bound = min(bound, storageMultipliers[position] * storageRoom + storageSuffixBounds[index + 1][position])
-                }
+                bound = min(bound, storageEnvelope.bound(index + 1, room: Double(max(finalCapacity - committed, 0))))
             }
             return bound
         }
@@ -199,12 +191,17 @@ public enum ExactPlanner {
         let irrelevant = Int.min / 4
         let target = knownValue - context.tolerance
         var frontier = [State(flags: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
-        var history: [[State]] = []
-        history.reserveCapacity(count)
+        // What the backtrack needs of every kept state, layer after layer: its parent and its option.
+        var parents: [Int32] = []
+        var options: [Int16] = []
+        var layerStarts: [Int] = []
+        layerStarts.reserveCapacity(count)
         var explored = 0
         let trainable = graph.layers.map(\.operation.isTrainable)
         let positionalPath = context.positionalPath
+        let tracker = context.tracker
         var candidates: [State] = []
+        var scratch = ParetoScratch()
         for index in 0..<count {
             candidates.removeAll(keepingCapacity: true)
             let layerOptions = table.options[index]
@@ -213,7 +210,10 @@ public enum ExactPlanner {
             let isTrainable = trainable[index]
             let horizon = context.horizon[index]
             for (parent, state) in frontier.enumerated() {
-                let carries = context.tracker.inputCarriesGradient(state.flags, layer: index)
+                let carries = tracker.inputCarriesGradient(state.flags, layer: index)
+                // Options differ only in whether the layer's output carries a gradient: two flag sets at most.
+                let flagsWithoutOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: false)
+                let flagsWithOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: true)
                 for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
                     let cost = layerCosts[optionIndex][onPath ? 1 : 0]
@@ -228,14 +228,18 @@ public enum ExactPlanner {
                     if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed) { continue }
                     let outputCarries = (isTrainable && update.isUpdated) || carries
                     let settled = committed <= irrelevant / 2 || committed <= horizon - slack
-                    candidates.append(State(flags: context.tracker.flags(after: state.flags, layer: index, outputCarriesGradient: outputCarries),
+                    candidates.append(State(flags: outputCarries ? flagsWithOutput : flagsWithoutOutput,
                                             committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }
             }
-            frontier = paretoFront(of: candidates)
+            paretoFront(of: &candidates, into: &frontier, scratch: &scratch)
             explored += frontier.count
-            history.append(frontier)
+            layerStarts.append(parents.count)
+            for state in frontier {
+                parents.append(state.parent)
+                options.append(state.option)
+            }
             if frontier.isEmpty { return nil }
         }
         // The most valuable plan with at least one update; ties go to the lower peak.
@@ -247,9 +251,9 @@ public enum ExactPlanner {
         var updates = [LayerUpdate](repeating: .frozen, count: count)
         var cursor = best
         for index in stride(from: count - 1, through: 0, by: -1) {
-            let state = history[index][cursor]
-            updates[index] = table.options[index][Int(state.option)]
-            cursor = Int(state.parent)
+            let position = layerStarts[index] + cursor
+            updates[index] = table.options[index][Int(options[position])]
+            cursor = Int(parents[position])
         }
         let chosen = frontier[best]
         return StepOptimum(updates: updates, value: chosen.value,
@@ -257,58 +261,79 @@ public enum ExactPlanner {
                            statesExplored: explored)
     }
 
-    /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V).
+    /// Buffers `paretoFront` reuses from one layer to the next.
+    struct ParetoScratch {
+        var stairCommitted: [Int] = []
+        var stairSlack: [Int] = []
+        var front: [State] = []
+    }
+
+    /// Whether `a` comes before `b` in the order the front is built in: by flags, then the most valuable, the
+    /// largest slack, the least committed, the smallest transient gradient first; exact ties keep the order the
+    /// states were generated in (parent, then option), so the front is the same as a stable sort's.
+    @inline(__always)
+    static func precedes(_ a: State, _ b: State) -> Bool {
+        if a.flags != b.flags { return a.flags < b.flags }
+        if a.value != b.value { return a.value > b.value }
+        if a.slack != b.slack { return a.slack > b.slack }
+        if a.committed != b.committed { return a.committed < b.committed }
+        if a.transientGradient != b.transientGradient { return a.transientGradient < b.transientGradient }
+        if a.parent != b.parent { return a.parent < b.parent }
+        return a.option < b.option
+    }
+
+    /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V),
+    /// in the order of `precedes`. Sorts `states` in place and writes the front into `kept`.
     /// - Complexity: O(F log F) per flag group without transient gradients (a staircase over C and E), O(F^2) with.
-    static func paretoFront(of states: [State]) -> [State] {
-        let order = states.indices.sorted { lhs, rhs in
-            let a = states[lhs], b = states[rhs]
-            if a.flags != b.flags { return a.flags < b.flags }
-            if a.value != b.value { return a.value > b.value }
-            if a.slack != b.slack { return a.slack > b.slack }
-            if a.committed != b.committed { return a.committed < b.committed }
-            return a.transientGradient < b.transientGradient
-        }
-        var kept: [State] = []
-        kept.reserveCapacity(states.count / 2)
+    static func paretoFront(of states: inout [State], into kept: inout [State], scratch: inout ParetoScratch) {
+        states.sort(by: precedes)
+        kept.removeAll(keepingCapacity: true)
         var groupStart = 0
-        while groupStart < order.count {
-            let flags = states[order[groupStart]].flags
+        while groupStart < states.count {
+            let flags = states[groupStart].flags
             var groupEnd = groupStart
-            while groupEnd < order.count && states[order[groupEnd]].flags == flags { groupEnd += 1 }
-            let members = order[groupStart..<groupEnd]
-            if members.allSatisfy({ states[$0].transientGradient == 0 }) {
+            var hasTransient = false
+            while groupEnd < states.count && states[groupEnd].flags == flags {
+                if states[groupEnd].transientGradient != 0 { hasTransient = true }
+                groupEnd += 1
+            }
+            if !hasTransient {
                 // Staircase of (C, E): C ascending with E ascending; a point is dominated when the last point
                 // with C <= its C has E >= its E.
-                var stairC: [Int] = []
-                var stairE: [Int] = []
-                for index in members {
-                    let candidate = states[index]
-                    var low = 0, high = stairC.count
+                scratch.stairCommitted.removeAll(keepingCapacity: true)
+                scratch.stairSlack.removeAll(keepingCapacity: true)
+                for position in groupStart..<groupEnd {
+                    let candidate = states[position]
+                    var low = 0, high = scratch.stairCommitted.count
                     while low < high {
                         let middle = (low + high) / 2
-                        if stairC[middle] <= candidate.committed { low = middle + 1 } else { high = middle }
+                        if scratch.stairCommitted[middle] <= candidate.committed { low = middle + 1 } else { high = middle }
                     }
-                    if low > 0 && stairE[low - 1] >= candidate.slack { continue }
+                    if low > 0 && scratch.stairSlack[low - 1] >= candidate.slack { continue }
                     var end = low
-                    while end < stairC.count && stairE[end] <= candidate.slack { end += 1 }
-                    stairC.replaceSubrange(low..<end, with: CollectionOfOne(candidate.committed))
-                    stairE.replaceSubrange(low..<end, with: CollectionOfOne(candidate.slack))
+                    while end < scratch.stairCommitted.count && scratch.stairSlack[end] <= candidate.slack { end += 1 }
+                    if end == low + 1 {
+                        scratch.stairCommitted[low] = candidate.committed
+                        scratch.stairSlack[low] = candidate.slack
+                    } else {
+                        scratch.stairCommitted.replaceSubrange(low..<end, with: CollectionOfOne(candidate.committed))
+                        scratch.stairSlack.replaceSubrange(low..<end, with: CollectionOfOne(candidate.slack))
+                    }
                     kept.append(candidate)
                 }
             } else {
-                var front: [State] = []
-                for index in members {
-                    let candidate = states[index]
-                    let dominated = front.contains { other in
+                scratch.front.removeAll(keepingCapacity: true)
+                for position in groupStart..<groupEnd {
+                    let candidate = states[position]
+                    let dominated = scratch.front.contains { other in
                         other.committed <= candidate.committed && other.slack >= candidate.slack
                             && other.transientGradient <= candidate.transientGradient
                     }
-                    if !dominated { front.append(candidate) }
+                    if !dominated { scratch.front.append(candidate) }
                 }
-                kept += front
+                kept += scratch.front
             }
             groupStart = groupEnd
         }
-        return kept
     }
 }

@@ -5,8 +5,8 @@
 /// gradient, so (bits of the live tensors) is all the history the search needs. Under the printed baselines'
 /// profile, being on the path is positional (at or after the first update): one bit, "started".
 struct GradientFlowTracker: Sendable {
-    /// For each layer: the bit positions (in the live set before it) of its inputs that are layer outputs.
-    private var inputBits: [[Int]]
+    /// For each layer: the bits (in the live set before it) of its inputs that are layer outputs.
+    private var inputMasks: [UInt64]
     /// For each layer: for each bit of the live set after it, the bit it comes from before it (or -1: the layer's output).
     private var transitions: [[Int]]
     /// Whether the positional rule is used (printed-baseline profiles, or more than 63 live tensors).
@@ -21,14 +21,15 @@ struct GradientFlowTracker: Sendable {
         }
         lastUse[count - 1] = count
         var live: [Int] = []
-        var inputBits: [[Int]] = []
+        var inputMasks: [UInt64] = []
         var transitions: [[Int]] = []
         var positional = profile.backwardScope == .fromFirstUpdatedPosition
         for (index, layer) in graph.layers.enumerated() {
             let position = Dictionary(uniqueKeysWithValues: live.enumerated().map { ($1, $0) })
-            inputBits.append(layer.inputs.compactMap { reference in
-                if case .layer(let producer) = reference { return position[producer] }
-                return nil
+            // Bits past 63 are never read: more than 63 live tensors make the tracker positional.
+            inputMasks.append(layer.inputs.reduce(0) { mask, reference in
+                guard case .layer(let producer) = reference, let bit = position[producer], bit < 64 else { return mask }
+                return mask | 1 << UInt64(bit)
             })
             var next: [Int] = []
             var transition: [Int] = []
@@ -42,7 +43,7 @@ struct GradientFlowTracker: Sendable {
             transitions.append(transition)
             live = next
         }
-        self.inputBits = inputBits
+        self.inputMasks = inputMasks
         self.transitions = transitions
         self.isPositional = positional
     }
@@ -50,7 +51,7 @@ struct GradientFlowTracker: Sendable {
     /// Whether layer `index` receives a gradient from its inputs, given the flags before it.
     func inputCarriesGradient(_ flags: UInt64, layer index: Int) -> Bool {
         if isPositional { return flags != 0 }
-        return inputBits[index].contains { flags & (1 << UInt64($0)) != 0 }
+        return flags & inputMasks[index] != 0
     }
 
     /// The flags after layer `index`, whose output carries a gradient when `outputCarriesGradient`.
