@@ -14,8 +14,10 @@
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
 /// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
 /// add is below a target. The bound is Lagrangian (weak duality over two relaxed resources: the always-alive
-/// bytes against E, and all committed bytes against the last layer's capacity), so it never cuts the optimum;
-/// targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
+/// bytes against E, and all committed bytes against the last layer's capacity), so it never cuts the optimum.
+/// It counts every byte the remaining layers must commit, not only what an option adds over the layer's
+/// cheapest: once a state's flags put every later layer on the backward path (`GradientFlowTracker`), even a
+/// frozen layer there stores what its backward pass reads, and the bound charges those bytes. Targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
 /// its target has found the optimum. The K inner steps are independent (the peak is a max over steps), so each
 /// is solved on its own. Tests check it against brute-force enumeration on random graphs.
 public enum ExactPlanner {
@@ -62,7 +64,7 @@ public enum ExactPlanner {
         // optimum's states all have bounds above it). Otherwise lower the target; the last pass uses the plan
         // known to fit, so it is always exact.
         let known = knownFeasibleValue
-        let ceiling = context.valueBound(after: -1, slack: Int.max / 4, committed: 0)
+        let ceiling = context.valueBound(after: -1, slack: Int.max / 4, committed: 0, isOnPath: false)
         for fraction in [0.8, 0.6, 0.4, 0.2] {
             let target = known + (ceiling - known) * fraction
             guard target > known else { break }
@@ -79,16 +81,15 @@ public enum ExactPlanner {
         let positionalPath: Bool
         /// values[layer][option].
         let values: [[Double]]
-        /// Lagrangian multipliers (value per byte of always-alive memory) and, per layer i, the bound
-        /// sum over layers after i of max over options (value - lambda x extra always-alive bytes).
-        let multipliers: [Double]
-        let suffixBounds: [[Double]]
-        /// The same over all extra bytes an option commits (stored plus always-alive), against the last layer's capacity.
-        let storageMultipliers: [Double]
-        let storageSuffixBounds: [[Double]]
-        /// Both bounds as envelopes over their multipliers, per layer.
+        /// Lagrangian bounds on what the layers after i can add, as envelopes over multipliers lambda (value per
+        /// byte): lambda x room + sum over layers after i of max over options (value - lambda x bytes). One
+        /// relaxes the always-alive bytes against the slack E; the other all committed bytes (stored plus
+        /// always-alive) against the last layer's capacity. The bytes are the cheaper path state's (lower costs
+        /// keep the bound valid), or the backward path's when the state's flags put every later layer on it.
         let globalEnvelope: LagrangianEnvelope
         let storageEnvelope: LagrangianEnvelope
+        let onPathGlobalEnvelope: LagrangianEnvelope
+        let onPathStorageEnvelope: LagrangianEnvelope
         /// The last layer's largest capacity over its options, which every committed byte counts against (the
         /// largest keeps the bound an upper bound).
         let finalCapacity: Int
@@ -106,24 +107,18 @@ public enum ExactPlanner {
             values = (0..<count).map { index in
                 table.options[index].map { $0.isUpdated ? problem.value(step: step, layer: index, ratio: $0.inputChannelRatio) : 0 }
             }
-            // Extra always-alive bytes, and extra committed bytes, of each option over the layer's cheapest, on the
-            // cheaper path state (lower costs keep the bound valid).
-            let extraGlobal: [[Int]] = (0..<count).map { index in
-                let global = table.costs[index].map { min($0[0].globalBytes, $0[1].globalBytes) }
-                let cheapest = global.min() ?? 0
-                return global.map { $0 - cheapest }
-            }
-            let extraCommitted: [[Int]] = (0..<count).map { index in
-                let committed = table.costs[index].map { min($0[0].globalBytes + $0[0].prefixBytes, $0[1].globalBytes + $0[1].prefixBytes) }
-                let cheapest = committed.min() ?? 0
-                return committed.map { $0 - cheapest }
-            }
+            // Always-alive bytes and committed bytes of each option, off and on the backward path.
+            let globalBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map(\.globalBytes) } }
+            let committedBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map { $0.globalBytes + $0.prefixBytes } } }
             let values = self.values
-            func lagrangian(_ extra: [[Int]]) -> ([Double], [[Double]]) {
+            // The multipliers: quantiles of the value densities of each option's bytes over the layer's cheapest.
+            func multipliers(_ bytes: [[[Int]]]) -> [Double] {
                 var densities: [Double] = []
                 for index in 0..<count {
-                    for (option, bytes) in extra[index].enumerated() where bytes > 0 && values[index][option] > 0 {
-                        densities.append(values[index][option] / Double(bytes))
+                    let cheaper = bytes[index].map { $0.min()! }
+                    let cheapest = cheaper.min() ?? 0
+                    for (option, optionBytes) in cheaper.enumerated() where optionBytes > cheapest && values[index][option] > 0 {
+                        densities.append(values[index][option] / Double(optionBytes - cheapest))
                     }
                 }
                 densities.sort()
@@ -132,22 +127,28 @@ public enum ExactPlanner {
                     for quantile in 0..<32 { multipliers.append(densities[min(densities.count - 1, quantile * densities.count / 32)]) }
                     multipliers.append(densities[densities.count - 1])
                 }
+                return multipliers
+            }
+            func envelope(_ bytes: [[[Int]]], multipliers: [Double], path: (([Int]) -> Int)) -> LagrangianEnvelope {
                 var bounds = [[Double]](repeating: Array(repeating: 0, count: multipliers.count), count: count + 1)
                 for index in stride(from: count - 1, through: 0, by: -1) {
                     for (position, lambda) in multipliers.enumerated() {
-                        var best = 0.0
-                        for option in values[index].indices { best = max(best, values[index][option] - lambda * Double(extra[index][option])) }
+                        var best = -Double.infinity
+                        for option in values[index].indices {
+                            best = max(best, values[index][option] - lambda * Double(path(bytes[index][option])))
+                        }
                         bounds[index][position] = bounds[index + 1][position] + best
                     }
                 }
-                return (multipliers, bounds)
+                return LagrangianEnvelope(multipliers: multipliers, bounds: bounds)
             }
-            (multipliers, suffixBounds) = lagrangian(extraGlobal)
-            (storageMultipliers, storageSuffixBounds) = lagrangian(extraCommitted)
-            globalEnvelope = LagrangianEnvelope(multipliers: multipliers, bounds: suffixBounds)
-            storageEnvelope = LagrangianEnvelope(multipliers: storageMultipliers, bounds: storageSuffixBounds)
+            let globalMultipliers = multipliers(globalBytes)
+            let storageMultipliers = multipliers(committedBytes)
+            globalEnvelope = envelope(globalBytes, multipliers: globalMultipliers) { $0.min()! }
+            storageEnvelope = envelope(committedBytes, multipliers: storageMultipliers) { $0.min()! }
+            onPathGlobalEnvelope = envelope(globalBytes, multipliers: globalMultipliers) { $0[1] }
+            onPathStorageEnvelope = envelope(committedBytes, multipliers: storageMultipliers) { $0[1] }
             finalCapacity = table.highestCapacities[count - 1]
-            let bounds = suffixBounds
             let unbounded = Int.max / 4
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {
@@ -156,27 +157,27 @@ public enum ExactPlanner {
                 horizon[index] = min(table.lowestCapacities[next], horizon[next]) - largestPrefix
             }
             self.horizon = horizon
-            tolerance = 1e-9 * max(1, bounds[0][0])
+            let largestValue = values.reversed().reduce(0.0) { total, layer in total + max(0, layer.max() ?? 0) }
+            tolerance = 1e-9 * max(1, largestValue)
         }
 
-        /// The most value layers after `index` can add to a state with always-alive slack `slack`
-        /// (weak Lagrangian duality: for every lambda, lambda x slack + the suffix bound).
-        /// Whether `value` plus the bound after `index` reaches `target`.
+        /// Whether `value` plus what the layers after `index` can add reaches `target`, for a state with
+        /// always-alive slack `slack` and committed bytes `committed` (the sentinel when settled), whose flags put
+        /// every later layer on the backward path when `isOnPath`.
         @inline(__always)
-        func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int) -> Bool {
-            let needed = target - value
-            if globalEnvelope.bound(index + 1, room: Double(max(slack, 0))) < needed { return false }
-            if committed > Int.min / 8 {
-                if storageEnvelope.bound(index + 1, room: Double(max(finalCapacity - committed, 0))) < needed { return false }
-            }
-            return true
+        func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int, isOnPath: Bool) -> Bool {
+            valueBound(after: index, slack: slack, committed: committed, isOnPath: isOnPath, below: target - value) >= target - value
         }
 
-        func valueBound(after index: Int, slack: Int, committed: Int) -> Double {
-            var bound = globalEnvelope.bound(index + 1, room: Double(max(slack, 0)))
+        /// The most value the layers after `index` can add (weak Lagrangian duality); stops early once below `stop`.
+        @inline(__always)
+        func valueBound(after index: Int, slack: Int, committed: Int, isOnPath: Bool, below stop: Double = -.infinity) -> Double {
+            var bound = (isOnPath ? onPathGlobalEnvelope : globalEnvelope).bound(index + 1, room: Double(max(slack, 0)))
+            if bound < stop { return bound }
             // While C still matters, every byte the remaining layers commit counts against the last layer's capacity.
             if committed > Int.min / 8 {
-                bound = min(bound, storageEnvelope.bound(index + 1, room: Double(max(finalCapacity - committed, 0))))
+                let storage = isOnPath ? onPathStorageEnvelope : storageEnvelope
+                bound = min(bound, storage.bound(index + 1, room: Double(max(finalCapacity - committed, 0))))
             }
             return bound
         }
@@ -225,10 +226,12 @@ public enum ExactPlanner {
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]
-                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed) { continue }
                     let outputCarries = (isTrainable && update.isUpdated) || carries
+                    let flags = outputCarries ? flagsWithOutput : flagsWithoutOutput
+                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
+                                         isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }
                     let settled = committed <= irrelevant / 2 || committed <= horizon - slack
-                    candidates.append(State(flags: outputCarries ? flagsWithOutput : flagsWithoutOutput,
+                    candidates.append(State(flags: flags,
                                             committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }

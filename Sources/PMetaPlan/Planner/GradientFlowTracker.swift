@@ -9,6 +9,8 @@ struct GradientFlowTracker: Sendable {
     private var inputMasks: [UInt64]
     /// For each layer: for each bit of the live set after it, the bit it comes from before it (or -1: the layer's output).
     private var transitions: [[Int]]
+    /// For each layer: the bits of the live set after it whose gradient reaches every later layer.
+    private var pathForcingMasks: [UInt64]
     /// Whether the positional rule is used (printed-baseline profiles, or more than 63 live tensors).
     let isPositional: Bool
 
@@ -20,8 +22,22 @@ struct GradientFlowTracker: Sendable {
             for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
         }
         lastUse[count - 1] = count
+        // Every later layer descends from a tensor t live after layer i when each layer j > i has an input that is
+        // t or comes after i (by induction those descend from t). Only the layers all of whose inputs come at or
+        // before i can fail that: the layers j with i in latestInput(j)..<j, or every j after i that reads only
+        // the graph's input.
+        var constraining = [[Int]](repeating: [], count: count)
+        var lastGraphInputOnlyLayer = -1
+        for (index, layer) in graph.layers.enumerated() {
+            let latestInput = layer.inputs.reduce(-1) { latest, reference in
+                if case .layer(let producer) = reference { return max(latest, producer) }
+                return latest
+            }
+            if latestInput < 0 { lastGraphInputOnlyLayer = index } else { for before in latestInput..<index { constraining[before].append(index) } }
+        }
         var live: [Int] = []
         var inputMasks: [UInt64] = []
+        var pathForcingMasks: [UInt64] = []
         var transitions: [[Int]] = []
         var positional = profile.backwardScope == .fromFirstUpdatedPosition
         for (index, layer) in graph.layers.enumerated() {
@@ -40,10 +56,24 @@ struct GradientFlowTracker: Sendable {
             next.append(index)
             transition.append(-1)
             if next.count > 63 { positional = true }
+            var forcing: UInt64 = 0
+            if index >= lastGraphInputOnlyLayer && next.count <= 64 {
+                for (bit, tensor) in next.enumerated() {
+                    let reachesAll = constraining[index].allSatisfy { later in
+                        graph.layers[later].inputs.contains { reference in
+                            if case .layer(let producer) = reference { return producer == tensor }
+                            return false
+                        }
+                    }
+                    if reachesAll { forcing |= 1 << UInt64(bit) }
+                }
+            }
+            pathForcingMasks.append(forcing)
             transitions.append(transition)
             live = next
         }
         self.inputMasks = inputMasks
+        self.pathForcingMasks = pathForcingMasks
         self.transitions = transitions
         self.isPositional = positional
     }
@@ -52,6 +82,12 @@ struct GradientFlowTracker: Sendable {
     func inputCarriesGradient(_ flags: UInt64, layer index: Int) -> Bool {
         if isPositional { return flags != 0 }
         return flags & inputMasks[index] != 0
+    }
+
+    /// Whether, with `flags` after layer `index`, every later layer is on the backward path.
+    func forcesPathOnLaterLayers(_ flags: UInt64, after index: Int) -> Bool {
+        if isPositional { return flags != 0 }
+        return flags & pathForcingMasks[index] != 0
     }
 
     /// The flags after layer `index`, whose output carries a gradient when `outputCarriesGradient`.
