@@ -14,7 +14,8 @@
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
 /// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
 /// add is below a target. The bound is Lagrangian (weak duality over two relaxed resources: the always-alive
-/// bytes against E, and all committed bytes against the last layer's capacity), so it never cuts the optimum.
+/// bytes against E, and all committed bytes against the last layer's capacity, or those of the layers up to the
+/// tightest capacity ahead against that capacity), so it never cuts the optimum.
 /// It counts every byte the remaining layers must commit, not only what an option adds over the layer's
 /// cheapest: once a state's flags put every later layer on the backward path (`GradientFlowTracker`), even a
 /// frozen layer there stores what its backward pass reads, and the bound charges those bytes. Targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
@@ -90,6 +91,12 @@ public enum ExactPlanner {
         let storageEnvelope: LagrangianEnvelope
         let onPathGlobalEnvelope: LagrangianEnvelope
         let onPathStorageEnvelope: LagrangianEnvelope
+        /// The same committed bytes against the tightest capacity ahead: after layer i, those of layers i+1...t
+        /// against capacity(t), where t > i has the smallest largest capacity (the last such layer), and the
+        /// layers after t free. tightestCapacities[i + 1] is that capacity.
+        let tightestStorageEnvelope: LagrangianEnvelope
+        let onPathTightestStorageEnvelope: LagrangianEnvelope
+        let tightestCapacities: [Int]
         /// The last layer's largest capacity over its options, which every committed byte counts against (the
         /// largest keeps the bound an upper bound).
         let finalCapacity: Int
@@ -149,6 +156,31 @@ public enum ExactPlanner {
             onPathGlobalEnvelope = envelope(globalBytes, multipliers: globalMultipliers) { $0[1] }
             onPathStorageEnvelope = envelope(committedBytes, multipliers: storageMultipliers) { $0[1] }
             finalCapacity = table.highestCapacities[count - 1]
+            // tightest[k]: the layer t >= k with the smallest largest capacity, the last of equals.
+            func tightestEnvelope(capacities: [Int], path: (([Int]) -> Int)) -> (LagrangianEnvelope, [Int]) {
+                var tightest = [Int](repeating: count, count: count + 1)
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    let later = tightest[index + 1]
+                    tightest[index] = later == count || capacities[index] < capacities[later] ? index : later
+                }
+                var bounds = [[Double]](repeating: Array(repeating: 0, count: storageMultipliers.count), count: count + 1)
+                var free = 0.0
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    for (position, lambda) in storageMultipliers.enumerated() {
+                        var best = -Double.infinity
+                        for option in values[index].indices {
+                            best = max(best, values[index][option] - lambda * Double(path(committedBytes[index][option])))
+                        }
+                        // Layers after the tightest one are free; the ones up to it share its capacity.
+                        bounds[index][position] = best + (tightest[index] == index ? free : bounds[index + 1][position])
+                    }
+                    free += max(0, values[index].max() ?? 0)
+                }
+                return (LagrangianEnvelope(multipliers: storageMultipliers, bounds: bounds),
+                        tightest.map { $0 == count ? Int.max / 4 : capacities[$0] })
+            }
+            (tightestStorageEnvelope, tightestCapacities) = tightestEnvelope(capacities: table.highestCapacities) { $0.min()! }
+            (onPathTightestStorageEnvelope, _) = tightestEnvelope(capacities: table.highestCapacities) { $0[1] }
             let unbounded = Int.max / 4
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {
@@ -178,6 +210,9 @@ public enum ExactPlanner {
             if committed > Int.min / 8 {
                 let storage = isOnPath ? onPathStorageEnvelope : storageEnvelope
                 bound = min(bound, storage.bound(index + 1, room: Double(max(finalCapacity - committed, 0))))
+                if bound < stop { return bound }
+                let tightestStorage = isOnPath ? onPathTightestStorageEnvelope : tightestStorageEnvelope
+                bound = min(bound, tightestStorage.bound(index + 1, room: Double(max(tightestCapacities[index + 1] - committed, 0))))
             }
             return bound
         }
