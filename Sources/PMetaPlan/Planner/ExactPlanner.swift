@@ -136,51 +136,58 @@ public enum ExactPlanner {
                 }
                 return multipliers
             }
-            func envelope(_ bytes: [[[Int]]], multipliers: [Double], path: (([Int]) -> Int)) -> LagrangianEnvelope {
+            // bytes[layer][option] on the cheaper path state, or on the backward path.
+            func cheaperPath(_ bytes: [[[Int]]]) -> [[Double]] { bytes.map { layer in layer.map { Double($0.min()!) } } }
+            func backwardPath(_ bytes: [[[Int]]]) -> [[Double]] { bytes.map { layer in layer.map { Double($0[1]) } } }
+            // best[layer][p]: max over options of (value - multipliers[p] x bytes).
+            func bestTerms(_ bytes: [[Double]], multipliers: [Double]) -> [[Double]] {
+                (0..<count).map { index in
+                    let layerValues = values[index], layerBytes = bytes[index]
+                    return multipliers.map { lambda in
+                        var best = -Double.infinity
+                        for option in layerValues.indices { best = max(best, layerValues[option] - lambda * layerBytes[option]) }
+                        return best
+                    }
+                }
+            }
+            func envelope(_ bytes: [[Double]], multipliers: [Double]) -> LagrangianEnvelope {
+                let terms = bestTerms(bytes, multipliers: multipliers)
                 var bounds = [[Double]](repeating: Array(repeating: 0, count: multipliers.count), count: count + 1)
                 for index in stride(from: count - 1, through: 0, by: -1) {
-                    for (position, lambda) in multipliers.enumerated() {
-                        var best = -Double.infinity
-                        for option in values[index].indices {
-                            best = max(best, values[index][option] - lambda * Double(path(bytes[index][option])))
-                        }
-                        bounds[index][position] = bounds[index + 1][position] + best
-                    }
+                    for position in multipliers.indices { bounds[index][position] = bounds[index + 1][position] + terms[index][position] }
                 }
                 return LagrangianEnvelope(multipliers: multipliers, bounds: bounds)
             }
             let globalMultipliers = multipliers(globalBytes)
             let storageMultipliers = multipliers(committedBytes)
-            globalEnvelope = envelope(globalBytes, multipliers: globalMultipliers) { $0.min()! }
-            storageEnvelope = envelope(committedBytes, multipliers: storageMultipliers) { $0.min()! }
-            onPathGlobalEnvelope = envelope(globalBytes, multipliers: globalMultipliers) { $0[1] }
-            onPathStorageEnvelope = envelope(committedBytes, multipliers: storageMultipliers) { $0[1] }
+            let committedCheaper = cheaperPath(committedBytes), committedOnPath = backwardPath(committedBytes)
+            globalEnvelope = envelope(cheaperPath(globalBytes), multipliers: globalMultipliers)
+            storageEnvelope = envelope(committedCheaper, multipliers: storageMultipliers)
+            onPathGlobalEnvelope = envelope(backwardPath(globalBytes), multipliers: globalMultipliers)
+            onPathStorageEnvelope = envelope(committedOnPath, multipliers: storageMultipliers)
             finalCapacity = table.highestCapacities[count - 1]
             // tightest[k]: the layer t >= k with the smallest largest capacity, the last of equals.
-            func tightestEnvelope(capacities: [Int], path: (([Int]) -> Int)) -> (LagrangianEnvelope, [Int]) {
+            func tightestEnvelope(capacities: [Int], bytes: [[Double]]) -> (LagrangianEnvelope, [Int]) {
                 var tightest = [Int](repeating: count, count: count + 1)
                 for index in stride(from: count - 1, through: 0, by: -1) {
                     let later = tightest[index + 1]
                     tightest[index] = later == count || capacities[index] < capacities[later] ? index : later
                 }
+                let terms = bestTerms(bytes, multipliers: storageMultipliers)
                 var bounds = [[Double]](repeating: Array(repeating: 0, count: storageMultipliers.count), count: count + 1)
                 var free = 0.0
                 for index in stride(from: count - 1, through: 0, by: -1) {
-                    for (position, lambda) in storageMultipliers.enumerated() {
-                        var best = -Double.infinity
-                        for option in values[index].indices {
-                            best = max(best, values[index][option] - lambda * Double(path(committedBytes[index][option])))
-                        }
+                    for position in storageMultipliers.indices {
                         // Layers after the tightest one are free; the ones up to it share its capacity.
-                        bounds[index][position] = best + (tightest[index] == index ? free : bounds[index + 1][position])
+                        bounds[index][position] = terms[index][position] + (tightest[index] == index ? free : bounds[index + 1][position])
                     }
                     free += max(0, values[index].max() ?? 0)
                 }
                 return (LagrangianEnvelope(multipliers: storageMultipliers, bounds: bounds),
                         tightest.map { $0 == count ? Int.max / 4 : capacities[$0] })
             }
-            (tightestStorageEnvelope, tightestCapacities) = tightestEnvelope(capacities: table.highestCapacities) { $0.min()! }
-            (onPathTightestStorageEnvelope, _) = tightestEnvelope(capacities: table.highestCapacities) { $0[1] }
+            (tightestStorageEnvelope, tightestCapacities) = tightestEnvelope(capacities: table.highestCapacities, bytes: committedCheaper)
+            (onPathTightestStorageEnvelope, _) = tightestEnvelope(capacities: table.highestCapacities, bytes: committedOnPath)
             let unbounded = Int.max / 4
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {

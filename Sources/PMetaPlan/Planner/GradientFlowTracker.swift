@@ -26,13 +26,16 @@ struct GradientFlowTracker: Sendable {
         // t or comes after i (by induction those descend from t). Only the layers all of whose inputs come at or
         // before i can fail that: the layers j with i in latestInput(j)..<j, or every j after i that reads only
         // the graph's input.
+        let producers: [[Int]] = graph.layers.map { layer in
+            layer.inputs.compactMap { reference in
+                if case .layer(let producer) = reference { return producer }
+                return nil
+            }
+        }
         var constraining = [[Int]](repeating: [], count: count)
         var lastGraphInputOnlyLayer = -1
-        for (index, layer) in graph.layers.enumerated() {
-            let latestInput = layer.inputs.reduce(-1) { latest, reference in
-                if case .layer(let producer) = reference { return max(latest, producer) }
-                return latest
-            }
+        for index in 0..<count {
+            let latestInput = producers[index].max() ?? -1
             if latestInput < 0 { lastGraphInputOnlyLayer = index } else { for before in latestInput..<index { constraining[before].append(index) } }
         }
         var live: [Int] = []
@@ -59,12 +62,7 @@ struct GradientFlowTracker: Sendable {
             var forcing: UInt64 = 0
             if index >= lastGraphInputOnlyLayer && next.count <= 64 {
                 for (bit, tensor) in next.enumerated() {
-                    let reachesAll = constraining[index].allSatisfy { later in
-                        graph.layers[later].inputs.contains { reference in
-                            if case .layer(let producer) = reference { return producer == tensor }
-                            return false
-                        }
-                    }
+                    let reachesAll = constraining[index].allSatisfy { producers[$0].contains(tensor) }
                     if reachesAll { forcing |= 1 << UInt64(bit) }
                 }
             }

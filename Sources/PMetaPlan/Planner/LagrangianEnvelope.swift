@@ -18,9 +18,17 @@ struct LagrangianEnvelope: Sendable {
     /// - Complexity: O(layers x multipliers log multipliers).
     init(multipliers: [Double], bounds: [[Double]]) {
         let order = multipliers.indices.sorted { multipliers[$0] > multipliers[$1] }
+        slopes.reserveCapacity(bounds.count * multipliers.count)
+        intercepts.reserveCapacity(bounds.count * multipliers.count)
+        breakpoints.reserveCapacity(bounds.count * multipliers.count)
+        starts.reserveCapacity(bounds.count + 1)
+        var hullSlopes: [Double] = []
+        var hullIntercepts: [Double] = []
+        hullSlopes.reserveCapacity(multipliers.count)
+        hullIntercepts.reserveCapacity(multipliers.count)
         for row in bounds {
-            var hullSlopes: [Double] = []
-            var hullIntercepts: [Double] = []
+            hullSlopes.removeAll(keepingCapacity: true)
+            hullIntercepts.removeAll(keepingCapacity: true)
             for position in order {
                 let slope = multipliers[position], intercept = row[position]
                 if let last = hullSlopes.last, last == slope {
