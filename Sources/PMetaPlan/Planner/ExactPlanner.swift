@@ -161,9 +161,11 @@ public enum ExactPlanner {
             let globalMultipliers = multipliers(globalBytes)
             let storageMultipliers = multipliers(committedBytes)
             let committedCheaper = cheaperPath(committedBytes), committedOnPath = backwardPath(committedBytes)
-            globalEnvelope = envelope(cheaperPath(globalBytes), multipliers: globalMultipliers)
+            let globalCheaper = cheaperPath(globalBytes), globalOnPath = backwardPath(globalBytes)
+            globalEnvelope = envelope(globalCheaper, multipliers: globalMultipliers)
             storageEnvelope = envelope(committedCheaper, multipliers: storageMultipliers)
-            onPathGlobalEnvelope = envelope(backwardPath(globalBytes), multipliers: globalMultipliers)
+            // Always-alive bytes rarely depend on the path (only streamed samples do): then the bound is the same.
+            onPathGlobalEnvelope = globalOnPath == globalCheaper ? globalEnvelope : envelope(globalOnPath, multipliers: globalMultipliers)
             onPathStorageEnvelope = envelope(committedOnPath, multipliers: storageMultipliers)
             finalCapacity = table.highestCapacities[count - 1]
             // tightest[k]: the layer t >= k with the smallest largest capacity, the last of equals.
