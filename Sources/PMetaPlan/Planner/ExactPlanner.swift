@@ -14,8 +14,11 @@
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
 /// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
 /// add is below a target. The bound is Lagrangian (weak duality over two relaxed resources: the always-alive
-/// bytes against E, and all committed bytes against the last layer's capacity), so it never cuts the optimum;
-/// targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
+/// bytes against E, and all committed bytes against the last layer's capacity, or those of the layers up to the
+/// tightest capacity ahead against that capacity), so it never cuts the optimum.
+/// It counts every byte the remaining layers must commit, not only what an option adds over the layer's
+/// cheapest: once a state's flags put every later layer on the backward path (`GradientFlowTracker`), even a
+/// frozen layer there stores what its backward pass reads, and the bound charges those bytes. Targets start high and fall to the value of a plan known to fit, and a pass that returns a plan reaching
 /// its target has found the optimum. The K inner steps are independent (the peak is a max over steps), so each
 /// is solved on its own. Tests check it against brute-force enumeration on random graphs.
 public enum ExactPlanner {
@@ -62,7 +65,7 @@ public enum ExactPlanner {
         // optimum's states all have bounds above it). Otherwise lower the target; the last pass uses the plan
         // known to fit, so it is always exact.
         let known = knownFeasibleValue
-        let ceiling = context.valueBound(after: -1, slack: Int.max / 4, committed: 0)
+        let ceiling = context.valueBound(after: -1, slack: Int.max / 4, committed: 0, isOnPath: false)
         for fraction in [0.8, 0.6, 0.4, 0.2] {
             let target = known + (ceiling - known) * fraction
             guard target > known else { break }
@@ -79,13 +82,21 @@ public enum ExactPlanner {
         let positionalPath: Bool
         /// values[layer][option].
         let values: [[Double]]
-        /// Lagrangian multipliers (value per byte of always-alive memory) and, per layer i, the bound
-        /// sum over layers after i of max over options (value - lambda x extra always-alive bytes).
-        let multipliers: [Double]
-        let suffixBounds: [[Double]]
-        /// The same over all extra bytes an option commits (stored plus always-alive), against the last layer's capacity.
-        let storageMultipliers: [Double]
-        let storageSuffixBounds: [[Double]]
+        /// Lagrangian bounds on what the layers after i can add, as envelopes over multipliers lambda (value per
+        /// byte): lambda x room + sum over layers after i of max over options (value - lambda x bytes). One
+        /// relaxes the always-alive bytes against the slack E; the other all committed bytes (stored plus
+        /// always-alive) against the last layer's capacity. The bytes are the cheaper path state's (lower costs
+        /// keep the bound valid), or the backward path's when the state's flags put every later layer on it.
+        let globalEnvelope: LagrangianEnvelope
+        let storageEnvelope: LagrangianEnvelope
+        let onPathGlobalEnvelope: LagrangianEnvelope
+        let onPathStorageEnvelope: LagrangianEnvelope
+        /// The same committed bytes against the tightest capacity ahead: after layer i, those of layers i+1...t
+        /// against capacity(t), where t > i has the smallest largest capacity (the last such layer), and the
+        /// layers after t free. tightestCapacities[i + 1] is that capacity.
+        let tightestStorageEnvelope: LagrangianEnvelope
+        let onPathTightestStorageEnvelope: LagrangianEnvelope
+        let tightestCapacities: [Int]
         /// The last layer's largest capacity over its options, which every committed byte counts against (the
         /// largest keeps the bound an upper bound).
         let finalCapacity: Int
@@ -103,24 +114,18 @@ public enum ExactPlanner {
             values = (0..<count).map { index in
                 table.options[index].map { $0.isUpdated ? problem.value(step: step, layer: index, ratio: $0.inputChannelRatio) : 0 }
             }
-            // Extra always-alive bytes, and extra committed bytes, of each option over the layer's cheapest, on the
-            // cheaper path state (lower costs keep the bound valid).
-            let extraGlobal: [[Int]] = (0..<count).map { index in
-                let global = table.costs[index].map { min($0[0].globalBytes, $0[1].globalBytes) }
-                let cheapest = global.min() ?? 0
-                return global.map { $0 - cheapest }
-            }
-            let extraCommitted: [[Int]] = (0..<count).map { index in
-                let committed = table.costs[index].map { min($0[0].globalBytes + $0[0].prefixBytes, $0[1].globalBytes + $0[1].prefixBytes) }
-                let cheapest = committed.min() ?? 0
-                return committed.map { $0 - cheapest }
-            }
+            // Always-alive bytes and committed bytes of each option, off and on the backward path.
+            let globalBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map(\.globalBytes) } }
+            let committedBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map { $0.globalBytes + $0.prefixBytes } } }
             let values = self.values
-            func lagrangian(_ extra: [[Int]]) -> ([Double], [[Double]]) {
+            // The multipliers: quantiles of the value densities of each option's bytes over the layer's cheapest.
+            func multipliers(_ bytes: [[[Int]]]) -> [Double] {
                 var densities: [Double] = []
                 for index in 0..<count {
-                    for (option, bytes) in extra[index].enumerated() where bytes > 0 && values[index][option] > 0 {
-                        densities.append(values[index][option] / Double(bytes))
+                    let cheaper = bytes[index].map { $0.min()! }
+                    let cheapest = cheaper.min() ?? 0
+                    for (option, optionBytes) in cheaper.enumerated() where optionBytes > cheapest && values[index][option] > 0 {
+                        densities.append(values[index][option] / Double(optionBytes - cheapest))
                     }
                 }
                 densities.sort()
@@ -129,20 +134,62 @@ public enum ExactPlanner {
                     for quantile in 0..<32 { multipliers.append(densities[min(densities.count - 1, quantile * densities.count / 32)]) }
                     multipliers.append(densities[densities.count - 1])
                 }
-                var bounds = [[Double]](repeating: Array(repeating: 0, count: multipliers.count), count: count + 1)
-                for index in stride(from: count - 1, through: 0, by: -1) {
-                    for (position, lambda) in multipliers.enumerated() {
-                        var best = 0.0
-                        for option in values[index].indices { best = max(best, values[index][option] - lambda * Double(extra[index][option])) }
-                        bounds[index][position] = bounds[index + 1][position] + best
+                return multipliers
+            }
+            // bytes[layer][option] on the cheaper path state, or on the backward path.
+            func cheaperPath(_ bytes: [[[Int]]]) -> [[Double]] { bytes.map { layer in layer.map { Double($0.min()!) } } }
+            func backwardPath(_ bytes: [[[Int]]]) -> [[Double]] { bytes.map { layer in layer.map { Double($0[1]) } } }
+            // best[layer][p]: max over options of (value - multipliers[p] x bytes).
+            func bestTerms(_ bytes: [[Double]], multipliers: [Double]) -> [[Double]] {
+                (0..<count).map { index in
+                    let layerValues = values[index], layerBytes = bytes[index]
+                    return multipliers.map { lambda in
+                        var best = -Double.infinity
+                        for option in layerValues.indices { best = max(best, layerValues[option] - lambda * layerBytes[option]) }
+                        return best
                     }
                 }
-                return (multipliers, bounds)
             }
-            (multipliers, suffixBounds) = lagrangian(extraGlobal)
-            (storageMultipliers, storageSuffixBounds) = lagrangian(extraCommitted)
+            func envelope(_ bytes: [[Double]], multipliers: [Double]) -> LagrangianEnvelope {
+                let terms = bestTerms(bytes, multipliers: multipliers)
+                var bounds = [[Double]](repeating: Array(repeating: 0, count: multipliers.count), count: count + 1)
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    for position in multipliers.indices { bounds[index][position] = bounds[index + 1][position] + terms[index][position] }
+                }
+                return LagrangianEnvelope(multipliers: multipliers, bounds: bounds)
+            }
+            let globalMultipliers = multipliers(globalBytes)
+            let storageMultipliers = multipliers(committedBytes)
+            let committedCheaper = cheaperPath(committedBytes), committedOnPath = backwardPath(committedBytes)
+            let globalCheaper = cheaperPath(globalBytes), globalOnPath = backwardPath(globalBytes)
+            globalEnvelope = envelope(globalCheaper, multipliers: globalMultipliers)
+            storageEnvelope = envelope(committedCheaper, multipliers: storageMultipliers)
+            // Always-alive bytes rarely depend on the path (only streamed samples do): then the bound is the same.
+            onPathGlobalEnvelope = globalOnPath == globalCheaper ? globalEnvelope : envelope(globalOnPath, multipliers: globalMultipliers)
+            onPathStorageEnvelope = envelope(committedOnPath, multipliers: storageMultipliers)
             finalCapacity = table.highestCapacities[count - 1]
-            let bounds = suffixBounds
+            // tightest[k]: the layer t >= k with the smallest largest capacity, the last of equals.
+            func tightestEnvelope(capacities: [Int], bytes: [[Double]]) -> (LagrangianEnvelope, [Int]) {
+                var tightest = [Int](repeating: count, count: count + 1)
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    let later = tightest[index + 1]
+                    tightest[index] = later == count || capacities[index] < capacities[later] ? index : later
+                }
+                let terms = bestTerms(bytes, multipliers: storageMultipliers)
+                var bounds = [[Double]](repeating: Array(repeating: 0, count: storageMultipliers.count), count: count + 1)
+                var free = 0.0
+                for index in stride(from: count - 1, through: 0, by: -1) {
+                    for position in storageMultipliers.indices {
+                        // Layers after the tightest one are free; the ones up to it share its capacity.
+                        bounds[index][position] = terms[index][position] + (tightest[index] == index ? free : bounds[index + 1][position])
+                    }
+                    free += max(0, values[index].max() ?? 0)
+                }
+                return (LagrangianEnvelope(multipliers: storageMultipliers, bounds: bounds),
+                        tightest.map { $0 == count ? Int.max / 4 : capacities[$0] })
+            }
+            (tightestStorageEnvelope, tightestCapacities) = tightestEnvelope(capacities: table.highestCapacities, bytes: committedCheaper)
+            (onPathTightestStorageEnvelope, _) = tightestEnvelope(capacities: table.highestCapacities, bytes: committedOnPath)
             let unbounded = Int.max / 4
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {
@@ -151,40 +198,30 @@ public enum ExactPlanner {
                 horizon[index] = min(table.lowestCapacities[next], horizon[next]) - largestPrefix
             }
             self.horizon = horizon
-            tolerance = 1e-9 * max(1, bounds[0][0])
+            let largestValue = values.reversed().reduce(0.0) { total, layer in total + max(0, layer.max() ?? 0) }
+            tolerance = 1e-9 * max(1, largestValue)
         }
 
-        /// The most value layers after `index` can add to a state with always-alive slack `slack`
-        /// (weak Lagrangian duality: for every lambda, lambda x slack + the suffix bound).
-        /// Whether `value` plus the bound after `index` reaches `target` (stops at the first multiplier that rules it out).
-        func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int) -> Bool {
-            let needed = target - value
-            let suffix = suffixBounds[index + 1]
-            if suffix[0] < needed { return false }
-            let room = Double(max(slack, 0))
-            for position in 1..<multipliers.count where multipliers[position] * room + suffix[position] < needed { return false }
-            if committed > Int.min / 8 {
-                let storageRoom = Double(max(finalCapacity - committed, 0))
-                let storage = storageSuffixBounds[index + 1]
-                for position in 1..<storageMultipliers.count where storageMultipliers[position] * storageRoom + storage[position] < needed {
-                    return false
-                }
-            }
-            return true
+        /// Whether `value` plus what the layers after `index` can add reaches `target`, for a state with
+        /// always-alive slack `slack` and committed bytes `committed` (the sentinel when settled), whose flags put
+        /// every later layer on the backward path when `isOnPath`.
+        @inline(__always)
+        func canReach(_ target: Double, from value: Double, after index: Int, slack: Int, committed: Int, isOnPath: Bool) -> Bool {
+            valueBound(after: index, slack: slack, committed: committed, isOnPath: isOnPath, below: target - value) >= target - value
         }
 
-        func valueBound(after index: Int, slack: Int, committed: Int) -> Double {
-            var bound = suffixBounds[index + 1][0]
-            let room = Double(max(slack, 0))
-            for position in 1..<multipliers.count {
-                bound = min(bound, multipliers[position] * room + suffixBounds[index + 1][position])
-            }
+        /// The most value the layers after `index` can add (weak Lagrangian duality); stops early once below `stop`.
+        @inline(__always)
+        func valueBound(after index: Int, slack: Int, committed: Int, isOnPath: Bool, below stop: Double = -.infinity) -> Double {
+            var bound = (isOnPath ? onPathGlobalEnvelope : globalEnvelope).bound(index + 1, room: Double(max(slack, 0)))
+            if bound < stop { return bound }
             // While C still matters, every byte the remaining layers commit counts against the last layer's capacity.
             if committed > Int.min / 8 {
-                let storageRoom = Double(max(finalCapacity - committed, 0))
-                for position in 1..<storageMultipliers.count {
-                    bound = min(bound, storageMultipliers[position] * storageRoom + storageSuffixBounds[index + 1][position])
-                }
+                let storage = isOnPath ? onPathStorageEnvelope : storageEnvelope
+                bound = min(bound, storage.bound(index + 1, room: Double(max(finalCapacity - committed, 0))))
+                if bound < stop { return bound }
+                let tightestStorage = isOnPath ? onPathTightestStorageEnvelope : tightestStorageEnvelope
+                bound = min(bound, tightestStorage.bound(index + 1, room: Double(max(tightestCapacities[index + 1] - committed, 0))))
             }
             return bound
         }
@@ -199,12 +236,17 @@ public enum ExactPlanner {
         let irrelevant = Int.min / 4
         let target = knownValue - context.tolerance
         var frontier = [State(flags: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
-        var history: [[State]] = []
-        history.reserveCapacity(count)
+        // What the backtrack needs of every kept state, layer after layer: its parent and its option.
+        var parents: [Int32] = []
+        var options: [Int16] = []
+        var layerStarts: [Int] = []
+        layerStarts.reserveCapacity(count)
         var explored = 0
         let trainable = graph.layers.map(\.operation.isTrainable)
         let positionalPath = context.positionalPath
+        let tracker = context.tracker
         var candidates: [State] = []
+        var scratch = ParetoScratch()
         for index in 0..<count {
             candidates.removeAll(keepingCapacity: true)
             let layerOptions = table.options[index]
@@ -213,7 +255,10 @@ public enum ExactPlanner {
             let isTrainable = trainable[index]
             let horizon = context.horizon[index]
             for (parent, state) in frontier.enumerated() {
-                let carries = context.tracker.inputCarriesGradient(state.flags, layer: index)
+                let carries = tracker.inputCarriesGradient(state.flags, layer: index)
+                // Options differ only in whether the layer's output carries a gradient: two flag sets at most.
+                let flagsWithoutOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: false)
+                let flagsWithOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: true)
                 for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
                     let cost = layerCosts[optionIndex][onPath ? 1 : 0]
@@ -225,17 +270,23 @@ public enum ExactPlanner {
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]
-                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed) { continue }
                     let outputCarries = (isTrainable && update.isUpdated) || carries
+                    let flags = outputCarries ? flagsWithOutput : flagsWithoutOutput
+                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
+                                         isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }
                     let settled = committed <= irrelevant / 2 || committed <= horizon - slack
-                    candidates.append(State(flags: context.tracker.flags(after: state.flags, layer: index, outputCarriesGradient: outputCarries),
+                    candidates.append(State(flags: flags,
                                             committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }
             }
-            frontier = paretoFront(of: candidates)
+            paretoFront(of: &candidates, into: &frontier, scratch: &scratch)
             explored += frontier.count
-            history.append(frontier)
+            layerStarts.append(parents.count)
+            for state in frontier {
+                parents.append(state.parent)
+                options.append(state.option)
+            }
             if frontier.isEmpty { return nil }
         }
         // The most valuable plan with at least one update; ties go to the lower peak.
@@ -247,9 +298,9 @@ public enum ExactPlanner {
         var updates = [LayerUpdate](repeating: .frozen, count: count)
         var cursor = best
         for index in stride(from: count - 1, through: 0, by: -1) {
-            let state = history[index][cursor]
-            updates[index] = table.options[index][Int(state.option)]
-            cursor = Int(state.parent)
+            let position = layerStarts[index] + cursor
+            updates[index] = table.options[index][Int(options[position])]
+            cursor = Int(parents[position])
         }
         let chosen = frontier[best]
         return StepOptimum(updates: updates, value: chosen.value,
@@ -257,58 +308,79 @@ public enum ExactPlanner {
                            statesExplored: explored)
     }
 
-    /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V).
+    /// Buffers `paretoFront` reuses from one layer to the next.
+    struct ParetoScratch {
+        var stairCommitted: [Int] = []
+        var stairSlack: [Int] = []
+        var front: [State] = []
+    }
+
+    /// Whether `a` comes before `b` in the order the front is built in: by flags, then the most valuable, the
+    /// largest slack, the least committed, the smallest transient gradient first; exact ties keep the order the
+    /// states were generated in (parent, then option), so the front is the same as a stable sort's.
+    @inline(__always)
+    static func precedes(_ a: State, _ b: State) -> Bool {
+        if a.flags != b.flags { return a.flags < b.flags }
+        if a.value != b.value { return a.value > b.value }
+        if a.slack != b.slack { return a.slack > b.slack }
+        if a.committed != b.committed { return a.committed < b.committed }
+        if a.transientGradient != b.transientGradient { return a.transientGradient < b.transientGradient }
+        if a.parent != b.parent { return a.parent < b.parent }
+        return a.option < b.option
+    }
+
+    /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V),
+    /// in the order of `precedes`. Sorts `states` in place and writes the front into `kept`.
     /// - Complexity: O(F log F) per flag group without transient gradients (a staircase over C and E), O(F^2) with.
-    static func paretoFront(of states: [State]) -> [State] {
-        let order = states.indices.sorted { lhs, rhs in
-            let a = states[lhs], b = states[rhs]
-            if a.flags != b.flags { return a.flags < b.flags }
-            if a.value != b.value { return a.value > b.value }
-            if a.slack != b.slack { return a.slack > b.slack }
-            if a.committed != b.committed { return a.committed < b.committed }
-            return a.transientGradient < b.transientGradient
-        }
-        var kept: [State] = []
-        kept.reserveCapacity(states.count / 2)
+    static func paretoFront(of states: inout [State], into kept: inout [State], scratch: inout ParetoScratch) {
+        states.sort(by: precedes)
+        kept.removeAll(keepingCapacity: true)
         var groupStart = 0
-        while groupStart < order.count {
-            let flags = states[order[groupStart]].flags
+        while groupStart < states.count {
+            let flags = states[groupStart].flags
             var groupEnd = groupStart
-            while groupEnd < order.count && states[order[groupEnd]].flags == flags { groupEnd += 1 }
-            let members = order[groupStart..<groupEnd]
-            if members.allSatisfy({ states[$0].transientGradient == 0 }) {
+            var hasTransient = false
+            while groupEnd < states.count && states[groupEnd].flags == flags {
+                if states[groupEnd].transientGradient != 0 { hasTransient = true }
+                groupEnd += 1
+            }
+            if !hasTransient {
                 // Staircase of (C, E): C ascending with E ascending; a point is dominated when the last point
                 // with C <= its C has E >= its E.
-                var stairC: [Int] = []
-                var stairE: [Int] = []
-                for index in members {
-                    let candidate = states[index]
-                    var low = 0, high = stairC.count
+                scratch.stairCommitted.removeAll(keepingCapacity: true)
+                scratch.stairSlack.removeAll(keepingCapacity: true)
+                for position in groupStart..<groupEnd {
+                    let candidate = states[position]
+                    var low = 0, high = scratch.stairCommitted.count
                     while low < high {
                         let middle = (low + high) / 2
-                        if stairC[middle] <= candidate.committed { low = middle + 1 } else { high = middle }
+                        if scratch.stairCommitted[middle] <= candidate.committed { low = middle + 1 } else { high = middle }
                     }
-                    if low > 0 && stairE[low - 1] >= candidate.slack { continue }
+                    if low > 0 && scratch.stairSlack[low - 1] >= candidate.slack { continue }
                     var end = low
-                    while end < stairC.count && stairE[end] <= candidate.slack { end += 1 }
-                    stairC.replaceSubrange(low..<end, with: CollectionOfOne(candidate.committed))
-                    stairE.replaceSubrange(low..<end, with: CollectionOfOne(candidate.slack))
+                    while end < scratch.stairCommitted.count && scratch.stairSlack[end] <= candidate.slack { end += 1 }
+                    if end == low + 1 {
+                        scratch.stairCommitted[low] = candidate.committed
+                        scratch.stairSlack[low] = candidate.slack
+                    } else {
+                        scratch.stairCommitted.replaceSubrange(low..<end, with: CollectionOfOne(candidate.committed))
+                        scratch.stairSlack.replaceSubrange(low..<end, with: CollectionOfOne(candidate.slack))
+                    }
                     kept.append(candidate)
                 }
             } else {
-                var front: [State] = []
-                for index in members {
-                    let candidate = states[index]
-                    let dominated = front.contains { other in
+                scratch.front.removeAll(keepingCapacity: true)
+                for position in groupStart..<groupEnd {
+                    let candidate = states[position]
+                    let dominated = scratch.front.contains { other in
                         other.committed <= candidate.committed && other.slack >= candidate.slack
                             && other.transientGradient <= candidate.transientGradient
                     }
-                    if !dominated { front.append(candidate) }
+                    if !dominated { scratch.front.append(candidate) }
                 }
-                kept += front
+                kept += scratch.front
             }
             groupStart = groupEnd
         }
-        return kept
     }
 }

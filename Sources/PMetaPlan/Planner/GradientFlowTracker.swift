@@ -5,10 +5,12 @@
 /// gradient, so (bits of the live tensors) is all the history the search needs. Under the printed baselines'
 /// profile, being on the path is positional (at or after the first update): one bit, "started".
 struct GradientFlowTracker: Sendable {
-    /// For each layer: the bit positions (in the live set before it) of its inputs that are layer outputs.
-    private var inputBits: [[Int]]
+    /// For each layer: the bits (in the live set before it) of its inputs that are layer outputs.
+    private var inputMasks: [UInt64]
     /// For each layer: for each bit of the live set after it, the bit it comes from before it (or -1: the layer's output).
     private var transitions: [[Int]]
+    /// For each layer: the bits of the live set after it whose gradient reaches every later layer.
+    private var pathForcingMasks: [UInt64]
     /// Whether the positional rule is used (printed-baseline profiles, or more than 63 live tensors).
     let isPositional: Bool
 
@@ -20,15 +22,33 @@ struct GradientFlowTracker: Sendable {
             for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
         }
         lastUse[count - 1] = count
+        // Every later layer descends from a tensor t live after layer i when each layer j > i has an input that is
+        // t or comes after i (by induction those descend from t). Only the layers all of whose inputs come at or
+        // before i can fail that: the layers j with i in latestInput(j)..<j, or every j after i that reads only
+        // the graph's input.
+        let producers: [[Int]] = graph.layers.map { layer in
+            layer.inputs.compactMap { reference in
+                if case .layer(let producer) = reference { return producer }
+                return nil
+            }
+        }
+        var constraining = [[Int]](repeating: [], count: count)
+        var lastGraphInputOnlyLayer = -1
+        for index in 0..<count {
+            let latestInput = producers[index].max() ?? -1
+            if latestInput < 0 { lastGraphInputOnlyLayer = index } else { for before in latestInput..<index { constraining[before].append(index) } }
+        }
         var live: [Int] = []
-        var inputBits: [[Int]] = []
+        var inputMasks: [UInt64] = []
+        var pathForcingMasks: [UInt64] = []
         var transitions: [[Int]] = []
         var positional = profile.backwardScope == .fromFirstUpdatedPosition
         for (index, layer) in graph.layers.enumerated() {
             let position = Dictionary(uniqueKeysWithValues: live.enumerated().map { ($1, $0) })
-            inputBits.append(layer.inputs.compactMap { reference in
-                if case .layer(let producer) = reference { return position[producer] }
-                return nil
+            // Bits past 63 are never read: more than 63 live tensors make the tracker positional.
+            inputMasks.append(layer.inputs.reduce(0) { mask, reference in
+                guard case .layer(let producer) = reference, let bit = position[producer], bit < 64 else { return mask }
+                return mask | 1 << UInt64(bit)
             })
             var next: [Int] = []
             var transition: [Int] = []
@@ -39,10 +59,19 @@ struct GradientFlowTracker: Sendable {
             next.append(index)
             transition.append(-1)
             if next.count > 63 { positional = true }
+            var forcing: UInt64 = 0
+            if index >= lastGraphInputOnlyLayer && next.count <= 64 {
+                for (bit, tensor) in next.enumerated() {
+                    let reachesAll = constraining[index].allSatisfy { producers[$0].contains(tensor) }
+                    if reachesAll { forcing |= 1 << UInt64(bit) }
+                }
+            }
+            pathForcingMasks.append(forcing)
             transitions.append(transition)
             live = next
         }
-        self.inputBits = inputBits
+        self.inputMasks = inputMasks
+        self.pathForcingMasks = pathForcingMasks
         self.transitions = transitions
         self.isPositional = positional
     }
@@ -50,7 +79,13 @@ struct GradientFlowTracker: Sendable {
     /// Whether layer `index` receives a gradient from its inputs, given the flags before it.
     func inputCarriesGradient(_ flags: UInt64, layer index: Int) -> Bool {
         if isPositional { return flags != 0 }
-        return inputBits[index].contains { flags & (1 << UInt64($0)) != 0 }
+        return flags & inputMasks[index] != 0
+    }
+
+    /// Whether, with `flags` after layer `index`, every later layer is on the backward path.
+    func forcesPathOnLaterLayers(_ flags: UInt64, after index: Int) -> Bool {
+        if isPositional { return flags != 0 }
+        return flags & pathForcingMasks[index] != 0
     }
 
     /// The flags after layer `index`, whose output carries a gradient when `outputCarriesGradient`.
