@@ -5,12 +5,8 @@ import Foundation
 public struct DynamicPlanReport: Sendable {
     /// The network's name.
     public var architectureName: String
-    /// The budget as the user wrote it.
-    public var budgetText: String
-    /// Whether the budget also holds the model and the support samples.
-    public var includesStatic: Bool
-    /// The bytes of model and samples when `includesStatic`.
-    public var staticBytes: ByteCount
+    /// The budget as the user asked for it.
+    public var request: BudgetRequest
     /// The dynamic planner's result.
     public var result: DynamicChannelPlanner.Result
     /// The seed of the first draw shown.
@@ -28,9 +24,7 @@ public struct DynamicPlanReport: Sendable {
                 result: DynamicChannelPlanner.Result, seed: UInt64, firstDraw: [Int: [Int]]?,
                 staticOptimum: PlanningResult.Optimum?, advice: FitAdvice?) {
         self.architectureName = architectureName
-        self.budgetText = budgetText
-        self.includesStatic = includesStatic
-        self.staticBytes = staticBytes
+        self.request = BudgetRequest(text: budgetText, includesStatic: includesStatic, staticBytes: staticBytes)
         self.result = result
         self.seed = seed
         self.firstDraw = firstDraw
@@ -42,7 +36,7 @@ public struct DynamicPlanReport: Sendable {
     var graph: ShapedGraph { problem.model.graph }
 
     /// The budget the user gave, in bytes.
-    public var budgetBytes: ByteCount { ByteCount(problem.budget.bytes + (includesStatic ? staticBytes.bytes : 0)) }
+    public var budgetBytes: ByteCount { request.totalBytes(adaptationBudget: problem.budget) }
 
     /// The sampling rule in one sentence.
     public static let samplingRule = "before each epoch, each layer draws c of its C input channels without replacement, channel i "
@@ -60,8 +54,7 @@ public struct DynamicPlanReport: Sendable {
 
     private func lines(markdown: Bool) -> [String] {
         let bullet = markdown ? "- " : "  "
-        let budgetLine = PlanReport.budgetLine(budgetText: budgetText, includesStatic: includesStatic, staticBytes: staticBytes,
-                                               adaptationBudget: problem.budget)
+        let budgetLine = request.line(adaptationBudget: problem.budget)
         var lines = [markdown ? "### \(architectureName): \(budgetLine)" : "\(architectureName): \(budgetLine)",
                      "",
                      "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)).",
@@ -71,7 +64,7 @@ public struct DynamicPlanReport: Sendable {
                      ""]
         guard let plan = result.plan else {
             lines.append("DOES NOT FIT: not even one input channel of one conv/linear layer fits in \(problem.budget).")
-            if let advice { lines += PlanReport.adviceLines(advice, bullet: bullet) }
+            if let advice { lines += advice.lines(bullet: bullet) }
             return lines
         }
         let peak = plan.cost.peak
@@ -150,15 +143,7 @@ public struct DynamicPlanReport: Sendable {
         var members: [(key: String, value: JSONValue)] = [
             ("architecture", .string(architectureName)),
             ("strategy", .string("dynamic")),
-            ("budget", .string(budgetText)),
-            ("budget_bytes", .integer(budgetBytes.bytes)),
-            ("budget_includes_static", .bool(includesStatic)),
-            ("adaptation_budget_bytes", .integer(problem.budget.bytes)),
-            ("fits", .bool(result.fits)),
-            ("profile", .string(problem.profile.name)),
-            ("workload", problem.workload.json(innerSteps: problem.innerSteps)),
-            ("importance", .string(problem.importance.source)),
-        ]
+        ] + request.jsonMembers(for: problem, fits: result.fits)
         let counts = Dictionary(uniqueKeysWithValues: (result.plan?.layers ?? []).map { ($0.layer, $0.selectedCount) })
         members.append(("ranking", .array(result.ranking.entries.map { entry in
             [
@@ -190,13 +175,7 @@ public struct DynamicPlanReport: Sendable {
         } else {
             members.append(("adaptation_peak_bytes", .null))
             members.append(("plan", .null))
-            if let advice {
-                members.append(("advice", [
-                    "inference_peak_bytes": .integer(advice.inferencePeak.bytes),
-                    "smallest_adaptation_peak_bytes": .integer(advice.smallestPeak.bytes),
-                    "smallest_peak_layer": .string(advice.smallestPeakLayer),
-                ]))
-            }
+            if let advice { members.append(("advice", advice.json)) }
         }
         return .object(members)
     }

@@ -4,12 +4,8 @@ import Foundation
 public struct PlanReport: Sendable {
     /// The network's name.
     public var architectureName: String
-    /// The budget as the user wrote it (`256KB`).
-    public var budgetText: String
-    /// Whether the budget also holds the model and the support samples.
-    public var includesStatic: Bool
-    /// The bytes of model and samples when `includesStatic`.
-    public var staticBytes: ByteCount
+    /// The budget as the user asked for it.
+    public var request: BudgetRequest
     /// The planner's result.
     public var result: PlanningResult
     /// The built-in methods on the same budget.
@@ -21,9 +17,7 @@ public struct PlanReport: Sendable {
     public init(architectureName: String, budgetText: String, includesStatic: Bool, staticBytes: ByteCount,
                 result: PlanningResult, methods: [MethodSummary], advice: FitAdvice?) {
         self.architectureName = architectureName
-        self.budgetText = budgetText
-        self.includesStatic = includesStatic
-        self.staticBytes = staticBytes
+        self.request = BudgetRequest(text: budgetText, includesStatic: includesStatic, staticBytes: staticBytes)
         self.result = result
         self.methods = methods
         self.advice = advice
@@ -33,7 +27,7 @@ public struct PlanReport: Sendable {
     var graph: ShapedGraph { problem.model.graph }
 
     /// The budget the user gave, in bytes.
-    public var budgetBytes: ByteCount { ByteCount(problem.budget.bytes + (includesStatic ? staticBytes.bytes : 0)) }
+    public var budgetBytes: ByteCount { request.totalBytes(adaptationBudget: problem.budget) }
 
     /// The report as text, JSON or markdown.
     public func render(_ format: OutputFormat) -> String {
@@ -45,21 +39,7 @@ public struct PlanReport: Sendable {
     }
 
     /// `budget 256KB = 256,000 B (the adaptation peak; ...)`.
-    var budgetLine: String {
-        Self.budgetLine(budgetText: budgetText, includesStatic: includesStatic, staticBytes: staticBytes, adaptationBudget: problem.budget)
-    }
-
-    /// The budget line shared by the static and dynamic strategies' reports.
-    static func budgetLine(budgetText: String, includesStatic: Bool, staticBytes: ByteCount, adaptationBudget: ByteCount) -> String {
-        let budgetBytes = adaptationBudget.bytes + (includesStatic ? staticBytes.bytes : 0)
-        var text = "budget \(budgetText) = \(DecimalFormatting.grouped(budgetBytes)) B"
-        if includesStatic {
-            text += " for the adaptation peak plus the model and support samples (\(staticBytes)), leaving \(adaptationBudget) for the peak"
-        } else {
-            text += " for the adaptation peak (model and support samples not included; --include-static adds them)"
-        }
-        return text
-    }
+    var budgetLine: String { request.line(adaptationBudget: problem.budget) }
 
     private func lines(markdown: Bool) -> [String] {
         let bullet = markdown ? "- " : "  "
@@ -90,7 +70,7 @@ public struct PlanReport: Sendable {
             }
         } else {
             lines.append("DOES NOT FIT: no plan with even one update fits in \(problem.budget).")
-            if let advice { lines += Self.adviceLines(advice, bullet: bullet) }
+            if let advice { lines += advice.lines(bullet: bullet) }
         }
         lines.append("")
         lines.append("Same budget, other methods:")
@@ -101,23 +81,6 @@ public struct PlanReport: Sendable {
         }
         lines += renderTable(headers, [.left, .right, .left, .right], rows, markdown: markdown)
         lines.append(ComparisonReport.conventions)
-        return lines
-    }
-
-    /// What the smallest plans need and which knob would make one fit (shared with the dynamic strategy's report).
-    static func adviceLines(_ advice: FitAdvice, bullet: String) -> [String] {
-        var lines = ["",
-                     "\(bullet)Inference alone needs \(advice.inferencePeak) for one sample.",
-                     "\(bullet)The smallest adaptation peak for this network and workload is \(advice.smallestPeak), updating only '\(advice.smallestPeakLayer)'.",
-                     "",
-                     "What would fit:"]
-        for knob in advice.knobs {
-            if let peak = knob.smallestPeak {
-                lines.append("\(bullet)\(knob.change): smallest peak \(peak) - \(knob.fits ? "fits" : "still over budget").")
-            } else {
-                lines.append("\(bullet)\(knob.change): \(knob.note ?? "").")
-            }
-        }
         return lines
     }
 
@@ -145,15 +108,7 @@ public struct PlanReport: Sendable {
     private var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("architecture", .string(architectureName)),
-            ("budget", .string(budgetText)),
-            ("budget_bytes", .integer(budgetBytes.bytes)),
-            ("budget_includes_static", .bool(includesStatic)),
-            ("adaptation_budget_bytes", .integer(problem.budget.bytes)),
-            ("fits", .bool(result.fits)),
-            ("profile", .string(problem.profile.name)),
-            ("workload", problem.workload.json(innerSteps: problem.innerSteps)),
-            ("importance", .string(problem.importance.source)),
-        ]
+        ] + request.jsonMembers(for: problem, fits: result.fits)
         if let optimum = result.optimum {
             members += [
                 ("adaptation_peak_bytes", .integer(optimum.cost.peak.bytes)),
@@ -177,18 +132,7 @@ public struct PlanReport: Sendable {
         } else {
             members.append(("adaptation_peak_bytes", .null))
             members.append(("plan", .null))
-            if let advice {
-                members.append(("advice", [
-                    "inference_peak_bytes": .integer(advice.inferencePeak.bytes),
-                    "smallest_adaptation_peak_bytes": .integer(advice.smallestPeak.bytes),
-                    "smallest_peak_layer": .string(advice.smallestPeakLayer),
-                    "knobs": .array(advice.knobs.map { knob in
-                        .object([("change", .string(knob.change)),
-                                 ("smallest_adaptation_peak_bytes", knob.smallestPeak.map { .integer($0.bytes) } ?? .null),
-                                 ("fits", .bool(knob.fits))] + (knob.note.map { [("note", JSONValue.string($0))] } ?? []))
-                    }),
-                ]))
-            }
+            if let advice { members.append(("advice", advice.json)) }
         }
         members.append(("methods", .array(methods.map { summary in
             var json = summary.json
