@@ -40,8 +40,7 @@ import Testing
         // ceil(2 x 48 bits / 8) = 12, pool indices (2 bits for a 2x2 window) ceil(2 x 12 x 2 / 8) = 6,
         // fc input 2 x 48 = 96 and output 2 x 8 = 16. Gradient buffers (weights + biases): (57 + 26) x 4 = 332.
         // Live at pool: 256 + 12 + 6 + working 2 x 48 x 4 = 384, + 332 = 990, the peak.
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .appendixA)
+        let cost = try model.cost(of: .maml, profile: .appendixA)
         let step = cost.steps[0]
         #expect(step.storedBytes == [256, 12, 6, 0, 112])
         #expect(step.gradientBufferBytes == ByteCount(332))
@@ -57,16 +56,14 @@ import Testing
     @Test func anilStoresOnlyTheHeadsInput() throws {
         // Nothing upstream of fc needs a gradient: no mask, no pool index. fc stores 96 + 16; buffers 26 x 4.
         // Peak at the conv: working 384 + buffers 104 = 488.
-        let cost = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .appendixA)
+        let cost = try model.cost(of: .anil, profile: .appendixA)
         #expect(cost.steps[0].storedBytes == [0, 0, 0, 0, 112])
         #expect(cost.peak == ByteCount(488))
         #expect(cost.macs == MACCount(4 * (900 + 24)))
     }
 
     @Test func anilPaperProfileCountsWeightBuffersWithoutBias() throws {
-        let cost = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .paper)
+        let cost = try model.cost(of: .anil, profile: .paper)
         #expect(cost.peak == ByteCount(384 + 24 * 4))
     }
 
@@ -83,26 +80,22 @@ import Testing
     @Test func streamedSamplesPileUpTheirStoredTensors() throws {
         // One sample at a time: stored per sample 128 + 6 + 3 + 48 + 8 = 193; the first sample's 193 stays
         // while the second runs. At pool: 193 + 137 + 48 x 4 + 332 = 854.
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .appendixA)
+        let cost = try model.cost(of: .maml, Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .appendixA)
         #expect(cost.peak == ByteCount(854))
     }
 
     @Test func withoutAccumulationOnlyTheLargestLayerBufferCounts() throws {
         // Physical: each layer's gradient is applied once computed: max(57, 26) x 4 = 228. At pool 274 + 384 + 228.
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .appendixA)
+        let cost = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .appendixA)
         #expect(cost.peak == ByteCount(886))
-        let paper = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                         workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .paper)
+        let paper = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .paper)
         #expect(paper.steps[0].gradientBufferBytes == .zero)
     }
 
     @Test func biasOnlyStoresNoInputsButKeepsMasks() throws {
         // TinyTL: conv bias and fc bias. The conv's output carries a gradient, so the ReLU mask and pool indices
         // stay (12 + 6); no conv/fc input; the output 16. Buffers (3 + 2) x 4 = 20. Peak at pool: 18 + 384 + 20.
-        let cost = try model.adaptation(of: AdaptationMethod.tinyTL.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .appendixA)
+        let cost = try model.cost(of: .tinyTL, profile: .appendixA)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 16])
         #expect(cost.peak == ByteCount(422))
     }
@@ -121,5 +114,13 @@ import Testing
         let cost = try model.adaptation(of: plan, workload: workload, profile: .appendixA)
         #expect(cost.peak == ByteCount(990))
         #expect(cost.macs == MACCount(4 * (900 + 888 + 24) + 4 * (900 + 24)))
+    }
+}
+
+extension CostModel {
+    /// Test shorthand: `method`'s cost on this model, 4 samples in micro-batches of 2 unless `workload` says otherwise.
+    func cost(of method: AdaptationMethod, _ workload: Workload = Workload(samplesPerStep: 4, microBatch: 2),
+              profile: CountingProfile) throws -> AdaptationCost {
+        try adaptation(of: method.plan(for: graph), workload: workload, profile: profile)
     }
 }

@@ -32,8 +32,7 @@ import Testing
         // ceil(2 x 12 x 2 / 8) = 6, fc input 2 x 48 = 96 and output 2 x 8 = 16. Gradient buffers (weights +
         // biases): (57 + 26) x 4 = 332. Live at pool: 12 + 6 + working (input and output) 2 x 60 x 4 = 480,
         // + 332 = 830, the peak. (fc: 130 stored + its output 2 x 2 x 4 = 16, its input counted once as stored.)
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
+        let cost = try model.cost(of: .maml, profile: .physical)
         let step = cost.steps[0]
         #expect(step.storedBytes == [0, 12, 6, 0, 112])
         #expect(step.gradientBufferBytes == ByteCount(332))
@@ -50,17 +49,10 @@ import Testing
     @Test func anilPhysicalStoresOnlyTheHeadsInput() throws {
         // Nothing upstream of fc needs a gradient: no mask, no pool index. fc stores 96 + 16; buffers 26 x 4.
         // Peak at the pool: its input and output 2 x 60 x 4 = 480 + buffers 104 = 584.
-        let cost = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
+        let cost = try model.cost(of: .anil, profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 0, 0, 0, 112])
         #expect(cost.peak == ByteCount(584))
         #expect(cost.macs == MACCount(4 * (900 + 24)))
-    }
-
-    @Test func anilPaperProfileCountsWeightBuffersWithoutBias() throws {
-        let cost = try model.adaptation(of: AdaptationMethod.anil.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .paper)
-        #expect(cost.peak == ByteCount(384 + 24 * 4))
     }
 
     @Test func halfTheHeadsInputFeaturesHalvesItsStoredInput() throws {
@@ -92,8 +84,7 @@ import Testing
     @Test func streamedSamplesPileUpTheirStoredTensors() throws {
         // One sample at a time: stored per sample 6 + 3 + 48 + 8 = 65; the first sample's 65 stays while the
         // second runs. At pool: 65 + 9 + 60 x 4 + 332 = 646.
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .physical)
+        let cost = try model.cost(of: .maml, Workload(samplesPerStep: 4, microBatch: 2, propagation: .streamed), profile: .physical)
         #expect(cost.peak == ByteCount(646))
     }
 
@@ -101,22 +92,19 @@ import Testing
         // Physical: a layer's gradient buffer exists only while its backward pass runs; none in the forward pass.
         // Forward peak at pool: 18 + 480 = 498. Backward at the conv: nothing stored below it, g(y) 2 x 48 x 4
         // = 384 (no g(x_0), so no input either) + its buffer 57 x 4 = 228: 612, the peak.
-        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .physical)
+        let cost = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .physical)
         #expect(cost.peak == ByteCount(612))
         #expect(cost.steps[0].peak.layer == 0)
         #expect(cost.steps[0].timeline.first { $0.phase == .forward && $0.layer == 2 }?.liveBytes == ByteCount(498))
         #expect(cost.steps[0].timeline.first { $0.phase == .backward && $0.layer == 4 }?.liveBytes == ByteCount(130 + 16 + 104))
-        let paper = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph),
-                                         workload: Workload(samplesPerStep: 2, microBatch: 2), profile: .paper)
+        let paper = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .paper)
         #expect(paper.steps[0].gradientBufferBytes == .zero)
     }
 
     @Test func biasOnlyStoresNoInputsButKeepsMasks() throws {
         // TinyTL: conv bias and fc bias. The conv's output carries a gradient, so the ReLU mask and pool indices
         // stay (12 + 6); no conv/fc input; the output 16. Buffers (3 + 2) x 4 = 20. Peak at pool: 18 + 480 + 20.
-        let cost = try model.adaptation(of: AdaptationMethod.tinyTL.plan(for: model.graph),
-                                        workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
+        let cost = try model.cost(of: .tinyTL, profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 16])
         #expect(cost.peak == ByteCount(518))
     }
