@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func withoutAccumulationOnlyTheLargestLayerBufferCounts() throws {
-        // Physical: each layer's gradient is applied once computed: max(57, 26) x 4 = 228. At pool 274 + 384 + 228.
+        // appendix-a: each layer's gradient is applied once computed, the largest counts: max(57, 26) x 4 = 228. At pool 274 + 384 + 228.
         let cost = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .appendixA)
         #expect(cost.peak == ByteCount(886))
         let paper = try model.cost(of: .maml, Workload(samplesPerStep: 2, microBatch: 2), profile: .paper)
@@ -100,9 +100,10 @@ import Testing
         #expect(cost.peak == ByteCount(422))
     }
 
-    @Test func aStepThatUpdatesNothingCostsNothing() throws {
+    @Test(arguments: CountingProfile.all)
+    func aStepThatUpdatesNothingCostsNothing(profile: CountingProfile) throws {
         let frozen = UpdatePlan(steps: [StepUpdates(layers: Array(repeating: .frozen, count: 5))])
-        let cost = try model.adaptation(of: frozen, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .appendixA)
+        let cost = try model.adaptation(of: frozen, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: profile)
         #expect(cost.peak == .zero)
         #expect(cost.macs == .zero)
     }
