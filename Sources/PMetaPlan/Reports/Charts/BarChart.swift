@@ -36,7 +36,7 @@ public struct BarSeries: Hashable, Sendable {
 ///     categoryAxisTitle: "Layer")
 /// let markup = chart.svg()
 /// ```
-public struct BarChart: Sendable {
+public struct BarChart: SVGChart, Sendable {
     /// Which way the bars grow.
     public enum Orientation: Hashable, Sendable {
         /// Bars grow upwards from a horizontal category axis; the canvas grows wider with many categories.
@@ -97,13 +97,6 @@ public struct BarChart: Sendable {
         self.width = width
         self.height = height
         self.style = style
-    }
-
-    /// The chart as SVG markup.
-    /// - Returns: A complete `svg` document, identical for identical charts.
-    /// - Complexity: O(categories x series).
-    public func svg() -> String {
-        document().render()
     }
 
     /// The chart as an SVG drawing, for callers that want to add to it.

@@ -75,7 +75,7 @@ public struct ScatterSeries: Hashable, Sendable {
 ///     referenceLines: [ReferenceLine(value: 0.256, label: "budget 256 kB")])
 /// let markup = chart.svg()
 /// ```
-public struct ScatterChart: Sendable {
+public struct ScatterChart: SVGChart, Sendable {
     /// The chart title.
     public var title: String
     /// A line of small print under the title, or `nil`.
@@ -121,14 +121,8 @@ public struct ScatterChart: Sendable {
         self.style = style
     }
 
-    /// The chart as SVG markup.
-    /// - Returns: A complete `svg` document, identical for identical charts.
-    /// - Complexity: O(p^2) in the number of points, for placing labels.
-    public func svg() -> String {
-        document().render()
-    }
-
     /// The chart as an SVG drawing, for callers that want to add to it.
+    /// - Complexity: O(p^2) in the number of points, for placing labels.
     public func document() -> SVGDocument {
         ScatterLayout(chart: self).render()
     }

@@ -62,7 +62,7 @@ public struct TimelineRegion: Hashable, Sendable {
 ///     referenceLines: [ReferenceLine(value: 0.256, label: "budget 256 kB")])
 /// let markup = chart.svg()
 /// ```
-public struct TimelineChart: Sendable {
+public struct TimelineChart: SVGChart, Sendable {
     /// The chart title.
     public var title: String
     /// A line of small print under the title, or `nil`.
@@ -118,14 +118,8 @@ public struct TimelineChart: Sendable {
         self.style = style
     }
 
-    /// The chart as SVG markup.
-    /// - Returns: A complete `svg` document, identical for identical charts.
-    /// - Complexity: O(events x series) plus O(series x (events + reference lines)) for placing peak labels.
-    public func svg() -> String {
-        document().render()
-    }
-
     /// The chart as an SVG drawing, for callers that want to add to it.
+    /// - Complexity: O(events x series) plus O(series x (events + reference lines)) for placing peak labels.
     public func document() -> SVGDocument {
         TimelineLayout(chart: self).render()
     }
