@@ -128,15 +128,8 @@ public struct BarChart: SVGChart, Sendable {
 
     /// The header with a legend when there is more than one series.
     var header: ChartHeader {
-        let legend =
-            series.count > 1
-            ? ChartLegend(
-                entries: series.indices.map {
-                    .init(name: series[$0].name, colour: colour(ofSeries: $0), symbol: .swatch)
-                },
-                style: style)
-            : nil
-        return ChartHeader(title: title, subtitle: subtitle, legend: legend, style: style)
+        ChartHeader(title: title, subtitle: subtitle, series: series.indices.map { (series[$0].name, colour(ofSeries: $0)) },
+                    symbol: .swatch, style: style)
     }
 
     /// The hover text of one bar: `b1.conv1 · MAML: 12.5 MB`.

@@ -5,6 +5,16 @@ struct ChartHeader {
     let legend: ChartLegend?
     let style: ChartStyle
 
+    /// A header whose legend keys `series` (name and colour of each) with `symbol`, shown only for two or more series.
+    init(title: String, subtitle: String?, series: [(name: String, colour: String)], symbol: ChartLegend.Symbol, style: ChartStyle) {
+        self.title = title
+        self.subtitle = subtitle
+        legend = series.count > 1
+            ? ChartLegend(entries: series.map { .init(name: $0.name, colour: $0.colour, symbol: symbol) }, style: style)
+            : nil
+        self.style = style
+    }
+
     /// The space below the header before the plot begins.
     private let bottomGap = 16.0
 

@@ -136,15 +136,8 @@ public struct ScatterChart: SVGChart, Sendable {
 
     /// The header with a legend when there is more than one series.
     var header: ChartHeader {
-        let legend =
-            series.count > 1
-            ? ChartLegend(
-                entries: series.indices.map {
-                    .init(name: series[$0].name, colour: colour(ofSeries: $0), symbol: .dot)
-                },
-                style: style)
-            : nil
-        return ChartHeader(title: title, subtitle: subtitle, legend: legend, style: style)
+        ChartHeader(title: title, subtitle: subtitle, series: series.indices.map { (series[$0].name, colour(ofSeries: $0)) },
+                    symbol: .dot, style: style)
     }
 
     /// The hover text of a point: `p-Meta: 0.25 MB, 71.2 %`.

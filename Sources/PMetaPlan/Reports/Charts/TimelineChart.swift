@@ -136,15 +136,8 @@ public struct TimelineChart: SVGChart, Sendable {
 
     /// The header with a legend when there is more than one series.
     var header: ChartHeader {
-        let legend =
-            series.count > 1
-            ? ChartLegend(
-                entries: series.indices.map {
-                    .init(name: series[$0].name, colour: colour(ofSeries: $0), symbol: .line)
-                },
-                style: style)
-            : nil
-        return ChartHeader(title: title, subtitle: subtitle, legend: legend, style: style)
+        ChartHeader(title: title, subtitle: subtitle, series: series.indices.map { (series[$0].name, colour(ofSeries: $0)) },
+                    symbol: .line, style: style)
     }
 
     /// The label of a series' peak: `peak 12.5 MB at b3.conv2`, prefixed with the series name when there are several.
