@@ -42,14 +42,12 @@ public struct CostModel: Hashable, Sendable {
     }
 
     /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output)
-    /// where a layer's output may share its dying inputs' memory, live before i + output where it may not.
+    /// where a layer's output may share its dying inputs' memory, live before i + output where it may not. A
+    /// learned tensor's output is model memory and takes no activation memory.
     private static func forwardWorkingElements(of graph: ShapedGraph, sharing: (Operation) -> Bool) throws -> (working: [Int], dying: [Int]) {
         let count = graph.layerCount
-        var lastUse = Array(0..<count)
-        for (index, layer) in graph.layers.enumerated() {
-            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
-        }
-        lastUse[count - 1] = count  // the output stays for the loss
+        let lastReader = graph.lastReader
+        let activationElements = graph.layers.indices.map { graph.layers[$0].operation.producesActivation ? graph.outputShapes[$0].elementCount : 0 }
         var working: [Int] = []
         var dyingPerLayer: [Int] = []
         working.reserveCapacity(count)
@@ -58,10 +56,10 @@ public struct CostModel: Hashable, Sendable {
         for (index, layer) in graph.layers.enumerated() {
             var dying = 0
             var seen = Set<Int>()
-            for case .layer(let producer) in layer.inputs where lastUse[producer] == index && seen.insert(producer).inserted {
-                dying = try Checked.sum(dying, graph.outputShapes[producer].elementCount, context: "layer '\(layer.name)': working set")
+            for case .layer(let producer) in layer.inputs where lastReader[producer] == index && seen.insert(producer).inserted {
+                dying = try Checked.sum(dying, activationElements[producer], context: "layer '\(layer.name)': working set")
             }
-            let output = graph.outputShapes[index].elementCount
+            let output = activationElements[index]
             let held = sharing(layer.operation) ? max(dying, output) : try Checked.sum(dying, output, context: "layer '\(layer.name)': working set")
             working.append(try Checked.sum(live - dying, held, context: "layer '\(layer.name)': working set"))
             live = try Checked.sum(live - dying, output, context: "layer '\(layer.name)': working set")

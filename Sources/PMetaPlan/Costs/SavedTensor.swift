@@ -14,6 +14,22 @@ public struct SavedTensor: Hashable, Sendable {
         case poolIndices = "pool indices"
         /// x_L, the network output, needed by the loss gradient.
         case networkOutput = "output"
+        /// The input of an activation whose derivative needs it (hard-swish, SiLU, GELU).
+        case activationInput = "activation input"
+        /// The output of an activation whose derivative is written in it (sigmoid, tanh, softmax).
+        case activationOutput = "activation output"
+        /// Which elements dropout kept, 1 bit per element.
+        case dropoutMask = "dropout mask"
+        /// An operand of a product (mul, matmul), needed for the other operand's gradient.
+        case operand
+    }
+
+    /// Which tensor of the forward pass a saved tensor is, when it is one whole (the same buffer, not a copy).
+    public enum Alias: Hashable, Sendable {
+        /// The layer's input at this position.
+        case input(Int)
+        /// The layer's output.
+        case output
     }
 
     /// What the tensor is.
@@ -22,6 +38,16 @@ public struct SavedTensor: Hashable, Sendable {
     public var elements: Int
     /// Bits per element.
     public var bitsPerElement: Int
+    /// The forward tensor it is, when it is kept whole: a working set that holds that tensor holds it once.
+    public var alias: Alias?
+
+    /// Creates a saved tensor.
+    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil) {
+        self.kind = kind
+        self.elements = elements
+        self.bitsPerElement = bitsPerElement
+        self.alias = alias
+    }
 
     /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes.
     /// - Throws: `ArithmeticOverflow` for absurd sizes.

@@ -81,6 +81,7 @@ extension ArchitectureGraph {
         }
         self.init(name: name, inputShape: shape, sampleElementBytes: elementBytes, layers: decoder.layers,
                   freeParameters: freeParameters, suggestedWorkload: hint)
+        self.splits = decoder.splits
     }
 }
 
@@ -104,6 +105,8 @@ private struct LayerListDecoder {
     var counters: [String: Int] = [:]
     /// The inputs of all layers so far.
     var inputReferenceCount = 0
+    /// The splits expanded into slices, for shape inference to check that their parts cover the axis.
+    var splits: [SplitDeclaration] = []
 
     /// One repeat iteration's names and the tensor entering it (`$in`).
     struct Scope {
@@ -126,9 +129,13 @@ private struct LayerListDecoder {
                                             scopes: scopes, entering: previous, nesting: nesting)
                 continue
             }
-            let index = try decodeLayer(substituted, prefix: prefix, scopes: scopes, previous: previous)
-            if !scopes.isEmpty { scopes[scopes.count - 1].localNames[localName(of: layers[index].name, prefix: prefix)] = index }
-            previous = .layer(index)
+            let indices = substituted.member("op")?.value.stringValue == "split"
+                ? try decodeSplit(substituted, prefix: prefix, scopes: scopes, previous: previous)
+                : [try decodeLayer(substituted, prefix: prefix, scopes: scopes, previous: previous)]
+            for index in indices where !scopes.isEmpty {
+                scopes[scopes.count - 1].localNames[localName(of: layers[index].name, prefix: prefix)] = index
+            }
+            previous = .layer(indices.last!)
         }
         return previous
     }
@@ -195,26 +202,70 @@ private struct LayerListDecoder {
 
     private mutating func decodeLayer(_ item: JSONField, prefix: String, scopes: [Scope],
                                       previous: TensorReference) throws(DataError) -> Int {
+        let operation = try item.decodeOperation()
+        let name = try layerName(of: item, prefix: prefix, stem: operation.kind.autoNameStem)
+        // A learned tensor reads nothing unless the file says otherwise (and shape inference then refuses it).
+        let inputs = try layerInputs(of: item, scopes: scopes, previous: operation.kind == .parameter ? nil : previous)
+        let parameterNames = try item.member("parameters")?.elements("a list of parameter names").map { (field: JSONField) throws(DataError) -> String in
+            let text = try field.string()
+            guard !text.isEmpty, text.utf8.count <= ArchitectureLimits.maximumNameBytes else {
+                throw field.error("expected a parameter name of 1 to \(ArchitectureLimits.maximumNameBytes) bytes")
+            }
+            return text
+        } ?? []
+        return try append(Layer(name: name, operation: operation, inputs: inputs, sourcePath: item.path, parameterNames: parameterNames), at: item)
+    }
+
+    /// `{"op": "split", "axis": 0, "sizes": [58, 58]}`: one `slice` layer per part, named `NAME.0`, `NAME.1`, ...
+    private mutating func decodeSplit(_ item: JSONField, prefix: String, scopes: [Scope],
+                                      previous: TensorReference) throws(DataError) -> [Int] {
+        try item.rejectUnknownMembers(allowed: ["op", "name", "inputs", "axis", "sizes"])
+        let axis = try item.member("axis")?.axis() ?? 0
+        let sizesField = try item.required("sizes", "a list of positive part sizes adding up to the axis")
+        let sizes = try sizesField.elements("a list of positive part sizes").map { (field: JSONField) throws(DataError) -> Int in
+            try field.positiveDimension()
+        }
+        guard sizes.count >= 1 && sizes.count <= 1024 else { throw sizesField.error("expected 1 to 1024 parts, found \(sizes.count)") }
+        let name = try layerName(of: item, prefix: prefix, stem: "split")
+        let inputs = try layerInputs(of: item, scopes: scopes, previous: previous)
+        var start = 0
+        var indices: [Int] = []
+        for (part, size) in sizes.enumerated() {
+            let end = start + size
+            guard end <= ArchitectureLimits.maximumDimension else { throw sizesField.error("the parts add up to more than \(ArchitectureLimits.maximumDimension)") }
+            // Shape inference checks that the parts cover the axis: the last one must end at its extent.
+            let layer = Layer(name: "\(name).\(part)", operation: .slice(axis: axis, start: start, end: end, step: 1),
+                              inputs: inputs, sourcePath: "\(item.path).sizes[\(part)]")
+            indices.append(try append(layer, at: item))
+            start = end
+        }
+        splits.append(SplitDeclaration(lastPart: indices.last!, axis: axis, extent: start, path: sizesField.path))
+        return indices
+    }
+
+    /// The layer's full name: its `name` after the repeat prefix, or the op's stem and a counter.
+    private mutating func layerName(of item: JSONField, prefix: String, stem: String) throws(DataError) -> String {
         guard layers.count < ArchitectureLimits.maximumLayers else {
             throw item.error("the network has more than \(ArchitectureLimits.maximumLayers) layers")
         }
-        let operation = try item.decodeOperation()
         let name: String
         if let nameField = item.member("name") {
             name = prefix + (try nameField.layerName())
         } else {
-            let stem = prefix + operation.kind.autoNameStem
-            var number = counters[stem] ?? 0
-            repeat { number += 1 } while namesInUse[stem + String(number)] != nil
-            counters[stem] = number
-            name = stem + String(number)
+            let fullStem = prefix + stem
+            var number = counters[fullStem] ?? 0
+            repeat { number += 1 } while namesInUse[fullStem + String(number)] != nil
+            counters[fullStem] = number
+            name = fullStem + String(number)
         }
         guard name.utf8.count <= ArchitectureLimits.maximumNameBytes else {
             throw item.error("the layer's full name '\(name)' is longer than \(ArchitectureLimits.maximumNameBytes) bytes; shorten the layer or block names")
         }
-        if let existing = namesInUse[name] {
-            throw item.error("duplicate layer name '\(name)', already used by \(layers[existing].sourcePath)")
-        }
+        return name
+    }
+
+    /// The layer's `inputs`, or `previous` (nothing when nil) when it names none.
+    private mutating func layerInputs(of item: JSONField, scopes: [Scope], previous: TensorReference?) throws(DataError) -> [TensorReference] {
         var inputs: [TensorReference] = []
         if let inputsField = item.member("inputs") {
             let references = try inputsField.elements("a list of layer names")
@@ -226,16 +277,27 @@ private struct LayerListDecoder {
             for reference in references {
                 inputs.append(try resolve(reference, scopes: scopes))
             }
-        } else {
+        } else if let previous {
             guard inputReferenceCount < ArchitectureLimits.maximumInputReferences else {
                 throw item.error("the network has more than \(ArchitectureLimits.maximumInputReferences) input references in all")
             }
             inputs = [previous]
         }
         inputReferenceCount += inputs.count
+        return inputs
+    }
+
+    /// Appends a named layer, refusing a duplicate name or a layer past the limit.
+    private mutating func append(_ layer: Layer, at item: JSONField) throws(DataError) -> Int {
+        guard layers.count < ArchitectureLimits.maximumLayers else {
+            throw item.error("the network has more than \(ArchitectureLimits.maximumLayers) layers")
+        }
+        if let existing = namesInUse[layer.name] {
+            throw item.error("duplicate layer name '\(layer.name)', already used by \(layers[existing].sourcePath)")
+        }
         let index = layers.count
-        layers.append(Layer(name: name, operation: operation, inputs: inputs, sourcePath: item.path))
-        namesInUse[name] = index
+        layers.append(layer)
+        namesInUse[layer.name] = index
         return index
     }
 
@@ -346,6 +408,25 @@ extension Operation.Kind {
         case .flatten: "flatten"
         case .add: "add"
         case .concat: "concat"
+        case .conv1d: "conv1d_"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .hardSigmoid: "hsigmoid"
+        case .hardSwish: "hswish"
+        case .silu: "silu"
+        case .gelu: "gelu"
+        case .softmax: "softmax"
+        case .dropout: "dropout"
+        case .mul: "mul"
+        case .scale: "scale"
+        case .matmul: "matmul"
+        case .reshape: "reshape"
+        case .transpose: "transpose"
+        case .slice: "slice"
+        case .shuffle: "shuffle"
+        case .gather: "gather"
+        case .reduceMean: "mean"
+        case .parameter: "param"
         }
     }
 }

@@ -11,7 +11,8 @@ extension ArchitectureGraph {
     /// ```
     ///
     /// Every attribute is written, defaults included, so the file does not depend on this version's defaults;
-    /// a square kernel, stride or padding is one integer, any other a `[height, width]` pair. `free_parameters`
+    /// a square kernel, stride or padding is one integer, any other a `[height, width]` pair (or, for an
+    /// asymmetric padding, `[top, left, bottom, right]`). `free_parameters`
     /// and `workload` appear when the graph has them. What the graph does not keep (the `description` and
     /// `source` of the original file, where each layer was written) is not written.
     ///
@@ -45,43 +46,18 @@ extension ArchitectureGraph {
                 case .layer(let producer): .string(layers[producer].name)
                 }
             }
-            let members: [(key: String, value: JSONValue)] = [
+            var members: [(key: String, value: JSONValue)] = [
                 (key: "name", value: .string(layer.name)),
                 (key: "op", value: .string(layer.operation.kind.rawValue)),
                 (key: "inputs", value: .array(inputNames)),
             ]
-            return .object(members + layer.operation.jsonAttributes)
+            if !layer.parameterNames.isEmpty {
+                members.append((key: "parameters", value: .array(layer.parameterNames.map(JSONValue.string))))
+            }
+            return .object(members + layer.operation.definition.jsonAttributes)
         }
         document.append((key: "layers", value: .array(layerObjects)))
         return .object(document)
-    }
-}
-
-extension Operation {
-    /// The attributes of the operation as architecture files spell them, defaults included.
-    var jsonAttributes: [(key: String, value: JSONValue)] {
-        switch self {
-        case .conv2d(let convolution):
-            [(key: "out_channels", value: .integer(convolution.outputChannels)),
-             (key: "kernel", value: convolution.kernelSize.json),
-             (key: "stride", value: convolution.stride.json),
-             (key: "padding", value: convolution.padding.json),
-             (key: "groups", value: .integer(convolution.groupCount)),
-             (key: "bias", value: .bool(convolution.hasBias))]
-        case .linear(let linear):
-            [(key: "out_features", value: .integer(linear.outputFeatures)),
-             (key: "bias", value: .bool(linear.hasBias))]
-        case .groupNorm(let groupCount):
-            [(key: "groups", value: .integer(groupCount))]
-        case .leakyReLU(let negativeSlope):
-            [(key: "negative_slope", value: .double(negativeSlope))]
-        case .maxPool(let pooling), .averagePool(let pooling):
-            [(key: "kernel", value: pooling.kernelSize.json),
-             (key: "stride", value: pooling.stride.json),
-             (key: "padding", value: pooling.padding.json)]
-        case .batchNorm, .layerNorm, .relu, .relu6, .globalAveragePool, .flatten, .add, .concat:
-            []
-        }
     }
 }
 

@@ -15,6 +15,9 @@ public struct ArchitectureGraph: Hashable, Sendable {
     public var freeParameters: [FreeParameter]
     /// The adaptation workload this network is usually run with, used when the command line gives none.
     public var suggestedWorkload: WorkloadHint?
+    /// The `split` layers of the file, each expanded into one `slice` per part: checks for shape inference, not
+    /// part of what the graph computes (a flat file spells the same graph with plain slices).
+    public var splits: [SplitDeclaration] = []
 
     /// Creates a graph. `layers` must be in topological order; `ShapeInference` checks the rest.
     public init(name: String, inputShape: [Int], sampleElementBytes: Int, layers: [Layer],
@@ -25,6 +28,19 @@ public struct ArchitectureGraph: Hashable, Sendable {
         self.layers = layers
         self.freeParameters = freeParameters
         self.suggestedWorkload = suggestedWorkload
+    }
+}
+
+extension ArchitectureGraph {
+    public static func == (lhs: ArchitectureGraph, rhs: ArchitectureGraph) -> Bool {
+        lhs.name == rhs.name && lhs.inputShape == rhs.inputShape && lhs.sampleElementBytes == rhs.sampleElementBytes
+            && lhs.layers == rhs.layers && lhs.freeParameters == rhs.freeParameters && lhs.suggestedWorkload == rhs.suggestedWorkload
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(inputShape)
+        hasher.combine(layers)
     }
 }
 
@@ -48,7 +64,8 @@ public struct WorkloadHint: Hashable, Sendable {
 /// One node of an `ArchitectureGraph`.
 ///
 /// Two layers are equal when they have the same name, operation and inputs: `sourcePath` says where a layer
-/// was written, not what it is, so a network read from a file with repeats equals its flat form.
+/// was written, not what it is, so a network read from a file with repeats equals its flat form; parameter
+/// names are labels from elsewhere and do not change what the layer computes.
 public struct Layer: Hashable, Sendable {
     /// A unique name (`conv1`, `block2.shortcut`); generated from the position when the file gives none.
     public var name: String
@@ -58,13 +75,17 @@ public struct Layer: Hashable, Sendable {
     public var inputs: [TensorReference]
     /// Where the layer was written in its file (`layers[3].layers[1]`), for error messages.
     public var sourcePath: String
+    /// The names of the layer's trainable tensors in the framework it came from (an ONNX file's initializers,
+    /// `layer1.0.conv1.weight`), so a plan can name what it updates; empty when the file gives none.
+    public var parameterNames: [String]
 
     /// Creates a layer.
-    public init(name: String, operation: Operation, inputs: [TensorReference], sourcePath: String = "") {
+    public init(name: String, operation: Operation, inputs: [TensorReference], sourcePath: String = "", parameterNames: [String] = []) {
         self.name = name
         self.operation = operation
         self.inputs = inputs
         self.sourcePath = sourcePath.isEmpty ? name : sourcePath
+        self.parameterNames = parameterNames
     }
 
     public static func == (lhs: Layer, rhs: Layer) -> Bool {
@@ -96,4 +117,16 @@ public struct FreeParameter: Hashable, Sendable {
         self.name = name
         self.elementCount = elementCount
     }
+}
+
+/// A `split` of an architecture file, expanded into `slice` layers: the parts must cover the axis exactly.
+public struct SplitDeclaration: Hashable, Sendable {
+    /// The slice of the last part.
+    public var lastPart: Int
+    /// The axis split.
+    public var axis: Int
+    /// The sum of the parts' sizes.
+    public var extent: Int
+    /// Where the sizes were written.
+    public var path: String
 }

@@ -20,103 +20,83 @@ public struct Size2D: Hashable, Sendable, CustomStringConvertible {
     public var description: String { height == width ? "\(height)" : "\(height)x\(width)" }
 }
 
-/// The attributes of a 2-D convolution.
-public struct Convolution: Hashable, Sendable {
-    /// C_l, the output channels.
-    public var outputChannels: Int
-    /// S_l, the kernel size.
-    public var kernelSize: Size2D
-    /// The stride.
-    public var stride: Size2D
-    /// Zero padding on each side.
-    public var padding: Size2D
-    /// Channel groups: 1 for a dense convolution, the input channel count for a depthwise one.
-    public var groupCount: Int
-    /// Whether the convolution adds a per-channel bias.
-    public var hasBias: Bool
-
-    /// Creates convolution attributes.
-    public init(outputChannels: Int, kernelSize: Size2D, stride: Size2D = Size2D(1), padding: Size2D = Size2D(0),
-                groupCount: Int = 1, hasBias: Bool = true) {
-        self.outputChannels = outputChannels
-        self.kernelSize = kernelSize
-        self.stride = stride
-        self.padding = padding
-        self.groupCount = groupCount
-        self.hasBias = hasBias
-    }
-}
-
-/// The attributes of a fully connected layer.
-public struct Linear: Hashable, Sendable {
-    /// C_O, the output features.
-    public var outputFeatures: Int
-    /// Whether the layer adds a bias.
-    public var hasBias: Bool
-
-    /// Creates linear-layer attributes.
-    public init(outputFeatures: Int, hasBias: Bool = true) {
-        self.outputFeatures = outputFeatures
-        self.hasBias = hasBias
-    }
-}
-
-/// The attributes of a max or average pooling window.
-public struct Pooling: Hashable, Sendable {
-    /// The window size.
-    public var kernelSize: Size2D
-    /// The stride (defaults to the window size).
-    public var stride: Size2D
-    /// Zero (or minus-infinity) padding on each side.
-    public var padding: Size2D
-
-    /// Creates pooling attributes.
-    public init(kernelSize: Size2D, stride: Size2D? = nil, padding: Size2D = Size2D(0)) {
-        self.kernelSize = kernelSize
-        self.stride = stride ?? kernelSize
-        self.padding = padding
-    }
-}
-
-/// What a layer computes. The spelling in architecture files is `Operation.Kind.rawValue`.
+/// What a layer computes. The spelling in architecture files is `Operation.Kind.rawValue`; what each operation
+/// is (shapes, counts, what it keeps for backward) is its `definition`, one file per operator in `Operators/`.
 public enum Operation: Hashable, Sendable {
     case conv2d(Convolution)
+    /// A convolution over `[C, L]`; the attributes' height parts are 1 and 0.
+    case conv1d(Convolution)
     case linear(Linear)
     /// Group normalization with affine gamma and beta per channel.
     case groupNorm(groupCount: Int)
     /// Batch normalization with affine gamma and beta and running statistics per channel.
     case batchNorm
-    /// Layer normalization over every element of a sample, with affine gamma and beta per channel.
+    /// Layer normalization: over the last axis of features and tokens, over every element of an image.
     case layerNorm
     case relu
     /// ReLU clipped at 6, as in MobileNetV2.
     case relu6
     case leakyReLU(negativeSlope: Double)
+    case sigmoid
+    case tanh
+    /// relu6(x + 3) / 6.
+    case hardSigmoid
+    /// x relu6(x + 3) / 6.
+    case hardSwish
+    /// x sigmoid(x), also called swish.
+    case silu
+    /// x Phi(x), exactly or with the tanh approximation.
+    case gelu(approximatesWithTanh: Bool)
+    case softmax(axis: Int)
+    /// Train-mode dropout.
+    case dropout(probability: Double)
     case maxPool(Pooling)
     case averagePool(Pooling)
     /// Averages each channel over height and width: [C, H, W] -> [C].
     case globalAveragePool
     /// [C, H, W] -> [C * H * W].
     case flatten
-    /// The element-wise sum of two or more inputs of one shape.
+    /// The element-wise sum of two or more inputs, with broadcasting.
     case add
-    /// Concatenation of inputs along the channel (first) dimension.
-    case concat
+    /// The element-wise product of two inputs, with broadcasting.
+    case mul
+    /// The product with a constant.
+    case scale(factor: Double)
+    /// The matrix product of two activations over equal leading axes.
+    case matmul
+    /// Concatenation of one or more inputs along an axis.
+    case concat(axis: Int)
+    case reshape(shape: [Int])
+    case transpose(permutation: [Int])
+    case slice(axis: Int, start: Int, end: Int, step: Int)
+    /// ShuffleNet's channel shuffle.
+    case shuffle(groupCount: Int)
+    /// One index of an axis, the axis removed.
+    case gather(axis: Int, index: Int)
+    case reduceMean(axes: [Int], keepsDimensions: Bool)
+    /// A learned tensor used as an activation (class token, position embedding).
+    case parameter(shape: [Int])
 
     /// The operation's name as written in architecture files.
     public enum Kind: String, CaseIterable, Sendable {
-        case conv2d, linear
+        case conv2d, conv1d, linear
         case groupNorm = "group_norm", batchNorm = "batch_norm", layerNorm = "layer_norm"
         case relu, relu6
         case leakyReLU = "leaky_relu"
+        case sigmoid, tanh
+        case hardSigmoid = "hard_sigmoid", hardSwish = "hard_swish"
+        case silu, gelu, softmax, dropout
         case maxPool = "max_pool", averagePool = "avg_pool", globalAveragePool = "global_avg_pool"
-        case flatten, add, concat
+        case flatten, add, mul, scale, matmul, concat, reshape, transpose, slice, shuffle, gather
+        case reduceMean = "reduce_mean"
+        case parameter
     }
 
     /// The operation's kind.
     public var kind: Kind {
         switch self {
         case .conv2d: .conv2d
+        case .conv1d: .conv1d
         case .linear: .linear
         case .groupNorm: .groupNorm
         case .batchNorm: .batchNorm
@@ -124,54 +104,98 @@ public enum Operation: Hashable, Sendable {
         case .relu: .relu
         case .relu6: .relu6
         case .leakyReLU: .leakyReLU
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .hardSigmoid: .hardSigmoid
+        case .hardSwish: .hardSwish
+        case .silu: .silu
+        case .gelu: .gelu
+        case .softmax: .softmax
+        case .dropout: .dropout
         case .maxPool: .maxPool
         case .averagePool: .averagePool
         case .globalAveragePool: .globalAveragePool
         case .flatten: .flatten
         case .add: .add
+        case .mul: .mul
+        case .scale: .scale
+        case .matmul: .matmul
         case .concat: .concat
+        case .reshape: .reshape
+        case .transpose: .transpose
+        case .slice: .slice
+        case .shuffle: .shuffle
+        case .gather: .gather
+        case .reduceMean: .reduceMean
+        case .parameter: .parameter
         }
     }
 
-    /// Whether the operation has trainable parameters (convolutions, linear layers, normalizations).
-    public var isTrainable: Bool {
+    /// What the operation is: the one place that maps an operation to its description.
+    var definition: any OperatorDefinition {
         switch self {
-        case .conv2d, .linear, .groupNorm, .batchNorm, .layerNorm: true
-        default: false
+        case .conv2d(let convolution): convolution
+        case .conv1d(let convolution): Convolution1D(convolution: convolution)
+        case .linear(let linear): linear
+        case .groupNorm(let groupCount): Normalization(kind: .group(count: groupCount))
+        case .batchNorm: Normalization(kind: .batch)
+        case .layerNorm: Normalization(kind: .layer)
+        case .relu: Activation(function: .relu)
+        case .relu6: Activation(function: .relu6)
+        case .leakyReLU(let slope): Activation(function: .leakyReLU(negativeSlope: slope))
+        case .sigmoid: Activation(function: .sigmoid)
+        case .tanh: Activation(function: .tanh)
+        case .hardSigmoid: Activation(function: .hardSigmoid)
+        case .hardSwish: Activation(function: .hardSwish)
+        case .silu: Activation(function: .silu)
+        case .gelu(let approximates): Activation(function: .gelu(approximatesWithTanh: approximates))
+        case .dropout(let probability): Activation(function: .dropout(probability: probability))
+        case .softmax(let axis): Softmax(axis: axis)
+        case .maxPool(let pooling): WindowPooling(pooling: pooling, isMax: true)
+        case .averagePool(let pooling): WindowPooling(pooling: pooling, isMax: false)
+        case .globalAveragePool: GlobalAveragePooling()
+        case .flatten: Layout(function: .flatten)
+        case .add: Elementwise(function: .add)
+        case .mul: Elementwise(function: .mul)
+        case .scale(let factor): Elementwise(function: .scale(factor: factor))
+        case .matmul: MatrixProduct()
+        case .concat(let axis): Layout(function: .concat(axis: axis))
+        case .reshape(let shape): Layout(function: .reshape(shape: shape))
+        case .transpose(let permutation): Layout(function: .transpose(permutation: permutation))
+        case .slice(let axis, let start, let end, let step): Layout(function: .slice(axis: axis, start: start, end: end, step: step))
+        case .shuffle(let groupCount): Layout(function: .shuffle(groupCount: groupCount))
+        case .gather(let axis, let index): Layout(function: .gather(axis: axis, index: index))
+        case .reduceMean(let axes, let keeps): Layout(function: .reduceMean(axes: axes, keepsDimensions: keeps))
+        case .parameter(let shape): LearnedTensor(shape: shape)
         }
     }
+
+    /// What the operation's trainable tensors are.
+    public var parameterRole: ParameterRole { definition.role }
+
+    /// Whether the operation has trainable parameters (convolutions, linear layers, normalizations, learned tensors).
+    public var isTrainable: Bool { parameterRole != .none }
 
     /// Whether the operation is a convolution or linear layer (the layers Eq. (16) counts).
-    public var isWeightLayer: Bool {
-        switch self {
-        case .conv2d, .linear: true
-        default: false
-        }
-    }
+    public var isWeightLayer: Bool { parameterRole == .weightLayer }
 
     /// Whether the operation is a normalization.
-    public var isNormalization: Bool {
-        switch self {
-        case .groupNorm, .batchNorm, .layerNorm: true
-        default: false
-        }
-    }
+    public var isNormalization: Bool { parameterRole == .normalization }
 
-    /// Whether the output can be written over the input: element-wise activations, normalizations (x̂ and then
-    /// the output overwrite x), residual add and flatten. conv2d, linear, pooling and concat read the whole
-    /// input while writing a separate output.
-    public var computesInPlace: Bool {
-        switch self {
-        case .relu, .relu6, .leakyReLU, .groupNorm, .batchNorm, .layerNorm, .add, .flatten: true
-        case .conv2d, .linear, .maxPool, .averagePool, .globalAveragePool, .concat: false
-        }
-    }
+    /// Whether the output can be written over the input: element-wise activations that keep no input,
+    /// normalizations (x̂ and then the output overwrite x), residual add, scale and views. conv2d, linear,
+    /// pooling, concat, products and copies read their inputs while writing a separate output.
+    public var computesInPlace: Bool { definition.computesInPlace }
 
-    /// How many inputs the operation takes: exactly one, or two and more.
-    public var takesSeveralInputs: Bool {
+    /// Whether the output is an activation: false for a learned tensor, whose output is model memory.
+    public var producesActivation: Bool { definition.producesActivation }
+
+    /// The bias a TinyTL-style update trains: conv/linear bias, a normalization's beta; 0 or 1 tensors.
+    public var hasBias: Bool {
         switch self {
-        case .add, .concat: true
-        default: false
+        case .conv2d(let convolution), .conv1d(let convolution): convolution.hasBias
+        case .linear(let linear): linear.hasBias
+        default: isNormalization
         }
     }
 }

@@ -270,7 +270,7 @@ public enum ExactPlanner {
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]
-                    let outputCarries = (isTrainable && update.isUpdated) || carries
+                    let outputCarries = GradientFlow.outputCarriesGradient(inputCarries: carries, isUpdated: isTrainable && update.isUpdated)
                     let flags = outputCarries ? flagsWithOutput : flagsWithoutOutput
                     if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
                                          isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }

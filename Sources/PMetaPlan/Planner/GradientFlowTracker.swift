@@ -17,11 +17,7 @@ struct GradientFlowTracker: Sendable {
     /// Precomputes the live sets of `graph`.
     init(graph: ShapedGraph, profile: CountingProfile) {
         let count = graph.layerCount
-        var lastUse = Array(0..<count)
-        for (index, layer) in graph.layers.enumerated() {
-            for case .layer(let producer) in layer.inputs { lastUse[producer] = max(lastUse[producer], index) }
-        }
-        lastUse[count - 1] = count
+        let lastUse = graph.lastReader
         // Every later layer descends from a tensor t live after layer i when each layer j > i has an input that is
         // t or comes after i (by induction those descend from t). Only the layers all of whose inputs come at or
         // before i can fail that: the layers j with i in latestInput(j)..<j, or every j after i that reads only

@@ -49,21 +49,13 @@ struct LayerOptionCosts: Sendable {
                     // working sets, so only the gradient-flow profiles read the flag).
                     let (forward, backward) = try model.workingBytes(ofLayerAt: index, update: update, inputNeedsGradient: isOnPath,
                                                                     workload: workload, profile: problem.profile)
-                    var cost = Cost(prefixBytes: forMicroBatch, globalBytes: 0, transientGradientBytes: 0,
-                                    capacity: problem.budget.bytes - forward)
-                    if workload.propagation == .streamed {
-                        cost.prefixBytes = perSample
-                        cost.globalBytes = try Checked.product(perSample, workload.microBatch - 1, context: "stored bytes")
-                    }
-                    if workload.accumulatesGradients {
-                        cost.globalBytes = try Checked.sum(cost.globalBytes, gradient, context: "gradient buffers")
-                    } else {
-                        switch problem.profile.gradientBuffers {
-                        case .accumulatedOrLargestLayer: cost.transientGradientBytes = gradient
-                        case .accumulatedOrEachLayerDuringItsBackward:
-                            cost.capacity = min(cost.capacity, problem.budget.bytes - (try Checked.sum(backward, gradient, context: "gradient buffer")))
-                        case .onlyWhenAccumulating: break
-                        }
+                    let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
+                    let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
+                    var cost = Cost(prefixBytes: stored.thisPass,
+                                    globalBytes: try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers"),
+                                    transientGradientBytes: buffer.largestThroughStep, capacity: problem.budget.bytes - forward)
+                    if buffer.duringOwnBackward > 0 {
+                        cost.capacity = min(cost.capacity, problem.budget.bytes - (try Checked.sum(backward, buffer.duringOwnBackward, context: "gradient buffer")))
                     }
                     cost.capacity = min(cost.capacity, problem.budget.bytes - backward)
                     byPath.append(cost)

@@ -46,22 +46,10 @@ public enum AdaptationMethod: String, CaseIterable, Hashable, Sendable {
                 if index != head { updates[index] = .full }
                 updatesFree = true
             case .tinyTL:
-                if graph.costBiasElements(ofLayerAt: index) > 0 { updates[index] = LayerUpdate(parameters: .biasOnly) }
+                if graph.layers[index].operation.hasBias { updates[index] = LayerUpdate(parameters: .biasOnly) }
             }
         }
         if graph.graph.freeParameters.isEmpty { updatesFree = false }
         return UpdatePlan(steps: Array(repeating: StepUpdates(layers: updates, updatesFreeParameters: updatesFree), count: innerSteps))
-    }
-}
-
-extension ShapedGraph {
-    /// Whether the layer has a bias (normalizations always have beta).
-    func costBiasElements(ofLayerAt index: Int) -> Int {
-        switch layers[index].operation {
-        case .conv2d(let convolution): convolution.hasBias ? 1 : 0
-        case .linear(let linear): linear.hasBias ? 1 : 0
-        case .groupNorm, .batchNorm, .layerNorm: 1
-        default: 0
-        }
     }
 }

@@ -11,6 +11,9 @@ public struct ShapedGraph: Hashable, Sendable {
     public let inputShapes: [[TensorShape]]
     /// x_l, the shape of each layer's output.
     public let outputShapes: [TensorShape]
+    /// The last layer that reads each layer's output (the layer itself when none does; the network output is
+    /// read by the loss, after every layer: `layerCount`). What liveness, the planner and the trainer free by.
+    public let lastReader: [Int]
 
     /// Infers and checks every shape.
     /// - Throws: `DataError` naming the layer for an empty graph, a reference to a later or unknown
@@ -65,6 +68,19 @@ public struct ShapedGraph: Hashable, Sendable {
             throw DataError(path: layer.sourcePath,
                                     message: "the output of '\(layer.name)' is never used; only the last layer may be the network output")
         }
+        for split in graph.splits {
+            let input = inputShapes[split.lastPart][0]
+            let axis = split.axis < 0 ? split.axis + input.dimensions.count : split.axis
+            guard axis >= 0 && axis < input.dimensions.count, input.dimensions[axis] == split.extent else {
+                throw DataError(path: split.path, message: "the parts add up to \(split.extent), but axis \(split.axis) of the input \(input) has extent \(axis >= 0 && axis < input.dimensions.count ? String(input.dimensions[axis]) : "none")")
+            }
+        }
+        var lastReader = Array(0..<graph.layers.count)
+        for (index, layer) in graph.layers.enumerated() {
+            for case .layer(let producer) in layer.inputs { lastReader[producer] = max(lastReader[producer], index) }
+        }
+        lastReader[graph.layers.count - 1] = graph.layers.count
+        self.lastReader = lastReader
         self.graph = graph
         self.inputShape = input
         self.inputShapes = inputShapes

@@ -1,4 +1,5 @@
-/// The shape of one sample's tensor, without the batch dimension: `[C, H, W]` or `[F]`.
+/// The shape of one sample's tensor, without the batch dimension, rank 1 to 4: features `[D]`, tokens `[N, D]`,
+/// sequences `[C, L]`, images `[C, H, W]`, attention heads `[heads, N, d]`.
 public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     /// The dimensions, outermost first.
     public let dimensions: [Int]
@@ -16,7 +17,7 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
     /// The channel count: the first dimension.
     public var channels: Int { dimensions[0] }
 
-    /// The number of elements per channel: `H * W` for images, 1 for features.
+    /// The number of elements per channel of the first axis: `H * W` for images, 1 for features.
     public var spatialSize: Int { elementCount / dimensions[0] }
 
     /// Whether the shape is `[C, H, W]`.

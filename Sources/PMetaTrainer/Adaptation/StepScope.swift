@@ -33,15 +33,12 @@ public struct StepScope: Sendable, Hashable {
         var inputNeedsGradient: [Bool] = []
         var savedInputChannels: [[Int]?] = []
         var weightOutputChannels: [[Int]?] = []
+        let flow = GradientFlow(graph: graph.graph) { !network.operations[$0].parameterShapes.isEmpty && step.layers[$0].isUpdated }
         for (index, operation) in network.operations.enumerated() {
             let update = operation.parameterShapes.isEmpty ? LayerUpdate.frozen : step.layers[index]
-            let flows = graph.layers[index].inputs.contains { reference in
-                if case .layer(let producer) = reference { return needsGradient[producer] }
-                return false
-            }
             updates.append(update)
-            inputNeedsGradient.append(flows)
-            needsGradient.append(flows || update.isUpdated)
+            inputNeedsGradient.append(flow.inputCarriesGradient[index])
+            needsGradient.append(flow.outputCarriesGradient[index])
             if operation.isWeightLayer && update.parameters == .all {
                 let inputs = graph.inputShapes[index][0].channels
                 let outputs = graph.outputShapes[index].channels

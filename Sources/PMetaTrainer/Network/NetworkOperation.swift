@@ -29,13 +29,22 @@ public enum NetworkOperation: Sendable, Hashable {
             }
             return size.height
         }
-        let channels = inputShapes[0].channels
+        func symmetric(_ padding: Padding2D) throws(DataError) -> Int {
+            guard let pair = padding.symmetric else {
+                throw DataError(path: layer.sourcePath, message: "\(layer.operation.kind.rawValue) '\(layer.name)': the trainer runs symmetric padding only, found \(padding)")
+            }
+            return try square(pair, "padding")
+        }
+        let channels = inputShapes.first?.channels ?? 0
         switch layer.operation {
         case .conv2d(let convolution):
+            guard convolution.dilation == Size2D(1) else {
+                throw DataError(path: layer.sourcePath, message: "conv2d '\(layer.name)': the trainer runs undilated convolutions only, found dilation \(convolution.dilation)")
+            }
             self = .conv2d(
                 Conv2D(inputChannels: channels, outputChannels: convolution.outputChannels,
                        kernelSize: try square(convolution.kernelSize, "kernel"), stride: try square(convolution.stride, "stride"),
-                       padding: try square(convolution.padding, "padding"), groupCount: convolution.groupCount),
+                       padding: try symmetric(convolution.padding), groupCount: convolution.groupCount),
                 hasBias: convolution.hasBias)
         case .linear(let linear):
             self = .linear(Linear(inputFeatures: channels, outputFeatures: linear.outputFeatures), hasBias: linear.hasBias)
@@ -52,22 +61,34 @@ public enum NetworkOperation: Sendable, Hashable {
         case .leakyReLU(let slope):
             self = .activation(.leakyReLU(negativeSlope: Float(slope)))
         case .maxPool(let pooling):
+            guard !pooling.ceilMode else {
+                throw DataError(path: layer.sourcePath, message: "max_pool '\(layer.name)': the trainer does not run ceil_mode pooling")
+            }
             let window = try square(pooling.kernelSize, "window")
             guard window <= 16 else {
                 throw DataError(path: layer.sourcePath, message: "max_pool '\(layer.name)': the trainer pools windows up to 16, found \(window)")
             }
-            self = .maxPool(MaxPool2D(kernelSize: window, stride: try square(pooling.stride, "stride"), padding: try square(pooling.padding, "padding")))
+            self = .maxPool(MaxPool2D(kernelSize: window, stride: try square(pooling.stride, "stride"), padding: try symmetric(pooling.padding)))
         case .averagePool(let pooling):
+            guard !pooling.ceilMode else {
+                throw DataError(path: layer.sourcePath, message: "avg_pool '\(layer.name)': the trainer does not run ceil_mode pooling")
+            }
             self = .averagePool(AvgPool2D(kernelSize: try square(pooling.kernelSize, "window"), stride: try square(pooling.stride, "stride"),
-                                          padding: try square(pooling.padding, "padding")))
+                                          padding: try symmetric(pooling.padding)))
         case .globalAveragePool:
             self = .globalAveragePool
         case .flatten:
             self = .flatten
         case .add:
             self = .add
-        case .concat:
+        case .concat(let axis):
+            guard axis == 0 || axis == -inputShapes[0].dimensions.count else {
+                throw DataError(path: layer.sourcePath, message: "concat '\(layer.name)': the trainer concatenates along the channel axis only, found axis \(axis)")
+            }
             self = .concat
+        case .conv1d, .sigmoid, .tanh, .hardSigmoid, .hardSwish, .silu, .gelu, .softmax, .dropout, .mul, .scale, .matmul,
+             .reshape, .transpose, .slice, .shuffle, .gather, .reduceMean, .parameter:
+            throw DataError(path: layer.sourcePath, message: "\(layer.operation.kind.rawValue) '\(layer.name)': the reference trainer does not run this operation yet; the planner counts it")
         }
     }
 

@@ -38,7 +38,7 @@ import Testing
 
     @Test func addOfDifferentShapesIsAShapeMismatch() {
         let text = errorText(layers: #"[{"name": "a", "op": "conv2d", "out_channels": 4, "kernel": 1}, {"name": "b", "op": "conv2d", "inputs": ["input"], "out_channels": 5, "kernel": 1}, {"op": "add", "inputs": ["a", "b"]}]"#)
-        #expect(text == "t.json: layers[2]: add 'add1': inputs must have one shape, but input 0 is [4, 8, 8] and input 1 is [5, 8, 8]")
+        #expect(text == "t.json: layers[2]: add 'add1': inputs do not broadcast: input 0 is [4, 8, 8] and input 1 is [5, 8, 8]")
     }
 
     @Test func laterOrUnknownInputIsRejectedAsACycle() {

@@ -19,10 +19,10 @@ import Testing
         let graph = try ArchitectureGraph(jsonBytes: Array(text.utf8))
         #expect(JSONWriter.write(graph.json, pretty: false) == #"{"format":1,"name":"t","input":{"shape":[3,8,8],"element_bytes":1},"#
             + #""free_parameters":[{"name":"log_std","count":2}],"workload":{"samples":4,"micro_batch":2,"propagation":"batched"},"layers":["#
-            + #"{"name":"block1.conv","op":"conv2d","inputs":["input"],"out_channels":4,"kernel":[3,1],"stride":1,"padding":[1,0],"groups":1,"bias":false},"#
+            + #"{"name":"block1.conv","op":"conv2d","inputs":["input"],"out_channels":4,"kernel":[3,1],"stride":1,"padding":[1,0],"dilation":1,"groups":1,"bias":false},"#
             + #"{"name":"block1.lrelu1","op":"leaky_relu","inputs":["block1.conv"],"negative_slope":0.1},"#
             + #"{"name":"block1.add1","op":"add","inputs":["input","block1.lrelu1"]},"#
-            + #"{"name":"maxpool1","op":"max_pool","inputs":["block1.add1"],"kernel":2,"stride":2,"padding":0},"#
+            + #"{"name":"maxpool1","op":"max_pool","inputs":["block1.add1"],"kernel":2,"stride":2,"padding":0,"ceil_mode":false},"#
             + #"{"name":"flatten1","op":"flatten","inputs":["maxpool1"]},"#
             + #"{"name":"fc1","op":"linear","inputs":["flatten1"],"out_features":2,"bias":true}]}"#)
     }

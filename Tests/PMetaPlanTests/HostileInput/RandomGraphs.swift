@@ -50,8 +50,8 @@ struct RandomGraphBuilder {
         switch operation {
         case .conv2d(let convolution):
             return [convolution.outputChannels,
-                    (shape[1] + 2 * convolution.padding.height - convolution.kernelSize.height) / convolution.stride.height + 1,
-                    (shape[2] + 2 * convolution.padding.width - convolution.kernelSize.width) / convolution.stride.width + 1]
+                    (shape[1] + 2 * convolution.padding.top - convolution.kernelSize.height) / convolution.stride.height + 1,
+                    (shape[2] + 2 * convolution.padding.left - convolution.kernelSize.width) / convolution.stride.width + 1]
         case .maxPool(let pooling), .averagePool(let pooling):
             return [shape[0], (shape[1] - pooling.kernelSize.height) / pooling.stride.height + 1,
                     (shape[2] - pooling.kernelSize.width) / pooling.stride.width + 1]
@@ -102,7 +102,7 @@ struct RandomGraphBuilder {
             let second = Int.random(in: 1...4, using: &generator)
             let left = append(.conv2d(Convolution(outputChannels: first, kernelSize: Size2D(1))), inputs: [entering], outputShape: [first] + spatial)
             let right = append(.conv2d(Convolution(outputChannels: second, kernelSize: Size2D(1))), inputs: [entering], outputShape: [second] + spatial)
-            append(.concat, inputs: [left, right], outputShape: [first + second] + spatial)
+            append(.concat(axis: 0), inputs: [left, right], outputShape: [first + second] + spatial)
         }
     }
 

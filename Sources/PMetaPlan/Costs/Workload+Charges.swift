@@ -1,0 +1,46 @@
+/// When a workload's tensors are alive during a step: the two rules the cost model and the exact planner share.
+extension Workload {
+    /// When a layer's stored tensors are alive, split by lifetime.
+    struct StoredCharge: Sendable {
+        /// Stored in the pass that runs now: alive from the layer on, until its backward pass.
+        var thisPass: Int
+        /// Stored by the micro-batch's earlier samples when streamed: alive at every layer.
+        var earlierSamples: Int
+    }
+
+    /// When a weight-gradient buffer is alive, split by lifetime.
+    struct GradientBufferCharge: Sendable {
+        /// Alive through the whole step (accumulation over micro-batches).
+        var wholeStep = 0
+        /// Applied as soon as computed, the largest held through the step (`accumulatedOrLargestLayer`).
+        var largestThroughStep = 0
+        /// Alive only while its own layer's backward pass runs (`accumulatedOrEachLayerDuringItsBackward`).
+        var duringOwnBackward = 0
+    }
+
+    /// The charge of a layer whose tensors take `perSample` bytes for one sample and `forMicroBatch` for the
+    /// micro-batch stored as one tensor.
+    /// - Throws: `ArithmeticOverflow`.
+    func storedCharge(perSample: Int, forMicroBatch: Int) throws -> StoredCharge {
+        switch propagation {
+        case .batched: StoredCharge(thisPass: forMicroBatch, earlierSamples: 0)
+        case .streamed: StoredCharge(thisPass: perSample, earlierSamples: try Checked.product(perSample, microBatch - 1, context: "stored bytes"))
+        }
+    }
+
+    /// The charge of a gradient buffer of `bytes` under `profile`.
+    func gradientBufferCharge(bytes: Int, profile: CountingProfile) -> GradientBufferCharge {
+        if accumulatesGradients { return GradientBufferCharge(wholeStep: bytes) }
+        switch profile.gradientBuffers {
+        case .onlyWhenAccumulating: return GradientBufferCharge()
+        case .accumulatedOrLargestLayer: return GradientBufferCharge(largestThroughStep: bytes)
+        case .accumulatedOrEachLayerDuringItsBackward: return GradientBufferCharge(duringOwnBackward: bytes)
+        }
+    }
+
+    /// Samples a working set holds: the micro-batch when batched, one sample when streamed.
+    var samplesPerPass: Int { propagation == .batched ? microBatch : 1 }
+
+    /// Bytes of one working-set element: forward and backward share it, so the larger precision.
+    var workingElementBytes: Int { max(precision.activationBytes, precision.gradientBytes) }
+}
