@@ -49,8 +49,11 @@ extension ArchitectureGraph {
             var members: [(key: String, value: JSONValue)] = [
                 (key: "name", value: .string(layer.name)),
                 (key: "op", value: .string(layer.operation.kind.rawValue)),
-                (key: "inputs", value: .array(inputNames)),
             ]
+            // A layer that reads nothing (a `parameter`) has no `inputs`: the decoder refuses an empty list.
+            if !inputNames.isEmpty {
+                members.append((key: "inputs", value: .array(inputNames)))
+            }
             if !layer.parameterNames.isEmpty {
                 members.append((key: "parameters", value: .array(layer.parameterNames.map(JSONValue.string))))
             }
