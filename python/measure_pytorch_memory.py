@@ -135,6 +135,7 @@ class LiveStorageTracker(TorchDispatchMode):
         self.saved_pointers = set()
         self.parameters = []
         self.phase_peaks = collections.OrderedDict()
+        self.phase_peak_ops = {}
         self.op_count = 0
 
     def _free(self, pointer):
@@ -167,6 +168,7 @@ class LiveStorageTracker(TorchDispatchMode):
         peak = self.phase_peaks.get(self.phase, 0)
         if self.live_bytes > peak:
             self.phase_peaks[self.phase] = self.live_bytes
+            self.phase_peak_ops[self.phase] = f"{func}"
         if self.live_bytes > self.peak_bytes:
             self.peak_bytes = self.live_bytes
             self.peak = self.breakdown(f"{func}", where)
