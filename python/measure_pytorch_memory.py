@@ -48,6 +48,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_saved_rules import predict_saved, trainable_map  # noqa: E402
 from torch_from_architecture import ArchitectureError, build_model, load_architecture  # noqa: E402
 
 EXIT_USAGE, EXIT_DATA, EXIT_IO = 64, 65, 66
@@ -352,10 +353,18 @@ def measure(path, mode, batch, plan=None, step=1, seed=0, inplace=False, want_op
     model.train()
     updated = configure_updates(model, mode, plan, step)
     x, target, criterion = make_batch(spec, model, batch, seed)
+    loss_kind = "mse" if isinstance(criterion, nn.MSELoss) else "cross_entropy"
+    predicted_layers, predicted, predicted_input = predict_saved(spec, model.shapes, trainable_map(model), batch, loss_kind)
     figures, op_saves = measure_step(model, x, target, criterion, [p for _, p in updated], want_ops)
     result = collections.OrderedDict(network=spec.name, file=path, update=mode if mode != "plan" else f"plan step {step}",
                                      batch=batch, inplace_activations=inplace)
     result.update(figures)
+    result["rules_saved_activation_bytes"] = predicted
+    result["rules_saved_input_bytes"] = predicted_input
+    result["rules_mismatched_layers"] = {
+        layer: [predicted_layers.get(layer, 0), figures["saved_per_layer"].get(layer, 0)]
+        for layer in set(predicted_layers) | set(figures["saved_per_layer"])
+        if predicted_layers.get(layer, 0) != figures["saved_per_layer"].get(layer, 0)} if not inplace else None
     return result, op_saves
 
 
@@ -405,6 +414,9 @@ def print_human(result, show_layers):
           f"{result['updated_elements']:,} updated elements in {result['updated_tensors']} tensors")
     print(f"  saved by autograd (activations, dedup by storage) {result['saved_activation_bytes']:>14,} B"
           f"   (+ input batch {result['saved_input_bytes']:,} B saved, not counted)")
+    print(f"  the rules of docs/pytorch-memory.md predict {result['rules_saved_activation_bytes']:,} B saved"
+          f" (+ input {result['rules_saved_input_bytes']:,} B)"
+          + ("" if not result["rules_mismatched_layers"] else f"; layers that differ [rules, measured]: {result['rules_mismatched_layers']}"))
     print(f"  end of forward: live {eof['live_bytes']:,} B = saved {eof['saved_bytes']:,} + other {eof['transient_bytes']:,}")
     print(f"  peak live tensors {result['peak_live_bytes']:>14,} B ({megabytes(result['peak_live_bytes'])}) in {peak.get('phase')}"
           f" at {peak.get('op')} [{peak.get('where')}]")
