@@ -29,6 +29,8 @@ public enum ExitCode: Int32, Sendable {
     case badData = 65
     /// An input file cannot be read (or an output cannot be written).
     case unreadableInput = 66
+    /// Writing standard output, standard error or `$GITHUB_STEP_SUMMARY` failed (a full disk, a closed file).
+    case ioError = 74
 }
 
 /// What a running command may use besides its arguments: the environment and a live progress channel.
@@ -81,7 +83,8 @@ public enum PMetaPlanCommand {
         abstract: "Plan memory-efficient on-device adaptation (p-Meta, KDD 2022): which layers and channels to update so one step fits a budget.",
         discussion: "Without a subcommand, pmeta-plan plans: 'pmeta-plan --budget 1.2MB architectures/4conv.json' is "
             + "'pmeta-plan plan --budget 1.2MB architectures/4conv.json'.\n"
-            + "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read.",
+            + "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read "
+            + "(or output cannot be written), 74 writing standard output, standard error or $GITHUB_STEP_SUMMARY failed.",
         subcommands: subcommands.map(\.spec))
 
     /// Runs the tool with `arguments` (without the program name).

@@ -69,20 +69,14 @@ enum CheckCommand {
             let summary = "### pmeta-plan check: \(model.graph.graph.name) (\(planName)) \(verdict.passed ? "passed" : "failed")\n\n"
                 + "| budget | adaptation peak | fits |\n|---:|---:|:--|\n| \(budget) | \(cost.peak) | \(verdict.fits ? "yes" : "no") |\n"
                 + verdict.failures.map { "\n- \($0)" }.joined() + "\n"
-            if let handle = FileHandle(forWritingAtPath: summaryPath) ?? createFile(summaryPath) {
-                handle.seekToEndOfFile()
-                handle.write(Data(summary.utf8))
-                try? handle.close()
-            } else {
-                errors += "::warning::cannot append to GITHUB_STEP_SUMMARY (\(summaryPath))\n"
+            if let reason = StandardStreams.append(summary, toFileAt: summaryPath) {
+                // The gate's answer still goes to stdout; the exit code says the summary is missing.
+                errors += "Error: cannot append to GITHUB_STEP_SUMMARY (\(summaryPath.escapingControlCharacters)): \(reason)\n"
+                return CommandResult(output: JSONWriter.write(.object(json)), errorOutput: errors, exitCode: .ioError)
             }
         }
         return CommandResult(output: JSONWriter.write(.object(json)), errorOutput: errors,
                              exitCode: verdict.passed ? .success : .overBudget)
-    }
-
-    private static func createFile(_ path: String) -> FileHandle? {
-        FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil
     }
 }
 

@@ -48,6 +48,7 @@ enum MetaTrainCommand {
         let commandPath = parsed.commandPath
         guard let taskKind = parsed.value("task") else { throw .usage("meta-train needs --task sinusoid or --task fewshot", commandPath: commandPath) }
         guard let output = parsed.value("output") else { throw .usage("meta-train needs -o DIR, the folder to write the model to", commandPath: commandPath) }
+        guard !output.isEmpty else { throw .usage("-o needs a folder name, found an empty value", commandPath: commandPath) }
         let network = try TrainerInputs.network(at: path)
         let methodName = parsed.value("method") ?? MetaLearningMethod.pMeta.rawValue
         guard let method = MetaLearningMethod(rawValue: methodName) else {
@@ -86,6 +87,15 @@ enum MetaTrainCommand {
         let seed = try TrainerInputs.seed(parsed)
         let family = task.family(sampleShape: inputShape)
 
+        // Every file is checked before hours of training, and all are written together afterwards (all or none).
+        let folder = output.hasSuffix("/") ? String(output.dropLast()) : output
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw .unreadable("\(folder): exists and is not a directory; -o names the folder to write the model to")
+        }
+        let fileNames = ["weights.bin", "model.json", "importance.json", "plan.json"] + (parsed.flag("attention") ? ["attention.bin"] : [])
+        for name in fileNames { try OutputFiles.checkWritable(folder + "/" + name) }
+
         var generator = SplitMix64(seed: seed)
         let parameters = network.initialParameters(using: &generator)
         var attention: MetaAttention?
@@ -99,8 +109,16 @@ enum MetaTrainCommand {
                                                                      stepSize: configuration.innerStepSize),
                                   attention: attention)
         let display = ProgressDisplay(context: context, iterations: iterations, validationInterval: validationInterval)
-        let summary = learner.train(on: family, iterations: iterations, validationInterval: validationInterval,
-                                    validationTasks: validationTasks, using: &generator) { progress in display.show(progress) }
+        let summary: MetaTrainingSummary
+        do {
+            summary = try learner.train(on: family, iterations: iterations, validationInterval: validationInterval,
+                                        validationTasks: validationTasks, using: &generator) { progress in display.show(progress) }
+        } catch {
+            display.finish()
+            throw .badData("\(path): \(error); nothing was written. Try smaller step sizes: --inner-lr (now "
+                + "\(configuration.innerStepSize)) and --outer-lr (now \(configuration.outerLearningRate))"
+                + (method.learnsStepSizes ? " or --step-size-lr (now \(configuration.stepSizeLearningRate))" : ""))
+        }
         display.finish()
 
         let graph = network.graph
@@ -109,15 +127,17 @@ enum MetaTrainCommand {
             iterations: iterations, seed: seed, task: task,
             bestValidation: summary.bestValidation.map { (summary.metric, $0, summary.bestIteration) },
             attentionClipRatios: learner.attention.map { ($0.forwardClipRatio, $0.backwardClipRatio) })
-        try InputFile.write(bytes: learner.parameters.encodedWeightsFile(), to: output + "/weights.bin")
-        if let attention = learner.attention {
-            try InputFile.write(bytes: attention.modules.encodedWeightsFile(), to: output + "/attention.bin")
-        }
-        try InputFile.write(JSONWriter.write(description.json()) + "\n", to: output + "/model.json")
-        try InputFile.write(JSONWriter.write(learner.importance(source: output).json(for: graph)) + "\n", to: output + "/importance.json")
         let plan = learner.deployedPlan
-        try InputFile.write(JSONWriter.write(plan.json(for: graph, extra: [("note", .string("the layer-steps with a nonzero learned step size"))])) + "\n",
-                            to: output + "/plan.json")
+        var files = [OutputFiles.Pending(path: folder + "/weights.bin", bytes: learner.parameters.encodedWeightsFile())]
+        if let attention = learner.attention {
+            files.append(OutputFiles.Pending(path: folder + "/attention.bin", bytes: attention.modules.encodedWeightsFile()))
+        }
+        files.append(OutputFiles.Pending(path: folder + "/model.json", bytes: Array((JSONWriter.write(description.json()) + "\n").utf8)))
+        files.append(OutputFiles.Pending(path: folder + "/importance.json",
+                                         bytes: Array((JSONWriter.write(learner.importance(source: output).json(for: graph)) + "\n").utf8)))
+        let planDocument = plan.json(for: graph, extra: [("note", .string("the layer-steps with a nonzero learned step size"))])
+        files.append(OutputFiles.Pending(path: folder + "/plan.json", bytes: Array((JSONWriter.write(planDocument) + "\n").utf8)))
+        try OutputFiles.write(files)
 
         var text = "Meta-trained \(graph.graph.name) with \(method.displayName) for \(iterations) steps (seed \(seed)).\n"
         if let best = summary.bestValidation {
@@ -131,7 +151,7 @@ enum MetaTrainCommand {
         }
         text += table.render()
         text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n"
-        text += "Wrote \(output)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
+        text += "Wrote \(folder)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
         return CommandResult(output: text)
     }
 }

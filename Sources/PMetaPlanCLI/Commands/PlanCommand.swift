@@ -26,13 +26,21 @@ enum PlanCommand {
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let format = try WorkloadOptions.format(parsed)
-        guard let budgetText = parsed.value("budget") else {
-            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze')",
-                         commandPath: parsed.commandPath)
+        let isSweep = parsed.flag("sweep")
+        // A sweep spans every budget; one given only marks its row.
+        guard let budgetText = parsed.value("budget") ?? (isSweep ? "" : nil) else {
+            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze'; "
+                         + "for the frontier over every budget, --sweep)", commandPath: parsed.commandPath)
         }
-        let budget = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+        let budget = budgetText.isEmpty ? ByteCount(0) : try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
+        try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
+        let outputPath = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+            let resolved = try OutputFiles.outputPath(value, defaultName: "plan.json", option: "--output", commandPath: parsed.commandPath)
+            try OutputFiles.checkWritable(resolved)
+            return resolved
+        }
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
         let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
@@ -45,11 +53,22 @@ enum PlanCommand {
                                           ratios: ratios, importance: importance)
             if parsed.value("strategy") == "dynamic" {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
-                                      path: path)
+                                      path: path, outputPath: outputPath)
             }
-            if parsed.flag("sweep") {
-                let sweep = try BudgetSweep(problem)
-                return CommandResult(output: SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep).render(format))
+            if isSweep {
+                guard outputPath == nil else {
+                    throw CommandFailure.usage("--sweep prints the frontier and writes no plan file; drop --output, or --sweep to write the plan within --budget",
+                                               commandPath: parsed.commandPath)
+                }
+                var sweep = try BudgetSweep(problem)
+                var marked: UpdatePlan?
+                if !budgetText.isEmpty, let optimum = try BudgetPlanner.solve(problem).optimum {
+                    marked = optimum.plan
+                    sweep.include(optimum.plan, foundWithin: adaptationBudget, peak: optimum.cost.peak, value: optimum.value, macs: optimum.cost.macs)
+                }
+                let report = SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep,
+                                         givenBudgetText: budgetText.isEmpty ? nil : budgetText, planWithinGivenBudget: marked)
+                return CommandResult(output: report.render(format))
             }
             let result = try BudgetPlanner.solve(problem)
             let methods = try [AdaptationMethod.maml, .anil, .boil, .tinyTL].map {
@@ -58,7 +77,7 @@ enum PlanCommand {
             let advice = result.fits ? nil : try FitAdvice(for: problem)
             let report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
-            if let output = parsed.value("output"), let optimum = result.optimum {
+            if let output = outputPath, let optimum = result.optimum {
                 let document = optimum.plan.json(for: model.graph, extra: [
                     ("budget_bytes", .integer(report.budgetBytes.bytes)),
                     ("predicted_peak_bytes", .integer(optimum.cost.peak.bytes)),
@@ -77,6 +96,15 @@ enum PlanCommand {
 
 /// Parsing the planner's own inputs: budgets, ratio lists, importance files, plan files.
 enum PlanInputs {
+    /// Stops on a network with nothing to adapt: with no trainable layer every plan is empty and the planner's
+    /// "smallest peak" would be a sentinel, not a figure.
+    /// - Throws: `CommandFailure.badData` naming the file.
+    static func checkHasTrainableLayer(_ graph: ShapedGraph, path: String) throws(CommandFailure) {
+        guard graph.layers.contains(where: { $0.operation.isTrainable }) else {
+            throw .badData("\(path): this network has no trainable layer (no conv, linear or normalization with parameters); there is nothing to adapt or plan")
+        }
+    }
+
     /// A budget such as `256KB`.
     static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
         do {

@@ -47,7 +47,8 @@ enum ReportCommand {
             }
             files = try reportFiles(parsed, root: "")
         }
-        for file in files { try InputFile.write(file.contents, to: file.path) }
+        // Every destination is checked and staged before any is replaced: the report and its charts, or nothing.
+        try OutputFiles.write(files.map { OutputFiles.Pending(path: $0.path, bytes: Array($0.contents.utf8)) })
         try removeStaleCharts(keeping: files, root: "")
         let markdown = files.filter { $0.path.hasSuffix(".md") }.map(\.path)
         let charts = files.count - markdown.count
@@ -89,6 +90,7 @@ enum ReportCommand {
     static func reportFiles(_ parsed: ParsedArguments, root: String) throws(CommandFailure) -> [ReportFile] {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: located(path, root: root))
+        try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         var budgets: [ByteCount] = []
         for text in parsed.givenValues["budget"] ?? [] {
@@ -96,7 +98,9 @@ enum ReportCommand {
         }
         let sweepBudgets = try WorkloadOptions.integer(parsed, "sweep-budgets", in: 2...200) ?? ArchitectureReport.defaultSweepBudgetCount
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let output = parsed.value("output") ?? "\(reportsFolder)/\(stem).md"
+        let output = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+            try OutputFiles.outputPath(value, defaultName: "\(stem).md", option: "--output", commandPath: parsed.commandPath)
+        } ?? "\(reportsFolder)/\(stem).md"
         guard output.hasSuffix(".md") else {
             throw .usage("--output must name a markdown file ending in .md, found '\(output)'", commandPath: parsed.commandPath)
         }
@@ -160,15 +164,26 @@ enum ReportCommand {
         root.isEmpty || path.hasPrefix("/") ? path : "\(root)/\(path)"
     }
 
+    /// Whether the regular file at `path` starts with `ArchitectureReport.chartMarker` (read: its first line only).
+    static func isChartThisToolWrote(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let marker = Array(ArchitectureReport.chartMarker.utf8)
+        guard let head = try? handle.read(upToCount: marker.count) else { return false }
+        return Array(head) == marker
+    }
+
     /// The SVG files in the chart folders of `files` that `files` does not contain, such as a timeline of a budget
-    /// no longer asked for.
+    /// no longer asked for, and that this tool wrote (they start with `ArchitectureReport.chartMarker`).
     static func staleCharts(besides files: [ReportFile], root: String) -> [String] {
         let written = Set(files.map(\.path))
         let folders = Set(files.filter { $0.path.hasSuffix(".svg") }.map { ($0.path as NSString).deletingLastPathComponent })
         var stale: [String] = []
         for folder in folders.sorted() {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: located(folder, root: root))) ?? []
-            for name in names.sorted() where name.hasSuffix(".svg") && !written.contains("\(folder)/\(name)") {
+            for name in names.sorted() where name.hasSuffix(".svg") && !written.contains("\(folder)/\(name)")
+                && isChartThisToolWrote(located("\(folder)/\(name)", root: root)) {
                 stale.append("\(folder)/\(name)")
             }
         }
