@@ -122,7 +122,12 @@ public enum PMetaPlanCommand {
         do {
             return try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
         } catch {
-            return failure(error)
+            var result = failure(error)
+            // In a GitHub Actions job, bad input also becomes an annotation on the file (and its line, when known).
+            if case .badData(let message) = error, environment["GITHUB_ACTIONS"] == "true" {
+                result.errorOutput += GitHubAnnotation.badInput(message.escapingControlCharacters)
+            }
+            return result
         }
     }
 

@@ -22,9 +22,10 @@ extension PlanCommand {
                                        staticOptimum: staticOptimum, advice: advice)
         if let output = outputPath, let plan = result.plan {
             let document = plan.updatePlan.json(for: problem.model.graph, extra: [
+                ("workload", problem.workload.json(innerSteps: plan.updatePlan.innerStepCount)),
+                ("profile", .string(problem.profile.name)),
                 ("budget_bytes", .integer(report.budgetBytes.bytes)),
                 ("predicted_peak_bytes", .integer(plan.cost.peak.bytes)),
-                ("profile", .string(problem.profile.name)),
                 ("strategy", .string("dynamic")),
                 ("sampling", .string(DynamicPlanReport.samplingRule)),
             ])

@@ -41,9 +41,26 @@ enum PlanCommand {
             try OutputFiles.checkWritable(resolved)
             return resolved
         }
-        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        if parsed.givenValues["seed"] != nil && parsed.value("strategy") != "dynamic" {
+            throw .usage("--seed draws the dynamic strategy's channels; the static plan has no draw (add --strategy dynamic, or drop --seed)",
+                         commandPath: parsed.commandPath)
+        }
+        let (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        var innerSteps = requestedInnerSteps
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
         let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
+        if let importancePath = parsed.value("importance") {
+            // One K per run: the importance file's steps are the plan's, and the methods are costed at the same K.
+            if parsed.givenValues["inner-steps"] != nil && innerSteps != importance.innerStepCount {
+                throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(importance.innerStepCount) inner steps; drop --inner-steps",
+                             commandPath: parsed.commandPath)
+            }
+            innerSteps = importance.innerStepCount
+            if importance.scores.allSatisfy({ $0.allSatisfy { $0 == 0 } }) {
+                return CommandResult(output: "\(importancePath): every step size is 0, so no layer-step is worth updating: the plan is to adapt nothing "
+                    + "(the Lasso zeroed every alpha_l^k; a smaller --lambda in meta-train keeps some). No plan was searched or written.\n")
+            }
+        }
         do {
             let statics = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
             let includeStatic = parsed.flag("include-static")
@@ -79,9 +96,10 @@ enum PlanCommand {
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
             if let output = outputPath, let optimum = result.optimum {
                 let document = optimum.plan.json(for: model.graph, extra: [
+                    ("workload", workload.json(innerSteps: optimum.plan.innerStepCount)),
+                    ("profile", .string(profile.name)),
                     ("budget_bytes", .integer(report.budgetBytes.bytes)),
                     ("predicted_peak_bytes", .integer(optimum.cost.peak.bytes)),
-                    ("profile", .string(profile.name)),
                 ])
                 try InputFile.write(JSONWriter.write(document), to: output)
             }
