@@ -71,13 +71,13 @@ extension UpdatePlan {
                 let nameField = try updateField.required("layer", "a layer name")
                 let name = try nameField.string()
                 guard let index = indexByName[name] else {
-                    let hint = closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-                    throw nameField.error("unknown layer '\(name.escapingControlCharacters)'\(hint.escapingControlCharacters)")
+                    let hint = name.count > 200 ? "" : closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw nameField.error("unknown layer '\(name.quotedForMessage())'\(hint.escapingControlCharacters)")
                 }
                 guard graph.layers[index].operation.isTrainable else {
-                    throw nameField.error("'\(name)' is a \(graph.layers[index].operation.kind.rawValue) layer with no parameters to update")
+                    throw nameField.error("'\(name.quotedForMessage())' is a \(graph.layers[index].operation.kind.rawValue) layer with no parameters to update")
                 }
-                guard !layers[index].isUpdated else { throw nameField.error("'\(name)' is listed twice in this step") }
+                guard !layers[index].isUpdated else { throw nameField.error("'\(name.quotedForMessage())' is listed twice in this step") }
                 var parameters = LayerUpdate.Parameters.all
                 if let field = updateField.member("parameters") {
                     let text = try field.string()

@@ -14,7 +14,7 @@ enum CheckCommand {
             + "workload and profile), the check also fails when the peak grew by more than --max-increase.",
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
-            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget for the adaptation peak.", valueExample: "256KB"),
+            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget for the adaptation peak.", valueExample: "256KB").required(),
             OptionSpec("method", valueName: "method", help: "A built-in method to check (not with --plan).", defaultValue: "maml",
                        allowedValues: AdaptationMethod.allCases.map(\.rawValue)),
             OptionSpec("plan", valueName: "plan.json", help: "A plan file to check instead of a method, under the workload and profile it records."),
@@ -102,6 +102,7 @@ enum CheckCommand {
                 return CommandResult(output: output, errorOutput: errors, exitCode: .ioError)
             }
         }
+        if let note = try PlanInputs.budgetWithNote(budgetText, commandPath: parsed.commandPath).note { errors = note + errors }
         return CommandResult(output: output, errorOutput: errors, exitCode: verdict.passed ? .success : .overBudget)
     }
 

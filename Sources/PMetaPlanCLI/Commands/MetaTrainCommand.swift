@@ -17,8 +17,8 @@ enum MetaTrainCommand {
             """,
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
-            OptionSpec("task", valueName: "kind", help: "The task family.", valueExample: "fewshot", allowedValues: ["sinusoid", "fewshot"]),
-            OptionSpec("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta"),
+            OptionSpec("task", valueName: "kind", help: "The task family.", valueExample: "fewshot", allowedValues: ["sinusoid", "fewshot"]).required(),
+            OptionSpec("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta").required(),
             OptionSpec("method", valueName: "method", help: "The meta-learning algorithm.", defaultValue: MetaLearningMethod.pMeta.rawValue,
                        allowedValues: MetaLearningMethod.allCases.map(\.rawValue)),
             OptionSpec("iterations", valueName: "n", help: "Outer steps.", defaultValue: "1000"),
@@ -41,11 +41,13 @@ enum MetaTrainCommand {
             OptionSpec("rho-backward", valueName: "ratio", help: "The backward clip ratio rho_bw of Alg. 1 (with --attention).", defaultValue: "0"),
             OptionSpec("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                        defaultValue: KernelChoice.im2col.rawValue, allowedValues: [KernelChoice.im2col.rawValue, KernelChoice.scratchFree.rawValue]),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
         let path = parsed.positional("arch.json") ?? ""
         let commandPath = parsed.commandPath
+        let format = try WorkloadOptions.format(parsed)
         guard let taskKind = parsed.value("task") else { throw .usage("meta-train needs --task sinusoid or --task fewshot", commandPath: commandPath) }
         guard let output = parsed.value("output") else { throw .usage("meta-train needs -o DIR, the folder to write the model to", commandPath: commandPath) }
         guard !output.isEmpty else { throw .usage("-o needs a folder name, found an empty value", commandPath: commandPath) }
@@ -152,7 +154,23 @@ enum MetaTrainCommand {
         text += table.render()
         text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n"
         text += "Wrote \(folder)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
-        return CommandResult(output: text)
+        switch format {
+        case .text:
+            return CommandResult(output: text)
+        case .markdown:
+            return CommandResult(output: "### pmeta-plan meta-train: \(graph.graph.name) with \(method.displayName)\n\n"
+                + MarkdownTable(header: table.headers, alignments: table.alignments, rows: table.rows).render()
+                + "\nDeployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n\n"
+                + files.map { "- \($0.path)\n" }.joined())
+        case .json:
+            var members: [(key: String, value: JSONValue)] = [("model", description.json())]
+            members.append(("step_sizes", .object((0..<network.layerCount).filter { !network.operations[$0].parameterShapes.isEmpty }.map { layer in
+                (key: graph.layers[layer].name, value: JSONValue.array(learner.stepSizes.map { .double(Double($0[layer])) }))
+            })))
+            members.append(("deployed_plan", .array(plan.compactDescription(for: graph).map { .string($0) })))
+            members.append(("files", .array(files.map { .string($0.path) })))
+            return CommandResult(output: JSONWriter.write(.object(members)))
+        }
     }
 }
 

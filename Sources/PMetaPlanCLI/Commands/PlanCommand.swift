@@ -10,8 +10,8 @@ enum PlanCommand {
             + "Exits 0 when a plan fits, 1 when none does (and says what would fit).",
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
-            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed.",
-                       valueExample: "256KB"),
+            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed, a fraction of a byte rounds down; lower-case m is milli and refused. With --sweep it marks the row of its optimum.",
+                       valueExample: "256KB").required(unless: "--sweep"),
             OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
             OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use, besides 0.",
@@ -25,6 +25,15 @@ enum PlanCommand {
         ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        var result = try plan(parsed)
+        if let text = parsed.value("budget"), let note = try PlanInputs.budgetWithNote(text, commandPath: parsed.commandPath).note {
+            result.errorOutput = note + result.errorOutput
+        }
+        return result
+    }
+
+    /// The plan, the dynamic plan or the sweep the arguments ask for.
+    static func plan(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let format = try WorkloadOptions.format(parsed)
         let isSweep = parsed.flag("sweep")
         // A sweep spans every budget; one given only marks its row.
@@ -127,6 +136,16 @@ enum PlanInputs {
     static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
         do {
             return try ByteCount(parsing: text)
+        } catch {
+            throw .usage("--budget: \(error)", commandPath: commandPath)
+        }
+    }
+
+    /// A budget such as `0.3MiB`, with the note to print when it was not a whole number of bytes.
+    static func budgetWithNote(_ text: String, commandPath: [String]) throws(CommandFailure) -> (ByteCount, note: String?) {
+        do {
+            let (bytes, exact) = try ByteCount.parsingRoundingDown(text)
+            return (bytes, exact.map { "Note: --budget \(text.escapingControlCharacters) is \($0) B; a budget holds whole bytes, so it is \(DecimalFormatting.grouped(bytes.bytes)) B.\n" })
         } catch {
             throw .usage("--budget: \(error)", commandPath: commandPath)
         }

@@ -25,7 +25,7 @@ enum ReportCommand {
             OptionSpec.flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root)."),
             OptionSpec("sweep-budgets", valueName: "n", help: "Budgets the planner's frontier is swept at.",
                        defaultValue: String(ArchitectureReport.defaultSweepBudgetCount)),
-        ] + WorkloadOptions.specs)
+        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     /// The folder of the committed reports and of the shipped architectures, relative to the repository.
     static let reportsFolder = "reports"
@@ -34,7 +34,7 @@ enum ReportCommand {
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let files: [ReportFile]
         if parsed.flag("all") {
-            let extra = parsed.givenValues.keys.sorted()
+            let extra = parsed.givenValues.keys.filter { $0 != "format" }.sorted()
             guard parsed.positional("arch.json") == nil, extra.isEmpty else {
                 let what = parsed.positional("arch.json") ?? "--" + (extra.first ?? "")
                 throw .usage("--all regenerates the committed reports with their defaults; it takes no '\(what)'",
@@ -51,8 +51,17 @@ enum ReportCommand {
         try OutputFiles.write(files.map { OutputFiles.Pending(path: $0.path, bytes: Array($0.contents.utf8)) })
         try removeStaleCharts(keeping: files, root: "")
         let markdown = files.filter { $0.path.hasSuffix(".md") }.map(\.path)
-        let charts = files.count - markdown.count
-        return CommandResult(output: "Wrote \(markdown.joined(separator: ", ")) and \(charts) chart\(charts == 1 ? "" : "s").\n")
+        let charts = files.filter { !$0.path.hasSuffix(".md") }.map(\.path)
+        let sentence = "Wrote \(markdown.joined(separator: ", ")) and \(charts.count) chart\(charts.count == 1 ? "" : "s")."
+        switch try WorkloadOptions.format(parsed) {
+        case .text:
+            return CommandResult(output: sentence + "\n")
+        case .markdown:
+            return CommandResult(output: "### pmeta-plan report\n\n" + (markdown + charts).map { "- [\($0)](\($0))\n" }.joined())
+        case .json:
+            return CommandResult(output: JSONWriter.write(.object([("reports", .array(markdown.map { .string($0) })),
+                                                                   ("charts", .array(charts.map { .string($0) }))])))
+        }
     }
 
     // MARK: - Building the files
@@ -142,7 +151,7 @@ enum ReportCommand {
     /// The command line that regenerates a report, options in the order help lists them.
     static func command(for parsed: ParsedArguments) -> String {
         var words = ["pmeta-plan", "report", parsed.positional("arch.json") ?? ""]
-        for option in parsed.command.options where option.longName != "all" {
+        for option in parsed.command.options where option.longName != "all" && option.longName != "format" {
             for value in parsed.givenValues[option.longName] ?? [] {
                 words += [option.longSpelling, value]
             }

@@ -15,8 +15,8 @@ enum ValidateCommand {
             """,
         arguments: [ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")],
         options: [
-            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json"),
-            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta"),
+            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json").required(),
+            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta").required(),
             OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with maml, anil or boil, used for that method's row.",
                        isRepeatable: true),
             OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "100"),

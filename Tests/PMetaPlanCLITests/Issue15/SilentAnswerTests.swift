@@ -167,3 +167,17 @@ import Testing
         #expect(result.errorOutput.contains("typo.json: step: unknown field (did you mean 'steps'?)"), "\(result.errorOutput)")
     }
 }
+
+/// Issue 15, item 20: one bad name cannot make a message of megabytes.
+@Suite struct LongNameTests {
+    @Test func aLongUnknownLayerNameIsCut() throws {
+        let path = NSTemporaryDirectory() + "pmeta-long-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let name = String(repeating: "x", count: 100_000)
+        try #"{"format": 1, "steps": [{"updates": [{"layer": "\#(name)"}]}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = PMetaPlanCommand.run(arguments: ["analyze", CommandHarness.architecture("4conv"), "--plan", path])
+        #expect(result.exitCode == .badData)
+        #expect(result.errorOutput.contains("unknown layer '\(String(repeating: "x", count: 80))... (100,000 characters)'"))
+        #expect(result.errorOutput.count < 400)
+    }
+}
