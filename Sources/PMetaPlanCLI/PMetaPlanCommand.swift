@@ -133,7 +133,11 @@ public enum PMetaPlanCommand {
             return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
         }
         do {
-            return try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
+            var result = try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
+            // A network or layer name from a file may hold control characters (an escape sequence that recolours
+            // or clears the terminal); the tool's own output uses only line feeds and tabs.
+            result.output = result.output.escapingControlCharacters(except: ["\n", "\t"])
+            return result
         } catch {
             var result = failure(error)
             // In a GitHub Actions job, bad input also becomes an annotation on the file (and its line, when known).

@@ -181,3 +181,17 @@ import Testing
         #expect(result.errorOutput.count < 400)
     }
 }
+
+/// Issue 15, item 20: a network name cannot drive the terminal.
+@Suite struct ControlCharacterOutputTests {
+    @Test func controlCharactersInANetworkNameAreEscapedInTextOutput() throws {
+        let path = NSTemporaryDirectory() + "pmeta-escape-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"format": 1, "name": "evil\u001b[2J", "input": {"shape": [4]}, "layers": [{"name": "fc", "op": "linear", "out_features": 2}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = PMetaPlanCommand.run(arguments: ["analyze", path])
+        #expect(result.exitCode == .success, "\(result.errorOutput)")
+        #expect(!result.output.unicodeScalars.contains("\u{1B}"))
+        #expect(result.output.contains(#"evil\u001b[2J"#))
+    }
+}
