@@ -31,6 +31,11 @@ enum OutputFiles {
         }
         var current = path
         for _ in 0..<40 {
+            // /dev/stdout and /proc/self/fd/1 lead to another process's open file: replacing it would take it away
+            // from under that process (as root, `-o /dev/stdout` once replaced the system's symlink).
+            if current.hasPrefix("/dev/") || current.hasPrefix("/proc/") {
+                throw .unreadable("\(path): is not a regular file (a device or a process's stream); pmeta-plan writes only regular files")
+            }
             var status = stat()
             if lstat(current, &status) != 0 {
                 guard errno == ENOENT else {
