@@ -3,7 +3,7 @@
 #
 # Usage: fuzz/run.sh [seconds] [target]
 #   seconds  how long each target runs; default 60
-#   target   architecture, sizes or all; default all
+#   target   architecture, sizes, plan-files or all; default all
 #
 # What each target feeds its inputs through (the checks live in
 # Tests/PMetaPlanTests/HostileInput/FuzzTarget.swift, shared with `swift test`):
@@ -16,7 +16,11 @@
 #   sizes         ByteCount(parsing:), Percentage(parsing:) and ChannelRatio(parsing:) on the input as UTF-8;
 #                 every value must read back from its own description, every channel selection must match an
 #                 exact 128-bit count, every error must fit on one line.
-# Plan files and importance files have no reader in this tree, so no target covers them.
+#   plan-files    UpdatePlan(json:for:) (with the workload and profile record, unknown members refused) and
+#                 ImportanceScores(json:for:source:) against a fixed two-conv network; a plan read must cost, and
+#                 read back equal from its own JSON; every error must fit on one line.
+# Not covered by a harness yet: the trainer's files (weights.bin, model.json with its task) and whole argument
+# vectors through PMetaPlanCommand.run; `swift test` covers their regressions (Tests/PMetaPlanCLITests/Issue15).
 #
 # The harness is compiled with swiftc directly (a SwiftPM executable's main clashes with libFuzzer's), together
 # with the library's sources, into fuzz/.build (ignored by git). The corpus grows in fuzz/.build/corpus/TARGET,

@@ -6,8 +6,10 @@ enum CommandFailure: Error {
     case usage(String, commandPath: [String])
     /// An input file's data is wrong (exit 65).
     case badData(String)
-    /// An input file cannot be read (exit 66).
+    /// An input file cannot be read, or an output file cannot be written (exit 66).
     case unreadable(String)
+    /// Writing a stream the tool does not choose (standard output or error, `$GITHUB_STEP_SUMMARY`) failed (exit 74).
+    case inputOutput(String)
 
     /// The exit code.
     var exitCode: ExitCode {
@@ -15,13 +17,14 @@ enum CommandFailure: Error {
         case .usage: .usage
         case .badData: .badData
         case .unreadable: .unreadableInput
+        case .inputOutput: .ioError
         }
     }
 
     /// The one-line message.
     var message: String {
         switch self {
-        case .usage(let message, _), .badData(let message), .unreadable(let message): message
+        case .usage(let message, _), .badData(let message), .unreadable(let message), .inputOutput(let message): message
         }
     }
 }

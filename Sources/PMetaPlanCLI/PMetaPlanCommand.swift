@@ -1,3 +1,4 @@
+import Foundation
 import PMetaPlan
 
 /// The result of running a command: what goes to stdout, what goes to stderr, and the exit code.
@@ -29,6 +30,8 @@ public enum ExitCode: Int32, Sendable {
     case badData = 65
     /// An input file cannot be read (or an output cannot be written).
     case unreadableInput = 66
+    /// Writing standard output, standard error or `$GITHUB_STEP_SUMMARY` failed (a full disk, a closed file).
+    case ioError = 74
 }
 
 /// What a running command may use besides its arguments: the environment and a live progress channel.
@@ -73,6 +76,9 @@ public enum PMetaPlanCommand {
         Subcommand(spec: SimulateFederatedCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateFederatedCommand.run(parsed) },
     ]
 
+    /// The tool's version, printed by `--version` and `pmeta-plan version`.
+    public static let version = "0.15.0"
+
     /// The default subcommand, run when the first argument names no subcommand.
     static let defaultSubcommand = "plan"
 
@@ -81,7 +87,9 @@ public enum PMetaPlanCommand {
         abstract: "Plan memory-efficient on-device adaptation (p-Meta, KDD 2022): which layers and channels to update so one step fits a budget.",
         discussion: "Without a subcommand, pmeta-plan plans: 'pmeta-plan --budget 1.2MB architectures/4conv.json' is "
             + "'pmeta-plan plan --budget 1.2MB architectures/4conv.json'.\n"
-            + "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read.",
+            + "Exit codes: 0 success (or fits), 1 over budget, 64 usage error, 65 bad input data, 66 input cannot be read "
+            + "(or output cannot be written), 74 writing standard output, standard error or $GITHUB_STEP_SUMMARY failed.\n"
+            + "'pmeta-plan --version' (or 'pmeta-plan version') prints the version.",
         subcommands: subcommands.map(\.spec))
 
     /// Runs the tool with `arguments` (without the program name).
@@ -95,7 +103,15 @@ public enum PMetaPlanCommand {
                            progress: @escaping @Sendable (String) -> Void = { _ in }, isTerminal: Bool = false) -> CommandResult {
         var arguments = arguments
         let names = Set(subcommands.map(\.spec.name))
+        if arguments == ["--version"] || arguments == ["version"] {
+            return CommandResult(output: "pmeta-plan \(version)\n")
+        }
         if let first = arguments.first, !names.contains(first), !["--help", "-h", "help"].contains(first) {
+            // A word that is no file and nearly a subcommand's name is a misspelled subcommand, not a file name.
+            if !first.hasPrefix("-"), !first.contains("/"), !first.contains("."), !FileManager.default.fileExists(atPath: first),
+               let match = closestMatch(to: first, among: names.sorted() + ["version", "help"]) {
+                return failure(.usage("unknown subcommand '\(first)'; did you mean '\(match)'?", commandPath: ["pmeta-plan"]))
+            }
             arguments.insert(defaultSubcommand, at: 0)
         }
         if arguments.first == "help" { arguments = Array(arguments.dropFirst()) + ["--help"] }
@@ -117,9 +133,18 @@ public enum PMetaPlanCommand {
             return CommandResult(output: helpText(for: rootSpec, commandPath: ["pmeta-plan"]))
         }
         do {
-            return try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
+            var result = try subcommand.run(parsed, CommandContext(environment: environment, progress: progress, isTerminal: isTerminal))
+            // A network or layer name from a file may hold control characters (an escape sequence that recolours
+            // or clears the terminal); the tool's own output uses only line feeds and tabs.
+            result.output = result.output.escapingControlCharacters(except: ["\n", "\t"])
+            return result
         } catch {
-            return failure(error)
+            var result = failure(error)
+            // In a GitHub Actions job, bad input also becomes an annotation on the file (and its line, when known).
+            if case .badData(let message) = error, environment["GITHUB_ACTIONS"] == "true" {
+                result.errorOutput += GitHubAnnotation.badInput(message.escapingControlCharacters)
+            }
+            return result
         }
     }
 

@@ -1,10 +1,9 @@
 import Foundation
 import PMetaPlanCLI
 
-// Progress goes straight to standard output as it happens; the result follows when the command ends.
+// Progress goes straight to standard output as it happens; the result follows when the command ends. A write
+// that fails is reported by `emit` with exit 74, never a trap.
 let result = PMetaPlanCommand.run(
     arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment,
-    progress: { message in FileHandle.standardOutput.write(Data(message.utf8)) }, isTerminal: isatty(1) != 0)
-FileHandle.standardOutput.write(Data(result.output.utf8))
-FileHandle.standardError.write(Data(result.errorOutput.utf8))
-exit(result.exitCode.rawValue)
+    progress: { message in PMetaPlanCommand.writeProgress(message) }, isTerminal: isatty(1) != 0)
+exit(PMetaPlanCommand.emit(result))

@@ -21,9 +21,13 @@ import Testing
     @Test func checkGateExitsZeroOrOne() {
         let fits = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB"])
         #expect(fits.exitCode == .success)
-        let over = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "1MB"])
+        let over = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "1MB"], environment: ["GITHUB_ACTIONS": "true"])
         #expect(over.exitCode == .overBudget)
         #expect(over.errorOutput.hasPrefix("::error file="))
+        // Outside GitHub Actions the failure is a plain sentence, no workflow command (issue 15, item 19).
+        let local = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "1MB"])
+        #expect(local.errorOutput.hasPrefix("check failed: adaptation peak"))
+        #expect(!local.errorOutput.contains("::"))
         #expect((try? JSONSerialization.jsonObject(with: Data(over.output.utf8))) != nil, "stdout stays clean JSON")
     }
 
@@ -32,10 +36,22 @@ import Testing
         defer { try? FileManager.default.removeItem(at: baseline) }
         let anil = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB", "--method", "anil"])
         try Data(anil.output.utf8).write(to: baseline)
-        let grown = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB",
+        // A baseline of another method is refused (issue 15, item 6): it says nothing about MAML's growth.
+        let other = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB",
+                                        "--baseline", baseline.path, "--max-increase", "5%"])
+        #expect(other.exitCode == .badData)
+        #expect(other.errorOutput.contains(#"plan: the baseline is of "anil", this check of "maml""#), "\(other.errorOutput)")
+        // The same check with a smaller recorded peak: ANIL's 4Conv peak is 1,144,980 B under the physical profile
+        // (printed by `pmeta-plan check architectures/4conv.json --budget 3MB --method anil`); a baseline of 1,000,000 B makes it 14.50% growth (144,980 / 1,000,000).
+        let smaller = anil.output.replacingOccurrences(of: #""adaptation_peak_bytes": 1144980"#, with: #""adaptation_peak_bytes": 1000000"#)
+        try #require(smaller != anil.output, "the ANIL peak changed: \(anil.output)")
+        try Data(smaller.utf8).write(to: baseline)
+        let grown = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB", "--method", "anil",
                                         "--baseline", baseline.path, "--max-increase", "5%"])
         #expect(grown.exitCode == .overBudget)
-        #expect(grown.errorOutput.contains("more than the allowed 5%"))
+        #expect(grown.errorOutput.contains("grew from 1.00 MB (1,000,000 B) by +14.50% (+144,980 B), more than the allowed 5%"), "\(grown.errorOutput)")
+        #expect(grown.output.contains(#""growth_percent": 14.50"#))
+        try Data(anil.output.utf8).write(to: baseline)
         let same = CommandHarness.run(["check", CommandHarness.architecture("4conv"), "--budget", "3MB", "--method", "anil",
                                        "--baseline", baseline.path, "--max-increase", "0%"])
         #expect(same.exitCode == .success)

@@ -4,13 +4,15 @@
 /// {"format": 1, "kind": "update-plan", "architecture": "4Conv", "inner_steps": 1,
 ///  "steps": [{"updates": [{"layer": "block4.conv", "input_ratio": "1/2"}, {"layer": "head"}]}]}
 /// ```
-/// Layers a step does not list are frozen. `parameters` is `all` (default) or `bias`; `input_ratio` (mu_fw)
+/// Layers a step does not list are frozen. `workload` and `profile`, when present, say what the plan was made for
+/// (`PlanFileRecord`); a member this version does not know is an error. `parameters` is `all` (default) or `bias`; `input_ratio` (mu_fw)
 /// and `output_ratio` (mu_bw) are fractions like `1/2` or `0.5` (default 1).
 extension UpdatePlan {
     /// The `kind` written in plan files.
     public static let fileKind = "update-plan"
 
-    /// The plan as a plan-file document for `graph`, with optional informational members (budget, peak).
+    /// The plan as a plan-file document for `graph`, with optional members: what it was made for (`workload`,
+    /// `profile`, see `PlanFileRecord`) and informational ones (`budget_bytes`, `predicted_peak_bytes`).
     public func json(for graph: ShapedGraph, extra: [(key: String, value: JSONValue)] = []) -> JSONValue {
         let steps: [JSONValue] = steps.map { step in
             let updates: [JSONValue] = step.layers.enumerated().compactMap { index, update in
@@ -42,6 +44,9 @@ extension UpdatePlan {
             let text = try kind.string()
             guard text == Self.fileKind else { throw kind.error("expected \"\(Self.fileKind)\", found \"\(text.escapingControlCharacters)\" (is this a plan file?)") }
         }
+        // A misspelled member ("step", "workloads") would otherwise be ignored silently, as importance files never are.
+        try root.rejectUnknownMembers(allowed: PlanFileRecord.knownMembers)
+        let record = try PlanFileRecord(planFile: json)
         if let architecture = root.member("architecture") {
             let name = try architecture.string()
             guard name == graph.graph.name else {
@@ -66,13 +71,13 @@ extension UpdatePlan {
                 let nameField = try updateField.required("layer", "a layer name")
                 let name = try nameField.string()
                 guard let index = indexByName[name] else {
-                    let hint = closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-                    throw nameField.error("unknown layer '\(name.escapingControlCharacters)'\(hint.escapingControlCharacters)")
+                    let hint = name.count > 200 ? "" : closestMatch(to: name, among: Array(indexByName.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+                    throw nameField.error("unknown layer '\(name.quotedForMessage())'\(hint.escapingControlCharacters)")
                 }
                 guard graph.layers[index].operation.isTrainable else {
-                    throw nameField.error("'\(name)' is a \(graph.layers[index].operation.kind.rawValue) layer with no parameters to update")
+                    throw nameField.error("'\(name.quotedForMessage())' is a \(graph.layers[index].operation.kind.rawValue) layer with no parameters to update")
                 }
-                guard !layers[index].isUpdated else { throw nameField.error("'\(name)' is listed twice in this step") }
+                guard !layers[index].isUpdated else { throw nameField.error("'\(name.quotedForMessage())' is listed twice in this step") }
                 var parameters = LayerUpdate.Parameters.all
                 if let field = updateField.member("parameters") {
                     let text = try field.string()
@@ -86,6 +91,9 @@ extension UpdatePlan {
                                             outputChannelRatio: try updateField.member("output_ratio")?.channelRatio() ?? .all)
             }
             steps.append(StepUpdates(layers: layers, updatesFreeParameters: try stepField.member("free_parameters")?.bool() ?? false))
+        }
+        if let recordedSteps = record.innerSteps, recordedSteps != steps.count {
+            throw DataError(path: "workload.inner_steps", message: "says \(recordedSteps) steps, but steps lists \(steps.count)")
         }
         self.init(steps: steps)
     }

@@ -40,11 +40,16 @@ extension ArchitectureReport {
     /// The unit every memory chart of the report uses: MAML's peak sets it.
     var memoryUnit: MemoryUnit { MemoryUnit(forLargest: methods[0].adaptation.peak) }
 
-    /// Every chart: live memory per budget, stored memory per layer, the frontier.
+    /// The first line of every chart a report writes. `pmeta-plan report` deletes a stale SVG in a chart folder
+    /// only when it starts with this line, so a file the tool did not write (a user's logo) is never removed.
+    public static let chartMarker = "<!-- pmeta-plan report chart: rewritten by 'pmeta-plan report', deleted by it when no longer linked -->"
+
+    /// Every chart: live memory per budget, stored memory per layer, the frontier; each starts with `chartMarker`.
     public var charts: [Chart] {
-        var charts = plans.indices.map { Chart(path: "\(chartFolder)/timeline-\($0 + 1).svg", svg: timelineChart(budgetAt: $0).svg()) }
-        charts.append(Chart(path: "\(chartFolder)/stored-per-layer.svg", svg: storedMemoryChart().svg()))
-        charts.append(Chart(path: "\(chartFolder)/frontier.svg", svg: frontierChart().svg()))
+        let marked = { (svg: String) in Self.chartMarker + "\n" + svg }
+        var charts = plans.indices.map { Chart(path: "\(chartFolder)/timeline-\($0 + 1).svg", svg: marked(timelineChart(budgetAt: $0).svg())) }
+        charts.append(Chart(path: "\(chartFolder)/stored-per-layer.svg", svg: marked(storedMemoryChart().svg())))
+        charts.append(Chart(path: "\(chartFolder)/frontier.svg", svg: marked(frontierChart().svg())))
         return charts
     }
 

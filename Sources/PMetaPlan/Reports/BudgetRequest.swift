@@ -1,3 +1,5 @@
+import Foundation
+
 /// A budget as the user asked for it, shared by the static and dynamic strategies' reports: the text they wrote,
 /// whether it also holds the model and support samples, and how many bytes those take.
 public struct BudgetRequest: Hashable, Sendable {
@@ -22,13 +24,24 @@ public struct BudgetRequest: Hashable, Sendable {
 
     /// `budget 256KB = 256,000 B for the adaptation peak (...)`.
     func line(adaptationBudget: ByteCount) -> String {
-        var text = "budget \(self.text) = \(DecimalFormatting.grouped(totalBytes(adaptationBudget: adaptationBudget).bytes)) B"
+        let total = totalBytes(adaptationBudget: adaptationBudget).bytes
+        var text = "budget \(self.text) = \(DecimalFormatting.grouped(total)) B"
+        if isInKilobytes {
+            // An MCU's "256 KB" is usually 256 KiB = 262,144 B; the KiB reading shows which one was meant.
+            text += " (\(DecimalFormatting.scaled(total, by: 1_024, decimals: 2)) KiB)"
+        }
         if includesStatic {
             text += " for the adaptation peak plus the model and support samples (\(staticBytes)), leaving \(adaptationBudget) for the peak"
         } else {
             text += " for the adaptation peak (model and support samples not included; --include-static adds them)"
         }
         return text
+    }
+
+    /// Whether the budget was written in kB or KB (decimal kilobytes), the unit often confused with KiB.
+    var isInKilobytes: Bool {
+        let unit = text.trimmingCharacters(in: .whitespaces).drop { $0.isNumber || $0 == "." || $0 == " " }
+        return unit == "kB" || unit == "KB"
     }
 
     /// The JSON members both reports open with after their name: the budget, whether it fits, and the problem's

@@ -8,36 +8,59 @@ public struct SweepReport: Sendable {
     public var problem: PlanningProblem
     /// The frontier.
     public var sweep: BudgetSweep
+    /// The budget the user gave, as written, when one was: the row of the optimum within it is marked.
+    public var givenBudgetText: String?
+    /// The optimal plan within the given budget, nil when none fits (or no budget was given).
+    public var planWithinGivenBudget: UpdatePlan?
 
     /// Creates a report.
-    public init(architectureName: String, problem: PlanningProblem, sweep: BudgetSweep) {
+    /// - Parameters:
+    ///   - givenBudgetText: The budget as written, to mark its row; nil for none.
+    ///   - planWithinGivenBudget: The optimum within that budget; its row is marked (added when the sweep missed it).
+    public init(architectureName: String, problem: PlanningProblem, sweep: BudgetSweep, givenBudgetText: String? = nil,
+                planWithinGivenBudget: UpdatePlan? = nil) {
         self.architectureName = architectureName
         self.problem = problem
         self.sweep = sweep
+        self.givenBudgetText = givenBudgetText
+        self.planWithinGivenBudget = planWithinGivenBudget
+    }
+
+    /// Whether `point` is the optimum within the given budget.
+    func isMarked(_ point: BudgetSweep.Point) -> Bool {
+        planWithinGivenBudget.map { $0 == point.plan } ?? false
     }
 
     /// The report as text, JSON or markdown.
     public func render(_ format: OutputFormat) -> String {
         let graph = problem.model.graph
         if format == .json {
-            return JSONWriter.write([
-                "architecture": .string(architectureName),
-                "profile": .string(problem.profile.name),
-                "workload": problem.workload.json(innerSteps: problem.innerSteps),
-                "points": .array(sweep.points.map { point in
-                    ["budget_bytes": .integer(point.budget.bytes), "adaptation_peak_bytes": .integer(point.peak.bytes),
-                     "value": .double(point.value), "adaptation_macs": .integer(point.macs.macs),
-                     "plan_compact": .array(point.plan.compactDescription(for: graph).map { .string($0) })]
-                }),
-            ])
+            var members: [(key: String, value: JSONValue)] = [
+                ("architecture", .string(architectureName)),
+                ("profile", .string(problem.profile.name)),
+                ("workload", problem.workload.json(innerSteps: problem.innerSteps)),
+            ]
+            if let givenBudgetText { members.append(("given_budget", .string(givenBudgetText))) }
+            members.append(("points", .array(sweep.points.map { point in
+                ["budget_bytes": .integer(point.budget.bytes), "adaptation_peak_bytes": .integer(point.peak.bytes),
+                 "value": .double(point.value), "adaptation_macs": .integer(point.macs.macs),
+                 "plan_compact": .array(point.plan.compactDescription(for: graph).map { .string($0) }),
+                 "within_given_budget": .bool(isMarked(point))]
+            })))
+            return JSONWriter.write(.object(members))
         }
         let headers = ["Budget", "Adaptation peak", "Value", "MACs", "Plan"]
         let rows = sweep.points.map { point in
-            [point.budget.humanReadable, point.peak.description, String(format: "%.3g", point.value), point.macs.humanReadable,
+            [(isMarked(point) ? "> " : "") + point.budget.humanReadable, point.peak.description, String(format: "%.3g", point.value), point.macs.humanReadable,
              point.plan.compactDescription(for: graph).joined(separator: "; ")]
         }
         let title = "\(architectureName): the frontier of optimal plans over budgets (\(sweep.points.count) distinct plans)"
-        let context = "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)). Profile: \(problem.profile.name). Importance: \(problem.importance.source)."
+        var context = "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)). Profile: \(problem.profile.name). Importance: \(problem.importance.source)."
+        if let givenBudgetText {
+            context += planWithinGivenBudget == nil
+                ? " No plan fits the given budget \(givenBudgetText)."
+                : " The row marked '>' is the optimum within the given budget \(givenBudgetText) (\(problem.budget) for adaptation)."
+        }
         if format == .markdown {
             var table = MarkdownTable(header: headers, alignments: [.right, .right, .right, .right, .left])
             rows.forEach { table.append($0) }

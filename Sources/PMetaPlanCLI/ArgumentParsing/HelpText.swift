@@ -45,7 +45,7 @@ public func helpText(for spec: CommandSpec, commandPath: [String]) -> String {
 ///   - commandPath: The command names from the root to `spec` itself.
 public func usageLine(for spec: CommandSpec, commandPath: [String]) -> String {
     var tokens = spec.arguments.map { $0.isOptional ? "[\($0.usageLabel)]" : $0.usageLabel }
-    tokens += spec.options.map { "[\($0.usageLabel)]" }
+    tokens += spec.options.filter(\.isRequired).map(\.usageLabel) + spec.options.filter { !$0.isRequired }.map { "[\($0.usageLabel)]" }
     if !spec.subcommands.isEmpty { tokens.append("<subcommand>") }
     let prefix = "USAGE: " + commandPath.joined(separator: " ")
     return wrapped(tokens, firstLinePrefix: prefix, continuationIndent: 7).joined(separator: "\n")
@@ -83,6 +83,7 @@ private extension OptionSpec {
         var tokens = words(help)
         if !allowedValues.isEmpty { tokens.append("(values: \(allowedValues.joined(separator: ", ")))") }
         if let defaultValue { tokens.append("(default: \(defaultValue))") }
+        if isRequired { tokens.append(unlessOption.map { "(required unless \($0))" } ?? "(required)") }
         return tokens
     }
 }

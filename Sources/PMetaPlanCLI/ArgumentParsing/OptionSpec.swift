@@ -19,6 +19,11 @@ public struct OptionSpec: Hashable, Sendable {
     public var isFlag: Bool
     /// Whether it may be given more than once, each value kept in order.
     public var isRepeatable: Bool
+    /// Whether the command needs it (shown without brackets in usage and help); the command itself says what is
+    /// missing, since some are required only without another option (`--budget` unless `--sweep`).
+    public var isRequired: Bool = false
+    /// The option that makes a required option unnecessary, shown as `(required unless --sweep)`.
+    public var unlessOption: String?
 
     /// Creates an option that takes a value.
     /// - Parameters:
@@ -52,6 +57,15 @@ public struct OptionSpec: Hashable, Sendable {
     public static func flag(_ longName: String, shortName: Character? = nil, help: String) -> OptionSpec {
         var option = OptionSpec(longName, shortName: shortName, valueName: "", help: help)
         option.isFlag = true
+        return option
+    }
+
+    /// The option marked as required in usage and help.
+    /// - Parameter unless: The option (`--sweep`) that makes it unnecessary, if any.
+    public func required(unless: String? = nil) -> OptionSpec {
+        var option = self
+        option.isRequired = true
+        option.unlessOption = unless
         return option
     }
 

@@ -8,20 +8,22 @@ enum AnalyzeCommand {
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [OptionSpec("method", valueName: "method", help: "The update plan to cost.", defaultValue: "maml",
                              allowedValues: AdaptationMethod.allCases.map(\.rawValue)),
-                  OptionSpec("plan", valueName: "plan.json", help: "A plan file (as --output writes) to cost instead of a method.")]
+                  OptionSpec("plan", valueName: "plan.json", help: "A plan file (as --output writes) to cost instead of a method, under the workload and profile it records."),
+                  WorkloadOptions.overrideSpec]
             + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let format = try WorkloadOptions.format(parsed)
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
-        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        let (plan, _, planName) = try PlanInputs.planOrMethod(parsed, graph: model.graph, innerSteps: innerSteps)
+        let subject = try CostedSubject(parsed, graph: model.graph)
+        let (plan, planName, workload, profile) = (subject.plan, subject.displayName, subject.workload, subject.profile)
         do {
             let summary = try MethodSummary(name: planName, identifier: planName, plan: plan, model: model, workload: workload, profile: profile)
             let report = AnalysisReport(architectureName: model.graph.graph.name, planName: planName, workload: workload,
                                         profile: profile, summary: summary, model: model)
-            return CommandResult(output: report.render(format))
+            let notes = subject.overrides.map { "Note: --override-plan-workload: \($0).\n" }.joined()
+            return CommandResult(output: report.render(format), errorOutput: notes)
         } catch {
             throw .badData("\(path): \(error)")
         }

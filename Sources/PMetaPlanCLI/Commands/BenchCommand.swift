@@ -16,6 +16,7 @@ enum BenchCommand {
             OptionSpec("seed", valueName: "n", help: "Seed of the random importance.", defaultValue: "1"),
             OptionSpec("importance", valueName: "kind", help: "Layer-step scores: uniform (the planner's default) or seeded random.",
                        defaultValue: "uniform", allowedValues: ["uniform", "random"]),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -71,6 +72,8 @@ enum BenchCommand {
         } catch {
             throw .badData("\(error)")
         }
-        return CommandResult(output: "Planner benchmark: K = 5, six channel ratios, budget halfway from the smallest peak to MAML's, \(parsed.value("importance") ?? "uniform") importance, best of \(repeats) runs.\n\n" + table.render())
+        let title = "Planner benchmark: K = 5, six channel ratios, budget halfway from the smallest peak to MAML's, \(parsed.value("importance") ?? "uniform") importance, best of \(repeats) runs."
+        let output = TabularOutput(title: title, tables: [("networks", table)], text: title + "\n\n" + table.render())
+        return CommandResult(output: output.render(try WorkloadOptions.format(parsed)))
     }
 }

@@ -19,9 +19,11 @@ enum BenchTrainerCommand {
             OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass.", defaultValue: "1"),
             OptionSpec("repetitions", valueName: "n", help: "Timed steps per plan (after one warm-up).", defaultValue: "3"),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights and the task.", defaultValue: "1"),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
+        let format = try WorkloadOptions.format(parsed)
         let path = parsed.positional("arch.json") ?? "architectures/4conv.json"
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph
@@ -92,12 +94,13 @@ enum BenchTrainerCommand {
                           String(format: "%.1f ms", best.seconds * 1000), String(format: "%.2f ms", best.seconds * 1000 / Double(support.count)),
                           ByteCount(peak).humanReadable, ByteCount(predicted).humanReadable, highWater])
         }
-        var text = "Adaptation step of \(graph.graph.name) (\(dimensions.map(String.init).joined(separator: "x"))), \(support.count) samples, "
-            + "micro-batch \(microBatch), scratch-free kernels; best of \(repetitions) after a warm-up.\n\n"
-        text += table.render()
-        text += "\nProcess resident memory before the runs: \(ProcessMemory.format(baseline)); "
-            + "VmHWM includes the executable, the weights and the support set.\n"
-        return CommandResult(output: text)
+        let title = "Adaptation step of \(graph.graph.name) (\(dimensions.map(String.init).joined(separator: "x"))), \(support.count) samples, "
+            + "micro-batch \(microBatch), scratch-free kernels; best of \(repetitions) after a warm-up."
+        let note = "Process resident memory before the runs: \(ProcessMemory.format(baseline)); "
+            + "VmHWM includes the executable, the weights and the support set."
+        let output = TabularOutput(title: title, notes: [note], tables: [("plans", table)],
+                                   text: title + "\n\n" + table.render() + "\n" + note + "\n")
+        return CommandResult(output: output.render(format))
     }
 }
 

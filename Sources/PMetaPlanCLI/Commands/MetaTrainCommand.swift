@@ -17,8 +17,8 @@ enum MetaTrainCommand {
             """,
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
-            OptionSpec("task", valueName: "kind", help: "The task family.", valueExample: "fewshot", allowedValues: ["sinusoid", "fewshot"]),
-            OptionSpec("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta"),
+            OptionSpec("task", valueName: "kind", help: "The task family.", valueExample: "fewshot", allowedValues: ["sinusoid", "fewshot"]).required(),
+            OptionSpec("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta").required(),
             OptionSpec("method", valueName: "method", help: "The meta-learning algorithm.", defaultValue: MetaLearningMethod.pMeta.rawValue,
                        allowedValues: MetaLearningMethod.allCases.map(\.rawValue)),
             OptionSpec("iterations", valueName: "n", help: "Outer steps.", defaultValue: "1000"),
@@ -41,13 +41,16 @@ enum MetaTrainCommand {
             OptionSpec("rho-backward", valueName: "ratio", help: "The backward clip ratio rho_bw of Alg. 1 (with --attention).", defaultValue: "0"),
             OptionSpec("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                        defaultValue: KernelChoice.im2col.rawValue, allowedValues: [KernelChoice.im2col.rawValue, KernelChoice.scratchFree.rawValue]),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
         let path = parsed.positional("arch.json") ?? ""
         let commandPath = parsed.commandPath
+        let format = try WorkloadOptions.format(parsed)
         guard let taskKind = parsed.value("task") else { throw .usage("meta-train needs --task sinusoid or --task fewshot", commandPath: commandPath) }
         guard let output = parsed.value("output") else { throw .usage("meta-train needs -o DIR, the folder to write the model to", commandPath: commandPath) }
+        guard !output.isEmpty else { throw .usage("-o needs a folder name, found an empty value", commandPath: commandPath) }
         let network = try TrainerInputs.network(at: path)
         let methodName = parsed.value("method") ?? MetaLearningMethod.pMeta.rawValue
         guard let method = MetaLearningMethod(rawValue: methodName) else {
@@ -86,6 +89,15 @@ enum MetaTrainCommand {
         let seed = try TrainerInputs.seed(parsed)
         let family = task.family(sampleShape: inputShape)
 
+        // Every file is checked before hours of training, and all are written together afterwards (all or none).
+        let folder = output.hasSuffix("/") ? String(output.dropLast()) : output
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw .unreadable("\(folder): exists and is not a directory; -o names the folder to write the model to")
+        }
+        let fileNames = ["weights.bin", "model.json", "importance.json", "plan.json"] + (parsed.flag("attention") ? ["attention.bin"] : [])
+        for name in fileNames { try OutputFiles.checkWritable(folder + "/" + name) }
+
         var generator = SplitMix64(seed: seed)
         let parameters = network.initialParameters(using: &generator)
         var attention: MetaAttention?
@@ -99,8 +111,16 @@ enum MetaTrainCommand {
                                                                      stepSize: configuration.innerStepSize),
                                   attention: attention)
         let display = ProgressDisplay(context: context, iterations: iterations, validationInterval: validationInterval)
-        let summary = learner.train(on: family, iterations: iterations, validationInterval: validationInterval,
-                                    validationTasks: validationTasks, using: &generator) { progress in display.show(progress) }
+        let summary: MetaTrainingSummary
+        do {
+            summary = try learner.train(on: family, iterations: iterations, validationInterval: validationInterval,
+                                        validationTasks: validationTasks, using: &generator) { progress in display.show(progress) }
+        } catch {
+            display.finish()
+            throw .badData("\(path): \(error); nothing was written. Try smaller step sizes: --inner-lr (now "
+                + "\(configuration.innerStepSize)) and --outer-lr (now \(configuration.outerLearningRate))"
+                + (method.learnsStepSizes ? " or --step-size-lr (now \(configuration.stepSizeLearningRate))" : ""))
+        }
         display.finish()
 
         let graph = network.graph
@@ -109,15 +129,17 @@ enum MetaTrainCommand {
             iterations: iterations, seed: seed, task: task,
             bestValidation: summary.bestValidation.map { (summary.metric, $0, summary.bestIteration) },
             attentionClipRatios: learner.attention.map { ($0.forwardClipRatio, $0.backwardClipRatio) })
-        try InputFile.write(bytes: learner.parameters.encodedWeightsFile(), to: output + "/weights.bin")
-        if let attention = learner.attention {
-            try InputFile.write(bytes: attention.modules.encodedWeightsFile(), to: output + "/attention.bin")
-        }
-        try InputFile.write(JSONWriter.write(description.json()) + "\n", to: output + "/model.json")
-        try InputFile.write(JSONWriter.write(learner.importance(source: output).json(for: graph)) + "\n", to: output + "/importance.json")
         let plan = learner.deployedPlan
-        try InputFile.write(JSONWriter.write(plan.json(for: graph, extra: [("note", .string("the layer-steps with a nonzero learned step size"))])) + "\n",
-                            to: output + "/plan.json")
+        var files = [OutputFiles.Pending(path: folder + "/weights.bin", bytes: learner.parameters.encodedWeightsFile())]
+        if let attention = learner.attention {
+            files.append(OutputFiles.Pending(path: folder + "/attention.bin", bytes: attention.modules.encodedWeightsFile()))
+        }
+        files.append(OutputFiles.Pending(path: folder + "/model.json", bytes: Array((JSONWriter.write(description.json()) + "\n").utf8)))
+        files.append(OutputFiles.Pending(path: folder + "/importance.json",
+                                         bytes: Array((JSONWriter.write(learner.importance(source: output).json(for: graph)) + "\n").utf8)))
+        let planDocument = plan.json(for: graph, extra: [("note", .string("the layer-steps with a nonzero learned step size"))])
+        files.append(OutputFiles.Pending(path: folder + "/plan.json", bytes: Array((JSONWriter.write(planDocument) + "\n").utf8)))
+        try OutputFiles.write(files)
 
         var text = "Meta-trained \(graph.graph.name) with \(method.displayName) for \(iterations) steps (seed \(seed)).\n"
         if let best = summary.bestValidation {
@@ -131,8 +153,24 @@ enum MetaTrainCommand {
         }
         text += table.render()
         text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n"
-        text += "Wrote \(output)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
-        return CommandResult(output: text)
+        text += "Wrote \(folder)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
+        switch format {
+        case .text:
+            return CommandResult(output: text)
+        case .markdown:
+            return CommandResult(output: "### pmeta-plan meta-train: \(graph.graph.name) with \(method.displayName)\n\n"
+                + MarkdownTable(header: table.headers, alignments: table.alignments, rows: table.rows).render()
+                + "\nDeployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n\n"
+                + files.map { "- \($0.path)\n" }.joined())
+        case .json:
+            var members: [(key: String, value: JSONValue)] = [("model", description.json())]
+            members.append(("step_sizes", .object((0..<network.layerCount).filter { !network.operations[$0].parameterShapes.isEmpty }.map { layer in
+                (key: graph.layers[layer].name, value: JSONValue.array(learner.stepSizes.map { .double(Double($0[layer])) }))
+            })))
+            members.append(("deployed_plan", .array(plan.compactDescription(for: graph).map { .string($0) })))
+            members.append(("files", .array(files.map { .string($0.path) })))
+            return CommandResult(output: JSONWriter.write(.object(members)))
+        }
     }
 }
 

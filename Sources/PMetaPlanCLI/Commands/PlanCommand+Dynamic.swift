@@ -4,7 +4,7 @@ import PMetaTrainer
 extension PlanCommand {
     /// `--strategy dynamic`: MeDyate's plan, its first draw and the static optimum on the same budget.
     static func runDynamic(_ parsed: ParsedArguments, problem: PlanningProblem, budgetText: String, includeStatic: Bool,
-                           staticBytes: ByteCount, path: String) throws -> CommandResult {
+                           staticBytes: ByteCount, path: String, outputPath: String?) throws -> CommandResult {
         guard !parsed.flag("sweep") else {
             throw CommandFailure.usage("--sweep is for the static strategy; drop it or use --strategy static", commandPath: parsed.commandPath)
         }
@@ -20,11 +20,12 @@ extension PlanCommand {
         let report = DynamicPlanReport(architectureName: problem.model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                        staticBytes: staticBytes, result: result, seed: UInt64(seed), firstDraw: firstDraw,
                                        staticOptimum: staticOptimum, advice: advice)
-        if let output = parsed.value("output"), let plan = result.plan {
+        if let output = outputPath, let plan = result.plan {
             let document = plan.updatePlan.json(for: problem.model.graph, extra: [
+                ("workload", problem.workload.json(innerSteps: plan.updatePlan.innerStepCount)),
+                ("profile", .string(problem.profile.name)),
                 ("budget_bytes", .integer(report.budgetBytes.bytes)),
                 ("predicted_peak_bytes", .integer(plan.cost.peak.bytes)),
-                ("profile", .string(problem.profile.name)),
                 ("strategy", .string("dynamic")),
                 ("sampling", .string(DynamicPlanReport.samplingRule)),
             ])

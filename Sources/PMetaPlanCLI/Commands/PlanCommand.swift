@@ -10,8 +10,8 @@ enum PlanCommand {
             + "Exits 0 when a plan fits, 1 when none does (and says what would fit).",
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
-            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed.",
-                       valueExample: "256KB"),
+            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed, a fraction of a byte rounds down; lower-case m is milli and refused. With --sweep it marks the row of its optimum.",
+                       valueExample: "256KB").required(unless: "--sweep"),
             OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
             OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use, besides 0.",
@@ -25,17 +25,51 @@ enum PlanCommand {
         ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        guard let budgetText = parsed.value("budget") else {
-            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze')",
-                         commandPath: parsed.commandPath)
+        var result = try plan(parsed)
+        if let text = parsed.value("budget"), let note = try PlanInputs.budgetWithNote(text, commandPath: parsed.commandPath).note {
+            result.errorOutput = note + result.errorOutput
         }
-        let budget = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+        return result
+    }
+
+    /// The plan, the dynamic plan or the sweep the arguments ask for.
+    static func plan(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let format = try WorkloadOptions.format(parsed)
+        let isSweep = parsed.flag("sweep")
+        // A sweep spans every budget; one given only marks its row.
+        guard let budgetText = parsed.value("budget") ?? (isSweep ? "" : nil) else {
+            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze'; "
+                         + "for the frontier over every budget, --sweep)", commandPath: parsed.commandPath)
+        }
+        let budget = budgetText.isEmpty ? ByteCount(0) : try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
-        let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
+        let outputPath = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+            let resolved = try OutputFiles.outputPath(value, defaultName: "plan.json", option: "--output", commandPath: parsed.commandPath)
+            try OutputFiles.checkWritable(resolved)
+            return resolved
+        }
+        if parsed.givenValues["seed"] != nil && parsed.value("strategy") != "dynamic" {
+            throw .usage("--seed draws the dynamic strategy's channels; the static plan has no draw (add --strategy dynamic, or drop --seed)",
+                         commandPath: parsed.commandPath)
+        }
+        let (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        var innerSteps = requestedInnerSteps
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
         let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
+        if let importancePath = parsed.value("importance") {
+            // One K per run: the importance file's steps are the plan's, and the methods are costed at the same K.
+            if parsed.givenValues["inner-steps"] != nil && innerSteps != importance.innerStepCount {
+                throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(importance.innerStepCount) inner steps; drop --inner-steps",
+                             commandPath: parsed.commandPath)
+            }
+            innerSteps = importance.innerStepCount
+            if importance.scores.allSatisfy({ $0.allSatisfy { $0 == 0 } }) {
+                return CommandResult(output: "\(importancePath): every step size is 0, so no layer-step is worth updating: the plan is to adapt nothing "
+                    + "(the Lasso zeroed every alpha_l^k; a smaller --lambda in meta-train keeps some). No plan was searched or written.\n")
+            }
+        }
         do {
             let statics = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
             let includeStatic = parsed.flag("include-static")
@@ -45,11 +79,22 @@ enum PlanCommand {
                                           ratios: ratios, importance: importance)
             if parsed.value("strategy") == "dynamic" {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
-                                      path: path)
+                                      path: path, outputPath: outputPath)
             }
-            if parsed.flag("sweep") {
-                let sweep = try BudgetSweep(problem)
-                return CommandResult(output: SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep).render(format))
+            if isSweep {
+                guard outputPath == nil else {
+                    throw CommandFailure.usage("--sweep prints the frontier and writes no plan file; drop --output, or --sweep to write the plan within --budget",
+                                               commandPath: parsed.commandPath)
+                }
+                var sweep = try BudgetSweep(problem)
+                var marked: UpdatePlan?
+                if !budgetText.isEmpty, let optimum = try BudgetPlanner.solve(problem).optimum {
+                    marked = optimum.plan
+                    sweep.include(optimum.plan, foundWithin: adaptationBudget, peak: optimum.cost.peak, value: optimum.value, macs: optimum.cost.macs)
+                }
+                let report = SweepReport(architectureName: model.graph.graph.name, problem: problem, sweep: sweep,
+                                         givenBudgetText: budgetText.isEmpty ? nil : budgetText, planWithinGivenBudget: marked)
+                return CommandResult(output: report.render(format))
             }
             let result = try BudgetPlanner.solve(problem)
             let methods = try [AdaptationMethod.maml, .anil, .boil, .tinyTL].map {
@@ -58,11 +103,12 @@ enum PlanCommand {
             let advice = result.fits ? nil : try FitAdvice(for: problem)
             let report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
-            if let output = parsed.value("output"), let optimum = result.optimum {
+            if let output = outputPath, let optimum = result.optimum {
                 let document = optimum.plan.json(for: model.graph, extra: [
+                    ("workload", workload.json(innerSteps: optimum.plan.innerStepCount)),
+                    ("profile", .string(profile.name)),
                     ("budget_bytes", .integer(report.budgetBytes.bytes)),
                     ("predicted_peak_bytes", .integer(optimum.cost.peak.bytes)),
-                    ("profile", .string(profile.name)),
                 ])
                 try InputFile.write(JSONWriter.write(document), to: output)
             }
@@ -77,10 +123,29 @@ enum PlanCommand {
 
 /// Parsing the planner's own inputs: budgets, ratio lists, importance files, plan files.
 enum PlanInputs {
+    /// Stops on a network with nothing to adapt: with no trainable layer every plan is empty and the planner's
+    /// "smallest peak" would be a sentinel, not a figure.
+    /// - Throws: `CommandFailure.badData` naming the file.
+    static func checkHasTrainableLayer(_ graph: ShapedGraph, path: String) throws(CommandFailure) {
+        guard graph.layers.contains(where: { $0.operation.isTrainable }) else {
+            throw .badData("\(path): this network has no trainable layer (no conv, linear or normalization with parameters); there is nothing to adapt or plan")
+        }
+    }
+
     /// A budget such as `256KB`.
     static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
         do {
             return try ByteCount(parsing: text)
+        } catch {
+            throw .usage("--budget: \(error)", commandPath: commandPath)
+        }
+    }
+
+    /// A budget such as `0.3MiB`, with the note to print when it was not a whole number of bytes.
+    static func budgetWithNote(_ text: String, commandPath: [String]) throws(CommandFailure) -> (ByteCount, note: String?) {
+        do {
+            let (bytes, exact) = try ByteCount.parsingRoundingDown(text)
+            return (bytes, exact.map { "Note: --budget \(text.escapingControlCharacters) is \($0) B; a budget holds whole bytes, so it is \(DecimalFormatting.grouped(bytes.bytes)) B.\n" })
         } catch {
             throw .usage("--budget: \(error)", commandPath: commandPath)
         }

@@ -25,7 +25,7 @@ enum ReportCommand {
             OptionSpec.flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root)."),
             OptionSpec("sweep-budgets", valueName: "n", help: "Budgets the planner's frontier is swept at.",
                        defaultValue: String(ArchitectureReport.defaultSweepBudgetCount)),
-        ] + WorkloadOptions.specs)
+        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
 
     /// The folder of the committed reports and of the shipped architectures, relative to the repository.
     static let reportsFolder = "reports"
@@ -34,7 +34,7 @@ enum ReportCommand {
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let files: [ReportFile]
         if parsed.flag("all") {
-            let extra = parsed.givenValues.keys.sorted()
+            let extra = parsed.givenValues.keys.filter { $0 != "format" }.sorted()
             guard parsed.positional("arch.json") == nil, extra.isEmpty else {
                 let what = parsed.positional("arch.json") ?? "--" + (extra.first ?? "")
                 throw .usage("--all regenerates the committed reports with their defaults; it takes no '\(what)'",
@@ -47,11 +47,21 @@ enum ReportCommand {
             }
             files = try reportFiles(parsed, root: "")
         }
-        for file in files { try InputFile.write(file.contents, to: file.path) }
+        // Every destination is checked and staged before any is replaced: the report and its charts, or nothing.
+        try OutputFiles.write(files.map { OutputFiles.Pending(path: $0.path, bytes: Array($0.contents.utf8)) })
         try removeStaleCharts(keeping: files, root: "")
         let markdown = files.filter { $0.path.hasSuffix(".md") }.map(\.path)
-        let charts = files.count - markdown.count
-        return CommandResult(output: "Wrote \(markdown.joined(separator: ", ")) and \(charts) chart\(charts == 1 ? "" : "s").\n")
+        let charts = files.filter { !$0.path.hasSuffix(".md") }.map(\.path)
+        let sentence = "Wrote \(markdown.joined(separator: ", ")) and \(charts.count) chart\(charts.count == 1 ? "" : "s")."
+        switch try WorkloadOptions.format(parsed) {
+        case .text:
+            return CommandResult(output: sentence + "\n")
+        case .markdown:
+            return CommandResult(output: "### pmeta-plan report\n\n" + (markdown + charts).map { "- [\($0)](\($0))\n" }.joined())
+        case .json:
+            return CommandResult(output: JSONWriter.write(.object([("reports", .array(markdown.map { .string($0) })),
+                                                                   ("charts", .array(charts.map { .string($0) }))])))
+        }
     }
 
     // MARK: - Building the files
@@ -89,6 +99,7 @@ enum ReportCommand {
     static func reportFiles(_ parsed: ParsedArguments, root: String) throws(CommandFailure) -> [ReportFile] {
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: located(path, root: root))
+        try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         var budgets: [ByteCount] = []
         for text in parsed.givenValues["budget"] ?? [] {
@@ -96,7 +107,9 @@ enum ReportCommand {
         }
         let sweepBudgets = try WorkloadOptions.integer(parsed, "sweep-budgets", in: 2...200) ?? ArchitectureReport.defaultSweepBudgetCount
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let output = parsed.value("output") ?? "\(reportsFolder)/\(stem).md"
+        let output = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+            try OutputFiles.outputPath(value, defaultName: "\(stem).md", option: "--output", commandPath: parsed.commandPath)
+        } ?? "\(reportsFolder)/\(stem).md"
         guard output.hasSuffix(".md") else {
             throw .usage("--output must name a markdown file ending in .md, found '\(output)'", commandPath: parsed.commandPath)
         }
@@ -138,7 +151,7 @@ enum ReportCommand {
     /// The command line that regenerates a report, options in the order help lists them.
     static func command(for parsed: ParsedArguments) -> String {
         var words = ["pmeta-plan", "report", parsed.positional("arch.json") ?? ""]
-        for option in parsed.command.options where option.longName != "all" {
+        for option in parsed.command.options where option.longName != "all" && option.longName != "format" {
             for value in parsed.givenValues[option.longName] ?? [] {
                 words += [option.longSpelling, value]
             }
@@ -160,15 +173,26 @@ enum ReportCommand {
         root.isEmpty || path.hasPrefix("/") ? path : "\(root)/\(path)"
     }
 
+    /// Whether the regular file at `path` starts with `ArchitectureReport.chartMarker` (read: its first line only).
+    static func isChartThisToolWrote(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let marker = Array(ArchitectureReport.chartMarker.utf8)
+        guard let head = try? handle.read(upToCount: marker.count) else { return false }
+        return Array(head) == marker
+    }
+
     /// The SVG files in the chart folders of `files` that `files` does not contain, such as a timeline of a budget
-    /// no longer asked for.
+    /// no longer asked for, and that this tool wrote (they start with `ArchitectureReport.chartMarker`).
     static func staleCharts(besides files: [ReportFile], root: String) -> [String] {
         let written = Set(files.map(\.path))
         let folders = Set(files.filter { $0.path.hasSuffix(".svg") }.map { ($0.path as NSString).deletingLastPathComponent })
         var stale: [String] = []
         for folder in folders.sorted() {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: located(folder, root: root))) ?? []
-            for name in names.sorted() where name.hasSuffix(".svg") && !written.contains("\(folder)/\(name)") {
+            for name in names.sorted() where name.hasSuffix(".svg") && !written.contains("\(folder)/\(name)")
+                && isChartThisToolWrote(located("\(folder)/\(name)", root: root)) {
                 stale.append("\(folder)/\(name)")
             }
         }

@@ -27,6 +27,7 @@ enum SimulateDynamicCommand {
             OptionSpec("shots", valueName: "k", help: "Support samples per class. Default: the model's with --weights, else 5."),
             OptionSpec("learning-rate", valueName: "a", help: "SGD step size.", defaultValue: "0.1"),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights, tasks and draws.", defaultValue: "1"),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -73,6 +74,24 @@ enum SimulateDynamicCommand {
         do { comparison = try simulation.run(using: &generator) } catch { throw .badData("\(path): \(error)") }
         let header = "\(graph.graph.name): \(ways)-way \(shots)-shot, \(tasks) held-out tasks, \(epochs) epochs, budget \(budget), "
             + "learning rate \(learningRate), seed \(seed)\nStart: \(start)\n"
-        return CommandResult(output: header + comparison.table)
+        switch try WorkloadOptions.format(parsed) {
+        case .text:
+            return CommandResult(output: header + comparison.table)
+        case .markdown:
+            return CommandResult(output: "### pmeta-plan simulate-dynamic\n\n```text\n" + header + comparison.table + "```\n")
+        case .json:
+            func score(_ value: MeanWithInterval) -> JSONValue {
+                .object([("mean", .double(value.mean)), ("ci95", .double(value.halfWidth)), ("tasks", .integer(value.count))])
+            }
+            return CommandResult(output: JSONWriter.write(.object([
+                ("architecture", .string(graph.graph.name)), ("ways", .integer(ways)), ("shots", .integer(shots)),
+                ("tasks", .integer(tasks)), ("epochs", .integer(epochs)), ("channel_budget", .double(budget)),
+                ("learning_rate", .double(learningRate)), ("seed", .number(String(seed))), ("start", .string(start)),
+                ("adaptation_peak_bytes", .integer(comparison.plan.cost.peak.bytes)),
+                ("accuracy_before", score(comparison.before)),
+                ("strategies", .object(comparison.rows.map { (key: $0.strategy.rawValue, value: score($0.accuracy)) })),
+                ("dynamic_advantage", .object(comparison.dynamicAdvantages.map { (key: $0.strategy.rawValue, value: score($0.accuracy)) })),
+            ])))
+        }
     }
 }

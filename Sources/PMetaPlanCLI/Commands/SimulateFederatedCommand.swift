@@ -31,6 +31,7 @@ enum SimulateFederatedCommand {
                        help: "Print the bytes each run sent until its held-out MSE first fell to (accuracy in percent first rose to) this level (the worse of the two final scores is always reported).",
                        isRepeatable: true),
             OptionSpec("seed", valueName: "s", help: "The seed of the weights and tasks.", defaultValue: "1"),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -90,6 +91,18 @@ enum SimulateFederatedCommand {
         let header = "\(graph.graph.name): \(clients) clients, \(rounds) rounds, local layers \(partition.localNames.joined(separator: ", ")), "
             + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), "
             + "gradient clip \(clipNorm), seed \(seed)\n"
-        return CommandResult(output: header + comparison.table(targets: targets))
+        let text = header + comparison.table(targets: targets)
+        return CommandResult(output: try Self.render(text, format: WorkloadOptions.format(parsed)))
+    }
+
+    /// The comparison in `format`: its lines as they print, in a JSON `lines` array or a markdown text block (the
+    /// simulation's table is drawn for a terminal; its figures are the same in every format).
+    static func render(_ text: String, format: OutputFormat) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0)
+        switch format {
+        case .text: return text
+        case .markdown: return "### pmeta-plan simulate-federated\n\n```text\n" + text + (text.hasSuffix("\n") ? "" : "\n") + "```\n"
+        case .json: return JSONWriter.write(.object([("command", .string("simulate-federated")), ("lines", .array(lines.map { .string($0) }))]))
+        }
     }
 }

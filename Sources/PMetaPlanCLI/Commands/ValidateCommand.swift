@@ -15,8 +15,8 @@ enum ValidateCommand {
             """,
         arguments: [ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")],
         options: [
-            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json"),
-            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta"),
+            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json").required(),
+            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta").required(),
             OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with maml, anil or boil, used for that method's row.",
                        isRepeatable: true),
             OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "100"),
@@ -91,7 +91,14 @@ enum ValidateCommand {
         }
         do {
             let report = try network.validate(candidates, on: tasks, microBatchSize: microBatch)
+            // A score that is not finite is an adaptation that diverged: an answer of "nan ± nan" would read as a result.
+            if let row = report.rows.first(where: { ![$0.before.mean, $0.before.halfWidth, $0.after.mean, $0.after.halfWidth].allSatisfy(\.isFinite) }) {
+                throw CommandFailure.badData("\(weightsPath): adapting held-out tasks with '\(row.name)' diverged (its \(report.metric.rawValue) is not a finite number); "
+                    + "the step sizes in model.json and importance.json are too large for these weights")
+            }
             return CommandResult(output: report.render(format))
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
             throw .badData("\(path): \(error)")
         }

@@ -44,16 +44,11 @@ enum InputFile {
         }
     }
 
-    /// Writes `bytes` to `path`, creating folders as needed.
-    /// - Throws: `CommandFailure.unreadable` when the file cannot be written.
+    /// Writes `bytes` to `path`, creating folders as needed, through symlinks, keeping an existing file's mode
+    /// (see `OutputFiles`).
+    /// - Throws: `CommandFailure.unreadable` when the file cannot be written or is not a regular file.
     static func write(bytes: [UInt8], to path: String) throws(CommandFailure) {
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw .unreadable("\(path): cannot be written (\(error.localizedDescription))")
-        }
+        try OutputFiles.write(bytes, to: path)
     }
 
     /// The JSON document at `path`.
@@ -69,15 +64,9 @@ enum InputFile {
         }
     }
 
-    /// Writes `text` to `path`, creating folders as needed.
-    /// - Throws: `CommandFailure.unreadable` (exit 66 is the closest documented code for an output that cannot be written).
+    /// Writes `text` to `path` (see `write(bytes:to:)`).
+    /// - Throws: `CommandFailure.unreadable` (exit 66 is the documented code for an output that cannot be written).
     static func write(_ text: String, to path: String) throws(CommandFailure) {
-        let url = URL(fileURLWithPath: path)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        } catch {
-            throw .unreadable("\(path): cannot be written (\(error.localizedDescription))")
-        }
+        try OutputFiles.write(text, to: path)
     }
 }

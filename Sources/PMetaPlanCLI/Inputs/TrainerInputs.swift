@@ -60,6 +60,11 @@ enum TrainerInputs {
         guard description.architecture == network.graph.graph.name else {
             throw .badData("\(modelPath): architecture: the model is a '\(description.architecture)', the architecture file a '\(network.graph.graph.name)'")
         }
+        do {
+            try description.task.check(fits: network)
+        } catch {
+            throw .badData(error.inFile(modelPath).description)
+        }
         let weightsPath = path + "/weights.bin"
         let parameters: NetworkParameters
         do {

@@ -37,9 +37,11 @@ extension MetaLearner {
     ///   - generator: The seeded source of every task.
     ///   - progress: Called after every outer step.
     /// - Returns: The best validation score and when it was reached.
+    /// - Throws: `MetaTrainingDivergence` as soon as the weights, the step sizes or a validation score stop being
+    ///   finite (too large a step size); the learner then holds the diverged state, which should not be written.
     public mutating func train(on family: some TaskFamily, iterations: Int, validationInterval: Int, validationTasks: Int,
                                using generator: inout some RandomNumberGenerator,
-                               progress: (MetaTrainingProgress) -> Void = { _ in }) -> MetaTrainingSummary {
+                               progress: (MetaTrainingProgress) -> Void = { _ in }) throws(MetaTrainingDivergence) -> MetaTrainingSummary {
         precondition(iterations >= 0 && validationInterval >= 1 && validationTasks >= 1, "train: bad iteration counts")
         var validationStream = SplitMix64(seed: generator.next())
         let validationSet = (0..<validationTasks).map { _ in family.task(from: .validation, using: &validationStream) }
@@ -52,9 +54,13 @@ extension MetaLearner {
         for index in 0..<iterations {
             let tasks = (0..<configuration.tasksPerBatch).map { _ in family.task(from: .training, using: &generator) }
             let report = step(on: tasks)
+            try checkIsFinite(afterIteration: index + 1)
             var validation: MeanWithInterval?
             if (index + 1) % validationInterval == 0 || index + 1 == iterations {
                 let score = validate(on: validationSet)
+                guard score.mean.isFinite, score.halfWidth.isFinite else {
+                    throw MetaTrainingDivergence(iteration: index + 1, what: "the validation score is \(score.mean.isNaN ? "not a number" : "\(score.mean)") (the adapted weights overflow)")
+                }
                 validation = score
                 // During p-Meta's warm-up the model is not yet sparse: it is no candidate for the deployed model.
                 let isCandidate = configuration.method != .pMeta || iteration > configuration.lassoWarmup
@@ -69,6 +75,19 @@ extension MetaLearner {
             attention = best.attention
         }
         return MetaTrainingSummary(bestValidation: best?.score, bestIteration: best?.iteration ?? iteration, metric: metric)
+    }
+
+    /// Throws when the weights, the step sizes or the attention modules hold a NaN or infinite element.
+    private func checkIsFinite(afterIteration iteration: Int) throws(MetaTrainingDivergence) {
+        if let layer = parameters.firstNonFiniteLayer {
+            throw MetaTrainingDivergence(iteration: iteration, what: "the weights of '\(network.graph.layers[layer].name)' are no longer finite")
+        }
+        if let step = stepSizes.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+            throw MetaTrainingDivergence(iteration: iteration, what: "the step sizes of inner step \(step + 1) are no longer finite")
+        }
+        if let attention, attention.modules.firstNonFiniteLayer != nil {
+            throw MetaTrainingDivergence(iteration: iteration, what: "the meta attention modules are no longer finite")
+        }
     }
 
     /// The mean query score after adapting to each task with the deployed plan and step sizes.

@@ -24,7 +24,9 @@ public enum TaskMetric: String, Sendable, Hashable {
             var hits = 0
             for (sample, label) in labels.enumerated() {
                 let row = output.values[(sample * classes)..<((sample + 1) * classes)]
-                if row.firstIndex(of: row.max()!)! - row.startIndex == label { hits += 1 }
+                // A row with a NaN (a diverged adaptation) predicts no class: a miss, never a trap.
+                guard !row.isEmpty, row.allSatisfy({ !$0.isNaN }), let largest = row.indices.max(by: { row[$0] < row[$1] }) else { continue }
+                if largest - row.startIndex == label { hits += 1 }
             }
             return Double(hits) / Double(labels.count)
         case .values(let values):

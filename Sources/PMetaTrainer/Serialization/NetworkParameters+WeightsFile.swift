@@ -32,8 +32,8 @@ extension NetworkParameters {
     }
 
     /// Decodes a weights file for `network`.
-    /// - Throws: `DataError` naming the place: a wrong magic or version, a truncated file, or a tensor whose
-    ///   shape is not the architecture's.
+    /// - Throws: `DataError` naming the place: a wrong magic or version, a truncated file, a tensor whose
+    ///   shape is not the architecture's, or an element that is NaN or infinite.
     public init(weightsFile bytes: [UInt8], for network: Network) throws(DataError) {
         try self.init(weightsFile: bytes, expectedShapes: network.operations.map(\.parameterShapes), network: network)
     }
@@ -83,7 +83,15 @@ extension NetworkParameters {
                     throw DataError(path: "layers[\(index)][\(position)]", message: "the file ends inside the tensor")
                 }
                 var values = [Float](repeating: 0, count: elementCount)
-                for element in 0..<elementCount { values[element] = Float(bitPattern: try read("an element")) }
+                for element in 0..<elementCount {
+                    let elementOffset = offset
+                    values[element] = Float(bitPattern: try read("an element"))
+                    // A weight that is not a finite number poisons every output; it is what a diverged run leaves.
+                    guard values[element].isFinite else {
+                        throw DataError(path: "layers[\(index)][\(position)]",
+                                        message: "'\(name)' element \(element) (byte \(elementOffset)) is \(values[element]), expected a finite number (was the model meta-trained with a step size that diverged?)")
+                    }
+                }
                 tensors.append(Tensor(shape: shape, values: values))
             }
             layers.append(tensors)

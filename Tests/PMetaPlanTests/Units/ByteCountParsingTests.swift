@@ -10,7 +10,6 @@ import Testing
         ("256 KB", 256_000),
         ("  64 kB\t", 64_000),
         ("1.5MB", 1_500_000),
-        ("1.5mB", 1_500_000),
         ("2.06MB", 2_060_000),
         ("54.69 MB", 54_690_000),
         ("3GB", 3_000_000_000),
@@ -31,6 +30,23 @@ import Testing
         ("9223372036854775.807kB", Int.max),
     ]
 
+    /// Sizes that are not whole bytes round down, and say what they were: 0.3 x 1,048,576 = 314,572.8 and
+    /// 0.3 x 1,024 = 307.2 by hand.
+    static let roundedSizes: [(String, Int, String)] = [
+        ("0.3MiB", 314_572, "314572.8"),
+        ("0.3KiB", 307, "307.2"),
+        ("1.0005kB", 1_000, "1000.5"),
+        ("1.5B", 1, "1.5"),
+    ]
+
+    @Test(arguments: roundedSizes)
+    func roundsAFractionOfAByteDownAndSaysSo(text: String, bytes: Int, exact: String) throws {
+        let parsed = try ByteCount.parsingRoundingDown(text)
+        #expect(parsed.bytes == ByteCount(bytes))
+        #expect(parsed.exactBytes == exact)
+        #expect(try ByteCount(parsing: text) == ByteCount(bytes))
+    }
+
     @Test(arguments: validSizes)
     func readsExactByteCounts(text: String, bytes: Int) throws {
         #expect(try ByteCount(parsing: text) == ByteCount(bytes))
@@ -47,9 +63,8 @@ import Testing
         (".5MB", "write a digit before the decimal point, as in 0.5MB"),
         ("1.MB", "expected a digit after the decimal point"),
         ("1,000KB", "digit separators such as ',' are not accepted; write the digits together"),
-        ("1.0005kB", "1.0005kB is 1000.5 bytes, not a whole number of bytes"),
-        ("0.3KiB", "0.3KiB is 307.2 bytes, not a whole number of bytes"),
-        ("1.5B", "1.5B is 1.5 bytes, not a whole number of bytes"),
+        ("1.2mB", "'m' is milli (10^-3), not mega; did you mean 1.2MB?"),
+        ("4miB", "'m' is milli (10^-3), not mega; did you mean 4MiB?"),
         ("256b", "'b' would mean bits; sizes are in bytes (did you mean 256B?)"),
         ("256kb", "'kb' would mean bits; sizes are in bytes (did you mean 256kB?)"),
         ("4Mib", "'Mib' would mean bits; sizes are in bytes (did you mean 4MiB?)"),

@@ -105,7 +105,7 @@ import Testing
         var testStream = SplitMix64(seed: 71)
         let tests = (0..<10).map { _ in family.task(from: .test, using: &testStream) }
         let before = learner.validate(on: tests).mean
-        let summary = learner.train(on: family, iterations: 100, validationInterval: 100, validationTasks: 5, using: &generator)
+        let summary = try learner.train(on: family, iterations: 100, validationInterval: 100, validationTasks: 5, using: &generator)
         let after = learner.validate(on: tests).mean
         #expect(summary.metric == .meanSquaredError)
         // The untrained net predicts about 0 (MSE near E[A²]/2 ≈ 4.2); after meta-training it should be well below.

@@ -9,9 +9,12 @@ extension JSONValue {
     /// Magnitudes from 1e-4 up to 2^53 are written without an exponent (`0.25`, `2.0`, `1000000.0`),
     /// others with a plain one (`1e-5`, `1e16`, `5e-324`); an integral value keeps its `.0`, so
     /// `integerValue` of the result is nil.
-    /// - Parameter value: A finite number; NaN and infinities have no JSON form.
+    /// NaN and infinities have no JSON form; they are written as `null` (as JavaScript's `JSON.stringify`
+    /// does), so a non-finite figure reaching a JSON report can never stop the tool. Readers refuse `null`
+    /// where they expect a number.
+    /// - Parameter value: The number.
     public static func double(_ value: Double) -> JSONValue {
-        precondition(value.isFinite, "JSONValue.double needs a finite value, got \(value)")
+        guard value.isFinite else { return .null }
         // Swift's description is already the shortest round-tripping form; only its exponent
         // spelling (`1e-05`, `1e+16`) is tidied.
         let text = value.description

@@ -14,4 +14,21 @@ extension String {
         }
         return escaped
     }
+
+    /// The text with every control character but those in `kept` escaped as `escapingControlCharacters` does:
+    /// for whole outputs, whose line feeds are their own.
+    /// - Parameter kept: The control characters left as they are (`["\n", "\t"]`).
+    /// - Complexity: O(n).
+    public func escapingControlCharacters(except kept: Set<Unicode.Scalar>) -> String {
+        guard unicodeScalars.contains(where: { ($0.value < 0x20 || $0.value == 0x7F) && !kept.contains($0) }) else { return self }
+        var escaped = ""
+        for scalar in unicodeScalars {
+            if kept.contains(scalar) {
+                escaped.unicodeScalars.append(scalar)
+            } else {
+                escaped += String(scalar).escapingControlCharacters
+            }
+        }
+        return escaped
+    }
 }

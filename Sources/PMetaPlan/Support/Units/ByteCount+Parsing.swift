@@ -2,13 +2,23 @@ extension ByteCount {
     /// Reads a size as a user writes it on the command line or in a file: `256KB`, `1.5 MB`, `512KiB`.
     ///
     /// A non-negative decimal number, optional spaces, then a unit. The letter before `B` may be in either
-    /// case (`kB`, `KB`, `MB`, `mb` is not: a lowercase `b` means bits and is refused). Decimal units step by
-    /// 1000 (kB, MB, GB, TB), binary units by 1024 (KiB, MiB, GiB, TiB). Fractions are computed exactly:
-    /// `1.5MB` is 1,500,000 B, `0.5KiB` is 512 B, and `1.0005kB` (1000.5 B) is refused.
+    /// case (`kB`, `KB`, `GB`, `gB`), except `m`, which is milli (`1.2mB` is refused with a hint for `1.2MB`); a
+    /// lowercase `b` means bits and is refused. Decimal units step by 1000 (kB, MB, GB, TB), binary units by 1024
+    /// (KiB, MiB, GiB, TiB). Fractions are computed exactly: `1.5MB` is 1,500,000 B, `0.5KiB` is 512 B, and
+    /// `1.0005kB` (1000.5 B) rounds down to 1,000 B (`parsingRoundingDown(_:)` says when it did).
     /// - Parameter text: The size; spaces around it are ignored.
     /// - Throws: `SizeSyntaxError` saying what is wrong and showing the accepted forms.
     /// - Complexity: O(n) in the length of `text`.
     public init(parsing text: String) throws {
+        self = try Self.parsingRoundingDown(text).bytes
+    }
+
+    /// Reads a size as `init(parsing:)` does and says when it rounded: `0.3MiB` is 314,572.8 B, so the result is
+    /// 314,572 B with `exactBytes` "314572.8".
+    /// - Parameter text: The size.
+    /// - Returns: The whole bytes, rounded down, and the exact decimal when that was not whole (nil otherwise).
+    /// - Throws: `SizeSyntaxError` saying what is wrong and showing the accepted forms.
+    public static func parsingRoundingDown(_ text: String) throws -> (bytes: ByteCount, exactBytes: String?) {
         func failure(_ problem: String) -> SizeSyntaxError { SizeSyntaxError(text: text, problem: problem) }
 
         var written = Substring(text).drop { $0 == " " || $0 == "\t" }
@@ -41,9 +51,11 @@ extension ByteCount {
 
         switch literal.multiplied(by: multiplier) {
         case .whole(let bytes):
-            self.init(bytes)
+            return (ByteCount(bytes), nil)
         case .fractional(let exactText):
-            throw failure("\(written) is \(exactText) bytes, not a whole number of bytes")
+            // A budget cannot hold part of a byte: the whole bytes below it are what it holds.
+            guard let whole = Int(exactText.prefix { $0 != "." }) else { throw failure("the size is too large; the most is \(DecimalFormatting.grouped(Int.max)) B") }
+            return (ByteCount(whole), exactText)
         case .tooLarge:
             throw failure("the size is too large; the most is \(DecimalFormatting.grouped(Int.max)) B")
         }
@@ -52,6 +64,9 @@ extension ByteCount {
     /// How many bytes one `unit` holds, or why `unit` is not a unit of bytes.
     private static func multiplier(of unit: String, number: Substring,
                                    failure: (String) -> SizeSyntaxError) throws -> Int {
+        if unit.first == "m", let corrected = Optional("M" + unit.dropFirst()), knownUnitMultiplier(corrected) != nil {
+            throw failure("'m' is milli (10^-3), not mega; did you mean \(number)\(corrected)?")
+        }
         if let multiplier = knownUnitMultiplier(unit) { return multiplier }
         let letters = Array(unit)
         if letters.last == "b", knownUnitMultiplier(String(letters.dropLast()) + "B") != nil {

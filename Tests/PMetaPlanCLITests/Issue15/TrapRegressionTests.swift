@@ -1,0 +1,168 @@
+import Foundation
+import PMetaPlan
+@testable import PMetaPlanCLI
+import Testing
+
+/// Issue 15, items 1-4: inputs that used to stop the tool with a trap (exit 132) now give a documented exit code
+/// and a one-line error, run through the command's entry point.
+@Suite(.serialized) struct TrapRegressionTests {
+    let folder: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "pmeta-traps-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try TrainerFixtures.mlp.write(toFile: folder + "/mlp.json", atomically: true, encoding: .utf8)
+        try TrainerFixtures.conv.write(toFile: folder + "/conv.json", atomically: true, encoding: .utf8)
+        try #"{"format":1,"name":"R","input":{"shape":[4]},"layers":[{"op":"relu"}]}"#
+            .write(toFile: folder + "/relu-only.json", atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) -> CommandResult {
+        PMetaPlanCommand.run(arguments: arguments, environment: environment)
+    }
+
+    /// A model folder trained for 0 outer steps (the initialization), written by meta-train itself.
+    func untrainedModel(_ architecture: String, task: String, name: String) throws -> String {
+        let output = folder + "/" + name
+        let trained = run(["meta-train", folder + "/\(architecture).json", "--task", task, "-o", output, "--iterations", "0",
+                           "--method", "maml", "--queries", "2"])
+        try #require(trained.exitCode == .success, "\(trained.errorOutput)")
+        return output
+    }
+
+    /// Rewrites `task` in DIR/model.json.
+    func setTask(_ task: String, in model: String) throws {
+        let path = model + "/model.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let start = try #require(text.range(of: "\"task\""))
+        let end = try #require(text.range(of: "}", range: start.upperBound..<text.endIndex))
+        try (String(text[..<start.lowerBound]) + "\"task\": " + task + String(text[end.upperBound...]))
+            .write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    // MARK: - Item 1: the task of model.json against its network
+
+    @Test(arguments: [
+        ("mlp", "sinusoid", #"{"kind": "fewshot", "ways": 5, "shots": 1, "queries": 2, "family_seed": 1, "noise": 0.5}"#, "task.kind"),
+        ("conv", "fewshot", #"{"kind": "fewshot", "ways": 7, "shots": 1, "queries": 2, "family_seed": 1, "noise": 0.5}"#, "task.ways"),
+        ("conv", "fewshot", #"{"kind": "fewshot", "ways": 10000, "shots": 1, "queries": 2, "family_seed": 1, "noise": 0.5}"#, "task.ways"),
+        ("conv", "fewshot", #"{"kind": "sinusoid", "shots": 5, "queries": 5}"#, "task.kind"),
+    ])
+    func aTaskThatDoesNotFitItsNetworkIsBadDataNamingTheField(architecture: String, trainedTask: String, task: String, field: String) throws {
+        let model = try untrainedModel(architecture, task: trainedTask, name: "model-\(architecture)-\(field)-\(task.count)")
+        try setTask(task, in: model)
+        let validated = run(["validate", folder + "/\(architecture).json", "--plan", model + "/plan.json", "--weights", model, "--tasks", "2"])
+        #expect(validated.exitCode == .badData, "\(validated.errorOutput)")
+        #expect(validated.errorOutput.contains("model.json: \(field):"), "\(validated.errorOutput)")
+        if architecture == "conv" {
+            let simulated = run(["simulate-dynamic", folder + "/conv.json", "--weights", model, "--tasks", "2", "--epochs", "1"])
+            #expect(simulated.exitCode == .badData, "\(simulated.errorOutput)")
+            #expect(simulated.errorOutput.contains("model.json: \(field):"), "\(simulated.errorOutput)")
+        }
+    }
+
+    // MARK: - Item 2: NaN and infinity
+
+    @Test func aDivergingMetaTrainingIsAnErrorWithTheIterationAndWritesNothing() {
+        let output = folder + "/diverged"
+        let trained = run(["meta-train", folder + "/mlp.json", "--task", "sinusoid", "-o", output, "--inner-lr", "100", "--outer-lr", "10",
+                           "--iterations", "20", "--validate-every", "5", "--validation-tasks", "2", "--method", "maml"])
+        #expect(trained.exitCode == .badData, "\(trained.output)\(trained.errorOutput)")
+        #expect(trained.errorOutput.contains("meta-training diverged at outer step "), "\(trained.errorOutput)")
+        #expect(trained.errorOutput.contains("--inner-lr (now 100.0)"), "\(trained.errorOutput)")
+        #expect(!FileManager.default.fileExists(atPath: output + "/weights.bin"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/model.json"))
+    }
+
+    @Test func nanWeightsAreRefusedWhenRead() throws {
+        let model = try untrainedModel("mlp", task: "sinusoid", name: "nan-weights")
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: model + "/weights.bin")))
+        // PMWEIGHT (8) + version (4) + layer count (4) + fc1's tensor count (4) + rank (4) + extents [16, 1] (8):
+        // byte 32 starts fc1's first weight.
+        bytes.replaceSubrange(32..<36, with: [0x00, 0x00, 0xC0, 0x7F])  // a quiet NaN, little-endian
+        try Data(bytes).write(to: URL(fileURLWithPath: model + "/weights.bin"))
+        for format in ["text", "json"] {
+            let validated = run(["validate", folder + "/mlp.json", "--plan", model + "/plan.json", "--weights", model, "--tasks", "2",
+                                 "--format", format])
+            #expect(validated.exitCode == .badData, "\(validated.errorOutput)")
+            #expect(validated.errorOutput.contains("weights.bin: layers[0][0]: 'fc1' element 0 (byte 32) is nan, expected a finite number"),
+                    "\(validated.errorOutput)")
+        }
+    }
+
+    @Test func theJSONWriterWritesANonFiniteNumberAsNull() {
+        let text = JSONWriter.write(.object([("nan", .double(.nan)), ("inf", .double(-.infinity)), ("one", .double(1))]))
+        #expect(!text.contains("nan") || text.contains("\"nan\""))
+        #expect(text.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\n", with: "") == #"{"nan":null,"inf":null,"one":1.0}"#)
+    }
+
+    // MARK: - Item 3: failed writes to the standard streams and the step summary
+
+    @Test func aFailedWriteToStandardOutputExits74WithTheReasonOnStandardError() throws {
+        let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0, "/dev/full is missing")
+        defer { close(full) }
+        let errorPath = folder + "/stderr.txt"
+        let errorFile = open(errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(errorFile) }
+        let result = run(["analyze", CommandHarness.architecture("4conv")])
+        #expect(PMetaPlanCommand.emit(result, standardOutput: full, standardError: errorFile) == 74)
+        let written = try String(contentsOfFile: errorPath, encoding: .utf8)
+        #expect(written == "Error: cannot write standard output (No space left on device)\n")
+    }
+
+    @Test func aFailedWriteToStandardErrorExits74() throws {
+        let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0, "/dev/full is missing")
+        defer { close(full) }
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        let result = run(["analyze", "/nonexistent"])
+        #expect(result.exitCode == .unreadableInput)
+        #expect(PMetaPlanCommand.emit(result, standardOutput: null, standardError: full) == 74)
+    }
+
+    @Test func aFailedWriteToTheStepSummaryExits74AndStillPrintsTheVerdict() {
+        let result = run(["check", CommandHarness.architecture("4conv"), "--budget", "10MB"], environment: ["GITHUB_STEP_SUMMARY": "/dev/full"])
+        #expect(result.exitCode == .ioError)
+        #expect(result.output.contains("\"passed\""))
+        #expect(result.errorOutput.contains("cannot append to GITHUB_STEP_SUMMARY (/dev/full): No space left on device"), "\(result.errorOutput)")
+    }
+
+    // MARK: - Item 4: a network with no trainable layer
+
+    @Test(arguments: [["--budget", "1MB"], ["--budget", "1MB", "--sweep"], ["--sweep"], ["--budget", "1MB", "--strategy", "dynamic"]])
+    func aNetworkWithNoTrainableLayerIsBadDataForPlan(options: [String]) {
+        let result = run(["plan", folder + "/relu-only.json"] + options)
+        #expect(result.exitCode == .badData, "\(result.output)\(result.errorOutput)")
+        #expect(result.errorOutput.contains("relu-only.json: this network has no trainable layer"), "\(result.errorOutput)")
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func aNetworkWithNoTrainableLayerIsBadDataForReport() {
+        let result = run(["report", folder + "/relu-only.json", "-o", folder + "/relu/report.md"])
+        #expect(result.exitCode == .badData, "\(result.output)\(result.errorOutput)")
+        #expect(result.errorOutput.contains("this network has no trainable layer"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/relu/report.md"))
+    }
+}
+
+/// Small networks for the trainer commands' tests.
+enum TrainerFixtures {
+    /// A 1-16-16-1 MLP for sinusoid regression.
+    static let mlp = """
+        {"format": 1, "name": "MLP sinusoid", "input": {"shape": [1], "element_bytes": 4},
+         "workload": {"samples": 10, "micro_batch": 10},
+         "layers": [{"name": "fc1", "op": "linear", "out_features": 16}, {"name": "relu1", "op": "relu"},
+                    {"name": "fc2", "op": "linear", "out_features": 16}, {"name": "relu2", "op": "relu"},
+                    {"name": "head", "op": "linear", "out_features": 1}]}
+        """
+    /// A one-conv 3-way classifier of 3x8x8 images.
+    static let conv = """
+        {"format": 1, "name": "Conv-tiny", "input": {"shape": [3, 8, 8], "element_bytes": 4},
+         "layers": [{"name": "conv", "op": "conv2d", "out_channels": 4, "kernel": 3, "padding": 1},
+                    {"name": "gn", "op": "group_norm", "groups": 2}, {"name": "relu", "op": "relu"},
+                    {"name": "pool", "op": "max_pool", "kernel": 4}, {"op": "flatten"},
+                    {"name": "head", "op": "linear", "out_features": 3}]}
+        """
+}
