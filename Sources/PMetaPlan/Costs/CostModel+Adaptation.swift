@@ -77,6 +77,11 @@ extension CostModel {
         let count = graph.layerCount
         var accounts = LayerAccounts()
         accounts.saved.reserveCapacity(count)
+        accounts.storedPerSample.reserveCapacity(count)
+        accounts.storedForBatch.reserveCapacity(count)
+        accounts.gradientBytes.reserveCapacity(count)
+        accounts.computesInputGradient.reserveCapacity(count)
+        accounts.backwardMACsPerSample.reserveCapacity(count)
         for index in 0..<count {
             let update = path.update(ofLayerAt: index, in: step, graph: graph)
             let tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: path.isOnBackwardPath(index),
@@ -153,8 +158,8 @@ extension CostModel {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
             storedUpTo[index] = stored
             (working[index], backwardWorking[index]) = try workingBytes(
-                ofLayerAt: index, update: path.update(ofLayerAt: index, in: step, graph: graph),
-                inputNeedsGradient: path.flow.inputCarriesGradient[index], workload: workload, profile: profile)
+                ofLayerAt: index, saved: accounts.saved[index], inputNeedsGradient: path.flow.inputCarriesGradient[index],
+                workload: workload, profile: profile)
         }
         var timeline: [MemoryEvent] = []
         timeline.reserveCapacity(2 * count)

@@ -5,16 +5,11 @@ extension CostModel {
     /// What decides the tensors layer `index` keeps under `update`.
     func backwardContext(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, precision: Precision,
                          profile: CountingProfile) -> BackwardContext {
-        let inputs = graph.layers[index].inputs
-        let inputElements = graph.inputShapes[index].map(\.elementCount)
+        let inputs = layerInputs[index]
         return BackwardContext(
-            update: update, isOnBackwardPath: isOnBackwardPath,
-            inputIsNetworkInput: inputs.map { $0 == .graphInput },
-            inputIsLearnedTensor: inputs.map { reference in
-                if case .layer(let producer) = reference { return !graph.layers[producer].operation.producesActivation }
-                return false
-            },
-            inputElements: inputElements, cost: layerCosts[index], profile: profile, activationBits: precision.activationBytes * 8)
+            update: update, isOnBackwardPath: isOnBackwardPath, inputIsNetworkInput: inputs.isNetworkInput,
+            inputIsLearnedTensor: inputs.isLearnedTensor, inputElements: inputs.elements, cost: layerCosts[index], profile: profile,
+            activationBits: precision.activationBytes * 8)
     }
 
     /// The tensors layer `index` stores for one sample in a step with `update`: its operator's, and the network
@@ -22,7 +17,7 @@ extension CostModel {
     func savedTensors(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, isOutput: Bool,
                       stepUpdatesAnything: Bool, precision: Precision, profile: CountingProfile) -> [SavedTensor] {
         let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath, precision: precision, profile: profile)
-        var saved = graph.layers[index].operation.definition.savedTensors(context)
+        var saved = graph.layers[index].operation.accept(SavedTensorsVisitor(context: context))
         if isOutput && stepUpdatesAnything {
             saved.append(SavedTensor(kind: .networkOutput, elements: layerCosts[index].outputElements, bitsPerElement: context.activationBits))
         }
@@ -35,9 +30,9 @@ extension CostModel {
     func selectedWeightElements(ofLayerAt index: Int, update: LayerUpdate) throws -> Int {
         guard update.parameters == .all else { return 0 }
         let cost = layerCosts[index]
-        return try graph.layers[index].operation.definition.selectedWeightElements(
+        return try graph.layers[index].operation.accept(SelectedWeightsVisitor(
             selectedInputs: update.inputChannelRatio.selectedCount(of: cost.inputChannels),
-            selectedOutputs: update.outputChannelRatio.selectedCount(of: cost.outputChannels), cost: cost)
+            selectedOutputs: update.outputChannelRatio.selectedCount(of: cost.outputChannels), cost: cost)).get()
     }
 
     /// The working set of layer `index` under `update`, in the forward pass and in its backward pass.
@@ -53,11 +48,22 @@ extension CostModel {
     /// - Throws: `ArithmeticOverflow`.
     func workingBytes(ofLayerAt index: Int, update: LayerUpdate, inputNeedsGradient: Bool, workload: Workload,
                       profile: CountingProfile) throws -> (forward: Int, backward: Int) {
+        guard profile.workingSet == .inPlaceLayersOnly else {
+            return try workingBytes(ofLayerAt: index, saved: [], inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
+        }
+        let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: inputNeedsGradient, precision: workload.precision, profile: profile)
+        return try workingBytes(ofLayerAt: index, saved: graph.layers[index].operation.accept(SavedTensorsVisitor(context: context)),
+                                inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
+    }
+
+    /// The same for a layer that stores `saved` (what `savedTensors` gives for its update with the path
+    /// `inputNeedsGradient`), so a caller that has them does not compute them again.
+    func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], inputNeedsGradient: Bool, workload: Workload,
+                      profile: CountingProfile) throws -> (forward: Int, backward: Int) {
         let elements = profile.workingSet == .inputAndOutputShare ? workingElements[index] : separateWorkingElements[index]
         let working = try Checked.product(elements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
         guard profile.workingSet == .inPlaceLayersOnly else { return (working, working) }
-        let (inputShared, outputShared) = try storedForwardTensorBytes(ofLayerAt: index, update: update, isOnBackwardPath: inputNeedsGradient,
-                                                                       workload: workload, profile: profile)
+        let (inputShared, outputShared) = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload)
         let forward = working - inputShared - outputShared
         let backward = working - inputShared
         guard !inputNeedsGradient && !graph.layers[index].operation.computesInPlace else { return (forward, backward) }
@@ -66,10 +72,8 @@ extension CostModel {
     }
 
     /// The bytes of the layer's inputs and of its output that it stores whole (each input buffer once).
-    private func storedForwardTensorBytes(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, workload: Workload,
-                                          profile: CountingProfile) throws -> (inputs: Int, output: Int) {
-        let saved = graph.layers[index].operation.definition.savedTensors(
-            backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath, precision: workload.precision, profile: profile))
+    private func storedForwardTensorBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload) throws -> (inputs: Int, output: Int) {
+        guard saved.contains(where: { $0.alias != nil }) else { return (0, 0) }
         var producers: [Int] = []
         var outputElements = 0
         for tensor in saved {

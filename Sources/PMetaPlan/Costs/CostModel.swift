@@ -17,6 +17,15 @@ public struct CostModel: Hashable, Sendable {
     /// For each layer, the elements of its inputs that no later layer reads (they die when it has run): what a
     /// layer that computes no input gradient can drop before its backward pass.
     public let dyingInputElements: [Int]
+    /// For each layer, what its inputs are, as its operator's backward rules read them.
+    let layerInputs: [LayerInputs]
+
+    /// What a layer's inputs are: x_0, learned tensors, and their sizes.
+    struct LayerInputs: Hashable, Sendable {
+        var isNetworkInput: [Bool]
+        var isLearnedTensor: [Bool]
+        var elements: [Int]
+    }
 
     /// Builds the cost model.
     /// - Throws: `DataError` naming the layer when a size or MAC count overflows 64 bits.
@@ -33,6 +42,16 @@ public struct CostModel: Hashable, Sendable {
         }
         self.graph = graph
         self.layerCosts = costs
+        self.layerInputs = graph.layers.indices.map { index in
+            let inputs = graph.layers[index].inputs
+            return LayerInputs(
+                isNetworkInput: inputs.map { $0 == .graphInput },
+                isLearnedTensor: inputs.map { reference in
+                    if case .layer(let producer) = reference { return !graph.layers[producer].operation.producesActivation }
+                    return false
+                },
+                elements: graph.inputShapes[index].map(\.elementCount))
+        }
         do {
             (self.workingElements, self.dyingInputElements) = try Self.forwardWorkingElements(of: graph, sharing: { _ in true })
             self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: \.computesInPlace).working

@@ -131,47 +131,51 @@ public enum Operation: Hashable, Sendable {
         }
     }
 
-    /// What the operation is: the one place that maps an operation to its description.
-    var definition: any OperatorDefinition {
+    /// Calls `visitor` with the operation's description: the one place that maps an operation to it. Generic, so
+    /// the hot paths (the planner's predicates, the cost model) call the concrete type without boxing it.
+    func accept<Visitor: OperatorVisitor>(_ visitor: Visitor) -> Visitor.Result {
         switch self {
-        case .conv2d(let convolution): convolution
-        case .conv1d(let convolution): Convolution1D(convolution: convolution)
-        case .linear(let linear): linear
-        case .groupNorm(let groupCount): Normalization(kind: .group(count: groupCount))
-        case .batchNorm: Normalization(kind: .batch)
-        case .layerNorm: Normalization(kind: .layer)
-        case .relu: Activation(function: .relu)
-        case .relu6: Activation(function: .relu6)
-        case .leakyReLU(let slope): Activation(function: .leakyReLU(negativeSlope: slope))
-        case .sigmoid: Activation(function: .sigmoid)
-        case .tanh: Activation(function: .tanh)
-        case .hardSigmoid: Activation(function: .hardSigmoid)
-        case .hardSwish: Activation(function: .hardSwish)
-        case .silu: Activation(function: .silu)
-        case .gelu(let approximates): Activation(function: .gelu(approximatesWithTanh: approximates))
-        case .dropout(let probability): Activation(function: .dropout(probability: probability))
-        case .softmax(let axis): Softmax(axis: axis)
-        case .maxPool(let pooling): WindowPooling(pooling: pooling, isMax: true)
-        case .averagePool(let pooling): WindowPooling(pooling: pooling, isMax: false)
-        case .globalAveragePool: GlobalAveragePooling()
-        case .flatten: Layout(function: .flatten)
-        case .add: Elementwise(function: .add)
-        case .mul: Elementwise(function: .mul)
-        case .scale(let factor): Elementwise(function: .scale(factor: factor))
-        case .matmul: MatrixProduct()
-        case .concat(let axis): Layout(function: .concat(axis: axis))
-        case .reshape(let shape): Layout(function: .reshape(shape: shape))
-        case .transpose(let permutation): Layout(function: .transpose(permutation: permutation))
-        case .slice(let axis, let start, let end, let step): Layout(function: .slice(axis: axis, start: start, end: end, step: step))
-        case .shuffle(let groupCount): Layout(function: .shuffle(groupCount: groupCount))
-        case .gather(let axis, let index): Layout(function: .gather(axis: axis, index: index))
-        case .reduceMean(let axes, let keeps): Layout(function: .reduceMean(axes: axes, keepsDimensions: keeps))
-        case .parameter(let shape): LearnedTensor(shape: shape)
+        case .conv2d(let convolution): visitor.visit(convolution)
+        case .conv1d(let convolution): visitor.visit(Convolution1D(convolution: convolution))
+        case .linear(let linear): visitor.visit(linear)
+        case .groupNorm(let groupCount): visitor.visit(Normalization(kind: .group(count: groupCount)))
+        case .batchNorm: visitor.visit(Normalization(kind: .batch))
+        case .layerNorm: visitor.visit(Normalization(kind: .layer))
+        case .relu: visitor.visit(Activation(function: .relu))
+        case .relu6: visitor.visit(Activation(function: .relu6))
+        case .leakyReLU(let slope): visitor.visit(Activation(function: .leakyReLU(negativeSlope: slope)))
+        case .sigmoid: visitor.visit(Activation(function: .sigmoid))
+        case .tanh: visitor.visit(Activation(function: .tanh))
+        case .hardSigmoid: visitor.visit(Activation(function: .hardSigmoid))
+        case .hardSwish: visitor.visit(Activation(function: .hardSwish))
+        case .silu: visitor.visit(Activation(function: .silu))
+        case .gelu(let approximates): visitor.visit(Activation(function: .gelu(approximatesWithTanh: approximates)))
+        case .dropout(let probability): visitor.visit(Activation(function: .dropout(probability: probability)))
+        case .softmax(let axis): visitor.visit(Softmax(axis: axis))
+        case .maxPool(let pooling): visitor.visit(WindowPooling(pooling: pooling, isMax: true))
+        case .averagePool(let pooling): visitor.visit(WindowPooling(pooling: pooling, isMax: false))
+        case .globalAveragePool: visitor.visit(GlobalAveragePooling())
+        case .flatten: visitor.visit(Layout(function: .flatten))
+        case .add: visitor.visit(Elementwise(function: .add))
+        case .mul: visitor.visit(Elementwise(function: .mul))
+        case .scale(let factor): visitor.visit(Elementwise(function: .scale(factor: factor)))
+        case .matmul: visitor.visit(MatrixProduct())
+        case .concat(let axis): visitor.visit(Layout(function: .concat(axis: axis)))
+        case .reshape(let shape): visitor.visit(Layout(function: .reshape(shape: shape)))
+        case .transpose(let permutation): visitor.visit(Layout(function: .transpose(permutation: permutation)))
+        case .slice(let axis, let start, let end, let step): visitor.visit(Layout(function: .slice(axis: axis, start: start, end: end, step: step)))
+        case .shuffle(let groupCount): visitor.visit(Layout(function: .shuffle(groupCount: groupCount)))
+        case .gather(let axis, let index): visitor.visit(Layout(function: .gather(axis: axis, index: index)))
+        case .reduceMean(let axes, let keeps): visitor.visit(Layout(function: .reduceMean(axes: axes, keepsDimensions: keeps)))
+        case .parameter(let shape): visitor.visit(LearnedTensor(shape: shape))
         }
     }
 
+    /// What the operation is, as an existential (for code off the hot paths).
+    var definition: any OperatorDefinition { accept(ErasingVisitor()) }
+
     /// What the operation's trainable tensors are.
-    public var parameterRole: ParameterRole { definition.role }
+    public var parameterRole: ParameterRole { accept(RoleVisitor()) }
 
     /// Whether the operation has trainable parameters (convolutions, linear layers, normalizations, learned tensors).
     public var isTrainable: Bool { parameterRole != .none }
@@ -185,10 +189,10 @@ public enum Operation: Hashable, Sendable {
     /// Whether the output can be written over the input: element-wise activations that keep no input,
     /// normalizations (x̂ and then the output overwrite x), residual add, scale and views. conv2d, linear,
     /// pooling, concat, products and copies read their inputs while writing a separate output.
-    public var computesInPlace: Bool { definition.computesInPlace }
+    public var computesInPlace: Bool { accept(InPlaceVisitor()) }
 
     /// Whether the output is an activation: false for a learned tensor, whose output is model memory.
-    public var producesActivation: Bool { definition.producesActivation }
+    public var producesActivation: Bool { accept(ActivationOutputVisitor()) }
 
     /// The bias a TinyTL-style update trains: conv/linear bias, a normalization's beta; 0 or 1 tensors.
     public var hasBias: Bool {

@@ -47,7 +47,7 @@ struct LayerOptionCosts: Sendable {
                                                        workload.precision.gradientBytes, context: "gradient buffer")
                     // On the path, a gradient flows into the layer's input (positional profiles share their
                     // working sets, so only the gradient-flow profiles read the flag).
-                    let (forward, backward) = try model.workingBytes(ofLayerAt: index, update: update, inputNeedsGradient: isOnPath,
+                    let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, inputNeedsGradient: isOnPath,
                                                                     workload: workload, profile: problem.profile)
                     let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
                     let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)

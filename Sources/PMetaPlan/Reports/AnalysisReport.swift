@@ -103,7 +103,7 @@ public struct AnalysisReport: Sendable {
             + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."
         lines.append(peakLine)
         if let largest = step.peak.largestStoredLayer {
-            let kinds = step.savedTensors[largest].map(\.kind.rawValue).joined(separator: " and ")
+            let kinds = SavedTensor.phrase(for: step.savedTensors[largest])
             lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
         }
         lines.append("Eq. (17), the dominant term (stored inputs of updated conv/linear layers): \(step.equation17Bytes.humanReadable); "

@@ -93,7 +93,7 @@ public struct PlanReport: Sendable {
             + ": stored tensors \(step.peak.storedBytes.humanReadable), working set \(step.peak.workingBytes.humanReadable), "
             + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."]
         if let largest = step.peak.largestStoredLayer {
-            let kinds = step.savedTensors[largest].map(\.kind.rawValue).joined(separator: " and ")
+            let kinds = SavedTensor.phrase(for: step.savedTensors[largest])
             lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
         }
         lines.append("MACs: \(cost.macs) over \(cost.steps.count) inner step\(cost.steps.count == 1 ? "" : "s").")
