@@ -100,6 +100,8 @@ extension Backpropagation {
                 if bias != nil { outputGradient.accumulateChannelSums(into: &bias!) }
             case .linear(let linear, _):
                 linear.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
+            case .convolution(let conv, _, _):
+                conv.accumulateWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
             default:
                 preconditionFailure("Backpropagation: a weight gradient for a layer without weights")
             }
@@ -124,13 +126,26 @@ extension Backpropagation {
                 : conv.inputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape)
             passOn(inputGradient, from: index, to: references[0])
         case .linear(let linear, _):
+            let inputShape = states[index].inputShapes[1]
+            gradients[index]!.tensor = Self.rows(gradients[index]!.tensor)
             accumulateWeightGradient(index)
             releaseSaved(index)
             guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
             let inputGradient = linear.directInputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0])
+            passOn(inputGradient.reshaped(to: inputShape), from: index, to: references[0])
+        case .convolution(let conv, _, let isSequence):
+            if isSequence { gradients[index]!.tensor = Self.image(gradients[index]!.tensor) }
+            accumulateWeightGradient(index)
+            let inputShape = states[index].inputShapes[0]
+            releaseSaved(index)
+            guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
+            var inputGradient = conv.inputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0], inputShape: inputShape)
+            if isSequence { inputGradient = inputGradient.reshaped(to: [inputShape[0], inputShape[1], inputShape[3]]) }
             passOn(inputGradient, from: index, to: references[0])
-        case .groupNorm(let norm):
+        case .groupNorm(let norm), .tokenNorm(let norm):
             let isInPlace = makeGradientWritable(index)
+            let shape = gradients[index]!.tensor.shape
+            if case .tokenNorm = network.operations[index] { gradients[index]!.tensor = Self.rows(gradients[index]!.tensor) }
             let address = Self.address(gradients[index]!.tensor)
             var scaleGradient: Tensor?
             var shiftGradient: Tensor?
@@ -148,6 +163,7 @@ extension Backpropagation {
             Self.checkInPlace(gradients[index]!.tensor, wasAt: address, isInPlace, "group norm backward")
             if isUpdated { accumulators[index] = .normalization(scale: scaleGradient, shift: shiftGradient) }
             releaseSaved(index)
+            gradients[index]!.tensor = gradients[index]!.tensor.reshaped(to: shape)
             let gradient = takeGradient(index)
             if computesInputGradient { deliver(gradient, to: references[0]) } else { meter.release(gradient.id!) }
         case .activation(let function):
@@ -173,16 +189,9 @@ extension Backpropagation {
             deliver(Live(tensor: Flatten.backward(outputGradient: gradient.tensor, inputShape: inputShape), id: gradient.id),
                     to: references[0])
         case .add:
-            let gradient = takeGradient(index)
-            // Every input receives the same g(y): one shared buffer with one owner per input.
-            for _ in references.dropFirst() { meter.retain(gradient.id!, as: .activationGradient, layer: index) }
-            for reference in references { deliver(gradient, to: reference) }
-        case .concat:
-            let channelCounts = states[index].inputShapes.map { $0[1] }
-            let parts = ChannelConcat.backward(outputGradient: gradients[index]!.tensor, channelCounts: channelCounts)
-            let ids = parts.map { meter.allocate(.activationGradient, layer: index, bytes: 4 * $0.count) }
-            meter.release(takeGradient(index).id!)
-            for (part, (id, reference)) in zip(parts, zip(ids, references)) { deliver(Live(tensor: part, id: id), to: reference) }
+            backwardAdd(index)
+        default:
+            backwardOperator(index)
         }
     }
 }
