@@ -23,6 +23,7 @@ extension Backpropagation {
     /// Keeps a forward tensor whole for the backward pass: one more owner of its buffer (x_0 is static memory).
     mutating func keepWhole(_ live: Live, as kind: MemoryMeter.BufferKind, layer: Int) {
         states[layer].kept.append(live.tensor)
+        states[layer].keptIDs.append(live.id)
         if let id = live.id {
             meter.retain(id, as: kind, layer: layer)
             states[layer].ids.append(id)
@@ -271,7 +272,9 @@ extension Backpropagation {
             var keptShape = inputShape
             for axis in axes { keptShape[axis] = 1 }
             let gradient = gradients[index]!.tensor.reshaped(to: keptShape)
-            passOn(TensorLayout.meanGradient(gradient, inputShape: inputShape, axes: axes), from: index, to: references[0])
+            let received = takeReceivedGradient(for: references[0])
+            passOn(TensorLayout.meanGradient(gradient, inputShape: inputShape, axes: axes, adding: received?.tensor.reshaped(to: inputShape)),
+                   from: index, to: references[0], into: received)
         case .parameter:
             let gradient = takeGradient(index)
             if scope.updates[index].parameters == .all {
@@ -301,7 +304,7 @@ extension Backpropagation {
     /// (a new, small buffer); for the last operand of the output's shape, g(y) ⊙ other written over g(y).
     mutating func backwardProduct(_ index: Int) {
         let references = network.graph.layers[index].inputs
-        let operands = states[index].kept.map { $0! }
+        var operands = states[index].kept.map { $0! }
         let shapes = states[index].inputShapes
         let outputShape = gradients[index]!.tensor.shape
         var parts: [(Live, TensorReference)] = []
@@ -317,7 +320,28 @@ extension Backpropagation {
                 : Broadcast.reducedProduct(gradients[index]!.tensor, other, to: operands[position].shape)).reshaped(to: shapes[position])
             parts.append((Live(tensor: part, id: meter.allocate(.activationGradient, layer: index, bytes: 4 * part.count)), references[position]))
         }
-        if let position = inPlace {
+        if let position = inPlace, let operandID = states[index].keptIDs[position], meter.ownerCount(operandID) == 1,
+           meter.ownerCount(gradients[index]!.id!) > 1 {
+            // g(y) is shared (a residual's other branch still needs it), but the operand is held by this product
+            // alone: g(operand) = g(y) ⊙ other is written over the stored operand instead of a new buffer.
+            let other = operands[1 - position]
+            operands = []
+            var target = states[index].kept[position]!
+            states[index].kept[position] = nil
+            states[index].ids.removeAll { $0 == operandID }
+            let address = Self.address(target)
+            let gradient = takeGradient(index)
+            target.values.withUnsafeMutableBufferPointer { values in
+                gradient.tensor.values.withUnsafeBufferPointer { source in
+                    for element in values.indices { values[element] = source[element] }
+                }
+            }
+            Broadcast.multiply(other, into: &target)
+            Self.checkInPlace(target, wasAt: address, true, "mul backward over its operand")
+            meter.relabel(operandID, as: .activationGradient, layer: index)
+            meter.release(gradient.id!)
+            parts.append((Live(tensor: target.reshaped(to: shapes[position]), id: operandID), references[position]))
+        } else if let position = inPlace {
             let isInPlace = makeGradientWritable(index)
             let address = Self.address(gradients[index]!.tensor)
             Broadcast.multiply(operands[1 - position], into: &gradients[index]!.tensor)

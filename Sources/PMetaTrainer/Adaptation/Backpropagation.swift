@@ -35,6 +35,8 @@ struct Backpropagation {
         var inputShapes: [[Int]] = []
         /// Forward tensors kept whole: an activation's input or output, a product's operands (by input position).
         var kept: [Tensor?] = []
+        /// The ledger entries of `kept` (`nil` for static memory).
+        var keptIDs: [MemoryMeter.BufferID?] = []
         var ids: [MemoryMeter.BufferID] = []
     }
 

@@ -98,13 +98,13 @@ public struct GeneralConvolution: Sendable, Hashable {
         return Tensor(shape: outputShape, values: output)
     }
 
-    /// g(x) = wᵀ ⋆ g(y).
-    public func inputGradient(outputGradient: Tensor, weight: Tensor, inputShape: [Int]) -> Tensor {
+    /// g(x) = wᵀ ⋆ g(y), added to `existing` (a gradient from another reader) when given.
+    public func inputGradient(outputGradient: Tensor, weight: Tensor, inputShape: [Int], adding existing: Tensor? = nil) -> Tensor {
         let outputShape = self.outputShape(forInputShape: inputShape)
         precondition(outputGradient.shape == outputShape, "GeneralConvolution: gradient \(outputGradient.shape) is not \(outputShape)")
         let (inputPlane, outputPlane) = (inputShape[2] * inputShape[3], outputShape[2] * outputShape[3])
         let (inputPerGroup, outputPerGroup) = (inputChannels / groupCount, outputChannels / groupCount)
-        var result = [Float](repeating: 0, count: Tensor.elementCount(of: inputShape))
+        var result = existing?.values ?? [Float](repeating: 0, count: Tensor.elementCount(of: inputShape))
         for sample in 0..<inputShape[0] {
             for outputChannel in 0..<outputChannels {
                 let source = (sample * outputChannels + outputChannel) * outputPlane

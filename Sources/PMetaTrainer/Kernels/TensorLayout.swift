@@ -125,14 +125,12 @@ public enum TensorLayout {
         return result
     }
 
-    /// The gradient of `mean(_:axes:)`: g(y) / count, broadcast back to `inputShape`.
-    public static func meanGradient(_ gradient: Tensor, inputShape: [Int], axes: [Int]) -> Tensor {
+    /// The gradient of `mean(_:axes:)`: g(y) / count, broadcast back to `inputShape` (added to `existing`, a
+    /// gradient from another reader, when given).
+    public static func meanGradient(_ gradient: Tensor, inputShape: [Int], axes: [Int], adding existing: Tensor? = nil) -> Tensor {
         let count = Float(axes.reduce(1) { $0 * inputShape[$1] })
-        var result = Tensor(zeros: inputShape)
-        Broadcast.add(gradient, into: &result)
-        result.values.withUnsafeMutableBufferPointer { values in
-            for index in values.indices { values[index] /= count }
-        }
+        var result = existing ?? Tensor(zeros: inputShape)
+        Broadcast.add(gradient.map { $0 / count }, into: &result)
         return result
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PMetaPlan
 @testable import PMetaTrainer
 
@@ -58,6 +59,15 @@ enum TestNetworks {
            {"name": "relu2", "op": "relu"},
            {"name": "head", "op": "linear", "out_features": 1}]}
         """
+
+    /// A network from `architectures/` of this package.
+    static func shipped(_ name: String) throws -> Network {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let file = root.appendingPathComponent("architectures/\(name).json")
+        let bytes = try [UInt8](Data(contentsOf: file))
+        return try Network(try ShapedGraph(jsonBytes: bytes, file: "\(name).json"))
+    }
 
     static func network(_ json: String) throws -> Network {
         try Network(try ShapedGraph(jsonBytes: Array(json.utf8), file: "test.json"))
