@@ -27,7 +27,7 @@ let package = Package(
 
         /// Regressions/ holds the inputs the fuzzers in fuzz/ kept; the tests read them from the source tree.
         .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions"]),
-        .testTarget(name: "PMetaTrainerTests", dependencies: ["PMetaTrainer"]),
+        .testTarget(name: "PMetaTrainerTests", dependencies: ["PMetaTrainer"], exclude: ["Fixtures"]),
         .testTarget(name: "PMetaPlanCLITests", dependencies: ["PMetaPlanCLI"]),
     ]
 )

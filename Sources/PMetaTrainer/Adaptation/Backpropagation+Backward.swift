@@ -67,6 +67,24 @@ extension Backpropagation {
         deliver(Live(tensor: inputGradient, id: id), to: reference)
     }
 
+    /// The gradient the producer of `reference` already received from another reader, taken out to be added to
+    /// in place, when nothing else shares it; `nil` otherwise (the new gradient is then a buffer of its own).
+    mutating func takeReceivedGradient(for reference: TensorReference) -> Live? {
+        guard case .layer(let producer) = reference, scope.needsGradient[producer], let received = gradients[producer],
+              let id = received.id, meter.ownerCount(id) == 1 else { return nil }
+        gradients[producer] = nil
+        return received
+    }
+
+    /// Frees g(y) and what the layer kept, and hands on g(x_{l-1}) computed into `received` (the producer's
+    /// earlier gradient) or, without one, into a new buffer.
+    mutating func passOn(_ inputGradient: Tensor, from index: Int, to reference: TensorReference, into received: Live?) {
+        guard let received else { return passOn(inputGradient, from: index, to: reference) }
+        meter.release(takeGradient(index).id!)
+        releaseSaved(index)
+        deliver(Live(tensor: inputGradient, id: received.id), to: reference)
+    }
+
     /// Frees what a layer kept; called before the layer's input gradient is allocated.
     mutating func releaseSaved(_ index: Int) {
         for id in states[index].ids { meter.release(id) }
@@ -100,6 +118,8 @@ extension Backpropagation {
                 if bias != nil { outputGradient.accumulateChannelSums(into: &bias!) }
             case .linear(let linear, _):
                 linear.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
+            case .convolution(let conv, _, _):
+                conv.accumulateWeightGradient(outputGradient: outputGradient, saved: saved, into: &weight!, biasGradient: &bias)
             default:
                 preconditionFailure("Backpropagation: a weight gradient for a layer without weights")
             }
@@ -119,18 +139,36 @@ extension Backpropagation {
             guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
             let weight = parameters.layers[index][0]
             let outputGradient = gradients[index]!.tensor
+            let received = kernels == .scratchFree ? takeReceivedGradient(for: references[0]) : nil
             let inputGradient = kernels == .scratchFree
-                ? conv.directInputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape)
+                ? conv.directInputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape, adding: received?.tensor)
                 : conv.inputGradient(outputGradient: outputGradient, weight: weight, inputShape: inputShape)
-            passOn(inputGradient, from: index, to: references[0])
+            passOn(inputGradient, from: index, to: references[0], into: received)
         case .linear(let linear, _):
+            let inputShape = states[index].inputShapes[1]
+            gradients[index]!.tensor = Self.rows(gradients[index]!.tensor)
             accumulateWeightGradient(index)
             releaseSaved(index)
             guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
-            let inputGradient = linear.directInputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0])
-            passOn(inputGradient, from: index, to: references[0])
-        case .groupNorm(let norm):
+            let received = takeReceivedGradient(for: references[0])
+            let inputGradient = linear.directInputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0],
+                                                           adding: received.map { Self.rows($0.tensor) })
+            passOn(inputGradient.reshaped(to: inputShape), from: index, to: references[0], into: received)
+        case .convolution(let conv, _, let isSequence):
+            if isSequence { gradients[index]!.tensor = Self.image(gradients[index]!.tensor) }
+            accumulateWeightGradient(index)
+            let inputShape = states[index].inputShapes[0]
+            releaseSaved(index)
+            guard scope.inputNeedsGradient[index] else { return meter.release(takeGradient(index).id!) }
+            let received = takeReceivedGradient(for: references[0])
+            var inputGradient = conv.inputGradient(outputGradient: gradients[index]!.tensor, weight: parameters.layers[index][0], inputShape: inputShape,
+                                                   adding: received.map { $0.tensor.reshaped(to: inputShape) })
+            if isSequence { inputGradient = inputGradient.reshaped(to: [inputShape[0], inputShape[1], inputShape[3]]) }
+            passOn(inputGradient, from: index, to: references[0], into: received)
+        case .groupNorm(let norm), .tokenNorm(let norm):
             let isInPlace = makeGradientWritable(index)
+            let shape = gradients[index]!.tensor.shape
+            if case .tokenNorm = network.operations[index] { gradients[index]!.tensor = Self.rows(gradients[index]!.tensor) }
             let address = Self.address(gradients[index]!.tensor)
             var scaleGradient: Tensor?
             var shiftGradient: Tensor?
@@ -148,6 +186,7 @@ extension Backpropagation {
             Self.checkInPlace(gradients[index]!.tensor, wasAt: address, isInPlace, "group norm backward")
             if isUpdated { accumulators[index] = .normalization(scale: scaleGradient, shift: shiftGradient) }
             releaseSaved(index)
+            gradients[index]!.tensor = gradients[index]!.tensor.reshaped(to: shape)
             let gradient = takeGradient(index)
             if computesInputGradient { deliver(gradient, to: references[0]) } else { meter.release(gradient.id!) }
         case .activation(let function):
@@ -173,16 +212,9 @@ extension Backpropagation {
             deliver(Live(tensor: Flatten.backward(outputGradient: gradient.tensor, inputShape: inputShape), id: gradient.id),
                     to: references[0])
         case .add:
-            let gradient = takeGradient(index)
-            // Every input receives the same g(y): one shared buffer with one owner per input.
-            for _ in references.dropFirst() { meter.retain(gradient.id!, as: .activationGradient, layer: index) }
-            for reference in references { deliver(gradient, to: reference) }
-        case .concat:
-            let channelCounts = states[index].inputShapes.map { $0[1] }
-            let parts = ChannelConcat.backward(outputGradient: gradients[index]!.tensor, channelCounts: channelCounts)
-            let ids = parts.map { meter.allocate(.activationGradient, layer: index, bytes: 4 * $0.count) }
-            meter.release(takeGradient(index).id!)
-            for (part, (id, reference)) in zip(parts, zip(ids, references)) { deliver(Live(tensor: part, id: id), to: reference) }
+            backwardAdd(index)
+        default:
+            backwardOperator(index)
         }
     }
 }

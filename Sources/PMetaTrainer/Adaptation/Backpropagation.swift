@@ -33,6 +33,10 @@ struct Backpropagation {
         var reciprocals: [Float] = []
         var packed: PackedIntegers?
         var inputShapes: [[Int]] = []
+        /// Forward tensors kept whole: an activation's input or output, a product's operands (by input position).
+        var kept: [Tensor?] = []
+        /// The ledger entries of `kept` (`nil` for static memory).
+        var keptIDs: [MemoryMeter.BufferID?] = []
         var ids: [MemoryMeter.BufferID] = []
     }
 
@@ -60,6 +64,9 @@ struct Backpropagation {
     var keepsOutput = false
     /// The network output of the last `lossAndBackward`, when `keepsOutput`.
     var keptOutput: Tensor?
+
+    /// Draws train-mode dropout masks, seeded so a step can be repeated.
+    var dropoutGenerator = SplitMix64(seed: 0x0D50_F0A7)
 
     var outputs: [Live?] = []
     var remainingConsumers: [Int] = []
@@ -173,6 +180,16 @@ struct Backpropagation {
         tensor.values.withUnsafeBufferPointer { $0.baseAddress }
     }
 
+    /// `[N, ..., D]` as the rows `[N·..., D]` (the same storage).
+    static func rows(_ tensor: Tensor) -> Tensor {
+        tensor.rank == 2 ? tensor : tensor.reshaped(to: [tensor.count / tensor.shape[tensor.rank - 1], tensor.shape[tensor.rank - 1]])
+    }
+
+    /// A sequence `[N, C, L]` as the image `[N, C, 1, L]` (the same storage).
+    static func image(_ tensor: Tensor) -> Tensor {
+        tensor.reshaped(to: [tensor.shape[0], tensor.shape[1], 1, tensor.shape[2]])
+    }
+
     mutating func forwardLayer(_ index: Int, graphInput: Tensor) -> Live {
         let references = network.graph.layers[index].inputs
         let tensors = parameters.layers[index]
@@ -187,26 +204,41 @@ struct Backpropagation {
             keepInput(x, layer: index, channelCount: conv.inputChannels, attendedChannels: forwardAttention(x.tensor, layer: index))
             return output
         case .linear(let linear, let hasBias):
+            // Tokens [N, T, D] are N·T rows of one linear layer: a view, not a copy.
             let x = input(references[0], graphInput: graphInput)
-            let y = linear.directForward(x.tensor, weight: tensors[0], bias: hasBias ? tensors[1] : nil)
-            let output = Live(tensor: y, id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
-            keepInput(x, layer: index, channelCount: linear.inputFeatures, attendedChannels: forwardAttention(x.tensor, layer: index))
+            let rows = Live(tensor: Self.rows(x.tensor), id: x.id)
+            let y = linear.directForward(rows.tensor, weight: tensors[0], bias: hasBias ? tensors[1] : nil)
+            let output = Live(tensor: y.reshaped(to: Array(x.tensor.shape.dropLast()) + [linear.outputFeatures]),
+                              id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
+            keepInput(rows, layer: index, channelCount: linear.inputFeatures, attendedChannels: forwardAttention(rows.tensor, layer: index))
+            states[index].inputShapes.append(x.tensor.shape)
             return output
-        case .groupNorm(let norm):
+        case .convolution(let conv, let hasBias, let isSequence):
+            let x = input(references[0], graphInput: graphInput)
+            let image = Live(tensor: isSequence ? Self.image(x.tensor) : x.tensor, id: x.id)
+            var y = conv.forward(image.tensor, weight: tensors[0], bias: hasBias ? tensors[1] : nil)
+            if isSequence { y = y.reshaped(to: [y.shape[0], y.shape[1], y.shape[3]]) }
+            let output = Live(tensor: y, id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
+            keepInput(image, layer: index, channelCount: conv.inputChannels, attendedChannels: forwardAttention(image.tensor, layer: index))
+            return output
+        case .groupNorm(let norm), .tokenNorm(let norm):
             let keeps = scope.keepsNormalizedInput(index)
             var (tensor, id, isMoved) = takeForWriting(references[0], layer: index, graphInput: graphInput)
+            let shape = tensor.shape
+            // Per-token layer norm is one group over the D features of each of the N·T rows (a view).
+            if case .tokenNorm = network.operations[index] { tensor = Self.rows(tensor) }
             let address = Self.address(tensor)
             let (output, reciprocals) = norm.forwardInPlace(&tensor, scale: tensors[0], shift: tensors[1], keepsNormalizedInput: keeps)
             Self.checkInPlace(tensor, wasAt: address, isMoved, "group norm forward")
             guard keeps, let output else {
                 meter.relabel(id, as: .activation, layer: index)
-                return Live(tensor: tensor, id: id)
+                return Live(tensor: tensor.reshaped(to: shape), id: id)
             }
             meter.relabel(id, as: .normalizedInput, layer: index)
             states[index].normalized = tensor
             states[index].reciprocals = reciprocals
             states[index].ids = [id, meter.allocate(.normalizationStatistics, layer: index, bytes: 4 * reciprocals.count)]
-            return Live(tensor: output, id: meter.allocate(.activation, layer: index, bytes: 4 * output.count))
+            return Live(tensor: output.reshaped(to: shape), id: meter.allocate(.activation, layer: index, bytes: 4 * output.count))
         case .activation(let function):
             var (tensor, id, isMoved) = takeForWriting(references[0], layer: index, graphInput: graphInput)
             let address = Self.address(tensor)
@@ -243,17 +275,9 @@ struct Backpropagation {
             if let id = x.id { meter.retain(id, as: .activation, layer: index) }
             return Live(tensor: Flatten.forward(x.tensor), id: x.id)
         case .add:
-            var (tensor, id, isMoved) = takeForWriting(references[0], layer: index, graphInput: graphInput)
-            let address = Self.address(tensor)
-            for reference in references.dropFirst() { tensor += input(reference, graphInput: graphInput).tensor }
-            Self.checkInPlace(tensor, wasAt: address, isMoved, "residual add")
-            meter.relabel(id, as: .activation, layer: index)
-            return Live(tensor: tensor, id: id)
-        case .concat:
-            let parts = references.map { input($0, graphInput: graphInput).tensor }
-            let y = ChannelConcat.forward(parts)
-            states[index].inputShapes = parts.map(\.shape)
-            return Live(tensor: y, id: meter.allocate(.activation, layer: index, bytes: 4 * y.count))
+            return forwardAdd(index, graphInput: graphInput)
+        default:
+            return forwardOperator(index, graphInput: graphInput)
         }
     }
 

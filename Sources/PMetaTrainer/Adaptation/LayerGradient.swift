@@ -7,6 +7,8 @@ public enum LayerGradient: Sendable, Hashable {
     case weights(WeightGradient?, bias: Tensor?)
     /// A normalization: g(γ) (`nil` for a bias-only update) and g(β).
     case normalization(scale: Tensor?, shift: Tensor?)
+    /// A learned tensor: the gradient of every element.
+    case tensor(Tensor)
 
     /// The zero accumulator an update of a layer needs.
     /// - Parameters:
@@ -26,7 +28,15 @@ public enum LayerGradient: Sendable, Hashable {
                 ? WeightGradient.zeros(weightShape: linear.weightShape, groupCount: 1,
                                        outputChannels: outputChannels, inputChannels: inputChannels) : nil
             return .weights(weight, bias: hasBias ? Tensor(zeros: [linear.outputFeatures]) : nil)
-        case .groupNorm(let norm):
+        case .convolution(let conv, let hasBias, _):
+            let weight = update == .all
+                ? WeightGradient.zeros(weightShape: conv.weightShape, groupCount: conv.groupCount,
+                                       outputChannels: outputChannels, inputChannels: inputChannels) : nil
+            return .weights(weight, bias: hasBias ? Tensor(zeros: [conv.outputChannels]) : nil)
+        case .parameter(let shape):
+            // A learned tensor has no bias: an update of anything less than its elements computes nothing.
+            return .tensor(Tensor(zeros: update == .all ? shape : [0]))
+        case .groupNorm(let norm), .tokenNorm(let norm):
             return .normalization(scale: update == .all ? Tensor(zeros: [norm.channelCount]) : nil,
                                   shift: Tensor(zeros: [norm.channelCount]))
         default:
@@ -39,6 +49,7 @@ public enum LayerGradient: Sendable, Hashable {
         switch self {
         case .weights(let weight, let bias): 4 * ((weight?.values.count ?? 0) + (bias?.count ?? 0))
         case .normalization(let scale, let shift): 4 * ((scale?.count ?? 0) + (shift?.count ?? 0))
+        case .tensor(let gradient): 4 * gradient.count
         }
     }
 
@@ -54,6 +65,8 @@ public enum LayerGradient: Sendable, Hashable {
         case .normalization(let gamma, let beta):
             if let gamma { tensors[0].add(gamma, scaledBy: scale) }
             if let beta { tensors[1].add(beta, scaledBy: scale) }
+        case .tensor(let gradient):
+            if gradient.count > 0 { tensors[0].add(gradient, scaledBy: scale) }
         }
     }
 
@@ -65,6 +78,8 @@ public enum LayerGradient: Sendable, Hashable {
             [weight?.dense() ?? Tensor(zeros: shapes[0])] + (shapes.count > 1 ? [bias ?? Tensor(zeros: shapes[1])] : [])
         case .normalization(let gamma, let beta):
             [gamma ?? Tensor(zeros: shapes[0]), beta ?? Tensor(zeros: shapes[1])]
+        case .tensor(let gradient):
+            [gradient.count > 0 ? gradient : Tensor(zeros: shapes[0])]
         }
     }
 

@@ -40,8 +40,10 @@ public struct StepScope: Sendable, Hashable {
             inputNeedsGradient.append(flow.inputCarriesGradient[index])
             needsGradient.append(flow.outputCarriesGradient[index])
             if operation.isWeightLayer && update.parameters == .all {
-                let inputs = graph.inputShapes[index][0].channels
-                let outputs = graph.outputShapes[index].channels
+                // A linear layer selects among its features, the last axis (tokens [T, D] included).
+                let isLinear = if case .linear = operation { true } else { false }
+                let inputs = isLinear ? graph.inputShapes[index][0].dimensions.last! : graph.inputShapes[index][0].channels
+                let outputs = isLinear ? graph.outputShapes[index].dimensions.last! : graph.outputShapes[index].channels
                 savedInputChannels.append(Array(0..<update.inputChannelRatio.selectedCount(of: inputs)))
                 weightOutputChannels.append(Array(0..<update.outputChannelRatio.selectedCount(of: outputs)))
             } else {

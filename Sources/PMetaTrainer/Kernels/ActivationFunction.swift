@@ -10,6 +10,8 @@ public enum ActivationFunction: Sendable, Hashable {
     case relu6
     /// y for y > 0, `negativeSlope`·y otherwise.
     case leakyReLU(negativeSlope: Float)
+    /// relu6(x + 3) / 6: slope 1/6 inside (−3, 3), flat outside, so one bit per element suffices.
+    case hardSigmoid
 
     /// Applies the function in place.
     /// - Parameters:
@@ -27,6 +29,8 @@ public enum ActivationFunction: Sendable, Hashable {
                 case .relu: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { _ in 0 }
                 case .relu6: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 && $0 < 6 } transform: { $0 > 0 ? 6 : 0 }
                 case .leakyReLU(let slope): Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { slope * $0 }
+                case .hardSigmoid:
+                    Self.apply(values, keepsMask ? maskBytes : nil, inside: { $0 / 6 + 0.5 }) { $0 > -3 && $0 < 3 } transform: { $0 > 0 ? 1 : 0 }
                 }
             }
         }
@@ -36,7 +40,7 @@ public enum ActivationFunction: Sendable, Hashable {
     /// Replaces the values that do not `pass` by `transform(value)` and sets bit i of `mask` where value i passes.
     @inline(__always)
     private static func apply(_ values: UnsafeMutableBufferPointer<Float>, _ mask: UnsafeMutableBufferPointer<UInt8>?,
-                              passes: (Float) -> Bool, transform: (Float) -> Float) {
+                              inside: (Float) -> Float = { $0 }, passes: (Float) -> Bool, transform: (Float) -> Float) {
         var index = 0
         let count = values.count
         while index < count {
@@ -48,7 +52,7 @@ public enum ActivationFunction: Sendable, Hashable {
                 let value = values[index]
                 let passed = passes(value)
                 byte |= passed ? bit : 0
-                values[index] = passed ? value : transform(value)
+                values[index] = passed ? inside(value) : transform(value)
                 bit <<= 1
                 index += 1
             }
@@ -64,22 +68,26 @@ public enum ActivationFunction: Sendable, Hashable {
     public func backwardInPlace(_ gradient: inout Tensor, mask: PackedIntegers) {
         precondition(mask.count == gradient.count && mask.bitWidth == 1, "ActivationFunction: the mask does not match the gradient")
         let unsetFactor: Float
+        var setFactor: Float = 1
         switch self {
         case .relu, .relu6: unsetFactor = 0
         case .leakyReLU(let slope): unsetFactor = slope
+        case .hardSigmoid:
+            setFactor = 1.0 / 6
+            unsetFactor = 0
         }
         mask.bytes.withUnsafeBufferPointer { maskBytes in
             gradient.values.withUnsafeMutableBufferPointer { values in
                 let count = values.count
                 var index = 0
                 for byte in maskBytes {
-                    if byte == 0xFF { index += 8; continue }
+                    if byte == 0xFF && setFactor == 1 { index += 8; continue }
                     let end = min(count, index + 8)
                     var bits = byte
                     while index < end {
                         // Assigning 0 rather than multiplying keeps an infinite gradient from turning into NaN.
                         let value = values[index]
-                        values[index] = bits & 1 != 0 ? value : (unsetFactor == 0 ? 0 : unsetFactor * value)
+                        values[index] = bits & 1 != 0 ? setFactor * value : (unsetFactor == 0 ? 0 : unsetFactor * value)
                         bits >>= 1
                         index += 1
                     }

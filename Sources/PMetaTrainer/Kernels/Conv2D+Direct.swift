@@ -86,9 +86,10 @@ extension Conv2D {
     ///   - outputGradient: g(y_l), `[N, C_out, H_out, W_out]`.
     ///   - weight: w_l.
     ///   - inputShape: The shape of x_{l-1}.
-    /// - Returns: g(x_{l-1}); the only allocation.
+    ///   - existing: A gradient of x_{l-1} received from another reader, added to in place (no allocation).
+    /// - Returns: g(x_{l-1}) (plus `existing`); the only allocation.
     /// - Complexity: O(N · H_out · W_out · m(w)) MACs, O(1) scratch.
-    public func directInputGradient(outputGradient: Tensor, weight: Tensor, inputShape: [Int]) -> Tensor {
+    public func directInputGradient(outputGradient: Tensor, weight: Tensor, inputShape: [Int], adding existing: Tensor? = nil) -> Tensor {
         let outputShape = self.outputShape(forInputShape: inputShape)
         precondition(
             outputGradient.shape == outputShape,
@@ -101,7 +102,7 @@ extension Conv2D {
         let inputPlane = geometry.height * geometry.width
         let outputPlane = geometry.outputPlaneSize
         let kernelArea = kernelSize * kernelSize
-        var inputGradient = [Float](repeating: 0, count: Tensor.elementCount(of: inputShape))
+        var inputGradient = existing?.values ?? [Float](repeating: 0, count: Tensor.elementCount(of: inputShape))
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             weight.values.withUnsafeBufferPointer { weightBuffer in
                 inputGradient.withUnsafeMutableBufferPointer { targetBuffer in

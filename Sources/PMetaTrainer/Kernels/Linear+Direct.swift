@@ -38,13 +38,14 @@ extension Linear {
     ///   - weight: W.
     /// - Returns: g(x), `[N, F_in]`; the only allocation.
     /// - Complexity: O(N · m(w)) MACs, O(1) scratch.
-    public func directInputGradient(outputGradient: Tensor, weight: Tensor) -> Tensor {
+    public func directInputGradient(outputGradient: Tensor, weight: Tensor, adding existing: Tensor? = nil) -> Tensor {
         precondition(
             outputGradient.rank == 2 && outputGradient.shape[1] == outputFeatures,
             "Linear: expected output gradient [N, \(outputFeatures)], got \(outputGradient.shape)")
         precondition(weight.shape == weightShape, "Linear: weight shape \(weight.shape) is not \(weightShape)")
         let sampleCount = outputGradient.shape[0]
-        var inputGradient = [Float](repeating: 0, count: sampleCount * inputFeatures)
+        // A gradient received from another reader is added to in place rather than summed afterwards.
+        var inputGradient = existing?.values ?? [Float](repeating: 0, count: sampleCount * inputFeatures)
         weight.values.withUnsafeBufferPointer { weightBuffer in
             inputGradient.withUnsafeMutableBufferPointer { target in
                 for sample in 0..<sampleCount {

@@ -9,12 +9,17 @@ public struct MaxPool2D: Sendable, Hashable {
     /// The padding on every side; padded positions never win.
     public let padding: Int
 
+    /// Whether the output size rounds up (PyTorch's `ceil_mode`): a last, partial window at the bottom and
+    /// right, which must start inside the image or the leading padding.
+    public let ceilMode: Bool
+
     /// Creates a max pooling.
     /// - Parameters:
     ///   - kernelSize: The window size, at most 16 so a window index fits a byte.
     ///   - stride: The step between windows; defaults to the window size.
     ///   - padding: At most half the window, so every window overlaps the image.
-    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+    ///   - ceilMode: Whether the output size rounds up.
+    public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0, ceilMode: Bool = false) {
         precondition(kernelSize > 0 && kernelSize <= 16, "MaxPool2D: kernel size must be in 1...16, got \(kernelSize)")
         precondition(
             padding >= 0 && 2 * padding <= kernelSize,
@@ -23,6 +28,16 @@ public struct MaxPool2D: Sendable, Hashable {
         self.stride = stride ?? kernelSize
         precondition(self.stride > 0, "MaxPool2D: stride must be positive")
         self.padding = padding
+        self.ceilMode = ceilMode
+    }
+
+    /// Windows along an axis of `extent`, floor or ceil.
+    func windowCount(extent: Int) -> Int {
+        let span = extent + 2 * padding - kernelSize
+        guard ceilMode else { return span / stride + 1 }
+        var count = (span + stride - 1) / stride + 1
+        if (count - 1) * stride >= extent + padding { count -= 1 }
+        return count
     }
 
     /// What the backward pass needs: the winning position of each window.
@@ -55,8 +70,8 @@ public struct MaxPool2D: Sendable, Hashable {
             "MaxPool2D: a \(kernelSize)x\(kernelSize) window does not fit input \(inputShape)")
         return [
             inputShape[0], inputShape[1],
-            (inputShape[2] + 2 * padding - kernelSize) / stride + 1,
-            (inputShape[3] + 2 * padding - kernelSize) / stride + 1,
+            windowCount(extent: inputShape[2]),
+            windowCount(extent: inputShape[3]),
         ]
     }
 

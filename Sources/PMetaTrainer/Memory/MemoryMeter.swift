@@ -19,6 +19,14 @@ public struct MemoryMeter: Sendable {
         case normalizationStatistics = "statistics"
         /// σ'(y) of a ReLU-style activation, one bit per element.
         case activationMask = "mask"
+        /// The input of hard-swish, SiLU or GELU, kept whole for σ'(x) (the activation's own buffer).
+        case activationInput = "activation input"
+        /// The output of sigmoid, tanh or softmax, kept whole for the backward pass (the activation's own buffer).
+        case activationOutput = "activation output"
+        /// Which elements train-mode dropout kept, one bit each.
+        case dropoutMask = "dropout mask"
+        /// An operand of a product (mul, matmul) kept for the other operand's gradient.
+        case operand
         /// Max-pool window positions, ⌈log₂(S²)⌉ bits per output.
         case poolIndices = "pool indices"
         /// g(x_l), the gradient of an activation in the backward pass (the loss gradient included).

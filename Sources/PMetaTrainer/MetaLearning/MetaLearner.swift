@@ -103,10 +103,12 @@ public struct MetaLearner: Sendable {
     }
 
     /// m(x_{l−1}) of Eq. (9), per layer: the elements of the tensor the layer stores to be updated (its input,
-    /// or for a normalization its normalized input), per sample; 0 for layers without parameters.
+    /// or for a normalization its normalized input), per sample; 0 for layers without parameters and for learned
+    /// tensors, which have no input and store nothing to be updated.
     public var memoryWeights: [Float] {
         network.operations.indices.map { layer in
-            network.operations[layer].parameterShapes.isEmpty ? 0 : Float(network.graph.inputShapes[layer][0].elementCount)
+            guard !network.operations[layer].parameterShapes.isEmpty, let input = network.graph.inputShapes[layer].first else { return 0 }
+            return Float(input.elementCount)
         }
     }
 

@@ -38,7 +38,8 @@ public struct Network: Sendable {
     /// The shape of a batch of `samples` outputs: `[N] + x_L`.
     public func outputShape(samples: Int) -> [Int] { [samples] + graph.outputShapes[layerCount - 1].dimensions }
 
-    /// The initial parameters: He-normal weights (std sqrt(2 / fan-in)), zero biases, γ = 1 and β = 0.
+    /// The initial parameters: He-normal weights (std sqrt(2 / fan-in)), zero biases, γ = 1 and β = 0,
+    /// learned tensors with std 0.02.
     /// - Parameter generator: The seeded source of randomness.
     /// - Returns: One list of tensors per layer, in ``NetworkOperation/parameterShapes`` order.
     public func initialParameters(using generator: inout some RandomNumberGenerator) -> NetworkParameters {
@@ -52,7 +53,14 @@ public struct Network: Sendable {
             case .linear(let linear, let hasBias):
                 layers.append([Tensor(heNormal: linear.weightShape, fanIn: linear.inputFeatures, using: &generator)]
                               + (hasBias ? [Tensor(zeros: [linear.outputFeatures])] : []))
-            case .groupNorm(let norm):
+            case .convolution(let conv, let hasBias, _):
+                let fanIn = conv.inputChannels / conv.groupCount * conv.kernel.height * conv.kernel.width
+                layers.append([Tensor(heNormal: conv.weightShape, fanIn: fanIn, using: &generator)]
+                              + (hasBias ? [Tensor(zeros: [conv.outputChannels])] : []))
+            case .parameter(let shape):
+                // std 0.02, as ViT initializes its class token and position embedding.
+                layers.append([Tensor(randomNormal: shape, standardDeviation: 0.02, using: &generator)])
+            case .groupNorm(let norm), .tokenNorm(let norm):
                 layers.append([Tensor(shape: [norm.channelCount], repeating: 1), Tensor(zeros: [norm.channelCount])])
             default:
                 layers.append([])

@@ -241,6 +241,7 @@ extension LayerGradient {
         switch self {
         case .weights(let weight, let bias): return sum(weight?.values) + sum(bias?.values)
         case .normalization(let scale, let shift): return sum(scale?.values) + sum(shift?.values)
+        case .tensor(let gradient): return sum(gradient.values)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PMetaPlan
 @testable import PMetaTrainer
 
@@ -58,6 +59,15 @@ enum TestNetworks {
            {"name": "relu2", "op": "relu"},
            {"name": "head", "op": "linear", "out_features": 1}]}
         """
+
+    /// A network from `Fixtures/`: copies of the small MobileNetV3 and ViT written for `architectures/` (which
+    /// needs committed reports for every file there).
+    static func shipped(_ name: String) throws -> Network {
+        let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let file = tests.appendingPathComponent("Fixtures/\(name).json")
+        let bytes = try [UInt8](Data(contentsOf: file))
+        return try Network(try ShapedGraph(jsonBytes: bytes, file: "\(name).json"))
+    }
 
     static func network(_ json: String) throws -> Network {
         try Network(try ShapedGraph(jsonBytes: Array(json.utf8), file: "test.json"))
