@@ -9,7 +9,8 @@
 ///   an input channel only with the outputs of its own group, so the buffer is sum over groups of
 ///   (inputs drawn in g) x (outputs drawn in g) x kernel area. With every output channel kept that is
 ///   c_in x (C_out / G) x kernel area, count-only; when output channels are drawn too it depends on which
-///   ones, and ceil(c_in c_out / G) is only its mean. The dynamic plan keeps every output channel.
+///   ones. `CostModel.adaptation` counts the static selection, the first c_in inputs and c_out outputs, as the
+///   trainer keeps them. The dynamic plan keeps every output channel.
 extension CostModel {
     /// m(x_{l-1}) restricted to `channels`: the input elements layer `index` stores per sample when it keeps
     /// exactly those input channels.

@@ -86,9 +86,25 @@ public struct Convolution: Hashable, Sendable {
                                     leadingPadding: padding.left, trailingPadding: padding.right, axis: "width"))
     }
 
-    /// The weights whose gradients an update computes: ceil(selected in x selected out / groups) x kernel area.
+    /// The weights whose gradients an update computes when it keeps the first `selectedInputs` input and the first
+    /// `selectedOutputs` output channels, as the trainer does: each group pairs its own kept inputs with its own
+    /// kept outputs, times the kernel area. A dense convolution pairs all of them; a depthwise one at half of both
+    /// keeps half its filters (not a quarter: the kept inputs and outputs fall in the same groups).
     func selectedWeightElements(selectedInputs: Int, selectedOutputs: Int, cost: LayerCost) throws -> Int {
-        let pairs = Checked.divideRoundingUp(try Checked.product(selectedInputs, selectedOutputs, context: "selected weights"), by: groupCount)
+        let inputsPerGroup = cost.inputChannels / groupCount
+        let outputsPerGroup = outputChannels / groupCount
+        let (fullInputGroups, inputRemainder) = selectedInputs.quotientAndRemainder(dividingBy: inputsPerGroup)
+        let (fullOutputGroups, outputRemainder) = selectedOutputs.quotientAndRemainder(dividingBy: outputsPerGroup)
+        // Groups below both counts pair whole; the next group pairs what is left on the shorter side.
+        let wholeGroups = min(fullInputGroups, fullOutputGroups)
+        var pairs = try Checked.product(wholeGroups, inputsPerGroup, outputsPerGroup, context: "selected weights")
+        if fullInputGroups < fullOutputGroups {
+            pairs = try Checked.sum(pairs, try Checked.product(inputRemainder, outputsPerGroup, context: "selected weights"), context: "selected weights")
+        } else if fullOutputGroups < fullInputGroups {
+            pairs = try Checked.sum(pairs, try Checked.product(inputsPerGroup, outputRemainder, context: "selected weights"), context: "selected weights")
+        } else {
+            pairs = try Checked.sum(pairs, try Checked.product(inputRemainder, outputRemainder, context: "selected weights"), context: "selected weights")
+        }
         return try Checked.product(pairs, kernelSize.area, context: "selected weights")
     }
 

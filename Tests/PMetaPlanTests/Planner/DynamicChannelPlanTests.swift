@@ -116,9 +116,12 @@ import Testing
         // Outputs 0 and 1 drawn too: inputs 0, 1 pair with both (4 x 9 = 36); inputs 0, 2 only 0 with 0, 1 (2 x 9 = 18).
         #expect(model.weightGradientElements(ofLayerAt: 0, inputChannels: [0, 1], outputChannels: [0, 1]) == 36)
         #expect(model.weightGradientElements(ofLayerAt: 0, inputChannels: [0, 2], outputChannels: [0, 1]) == 18)
-        // The count-based model charges ceil(2 x 2 / 2) x 9 = 18: the mean, not the worst case.
+        // A plan's static selection keeps the first channels, inputs 0, 1 and outputs 0, 1, as the trainer does: both in
+        // group 0, 2 x 2 x 9 = 36 (the mean over uniform draws, ceil(2 x 2 / 2) x 9 = 18, would under-count it).
         let update = LayerUpdate(parameters: .all, inputChannelRatio: ChannelRatio(1, 2), outputChannelRatio: ChannelRatio(1, 2))
-        #expect(try model.selectedWeightElements(ofLayerAt: 0, update: update) == 18)
+        #expect(try model.selectedWeightElements(ofLayerAt: 0, update: update)
+                == model.weightGradientElements(ofLayerAt: 0, inputChannels: [0, 1], outputChannels: [0, 1]))
+        #expect(try model.selectedWeightElements(ofLayerAt: 0, update: update) == 36)
         // The stored input is count-only either way: 2 channels x 6 x 6.
         #expect(model.storedInputElements(ofLayerAt: 0, keeping: [0, 3]) == 72)
     }
