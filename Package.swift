@@ -25,8 +25,8 @@ let package = Package(
 
         // MARK: - Tests
 
-        /// Regressions/ holds the inputs the fuzzers in fuzz/ kept; the tests read them from the source tree.
-        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions"]),
+        /// Regressions/ holds the inputs the fuzzers in fuzz/ kept, Fixtures/ the ONNX exports; the tests read both from the source tree.
+        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions", "Fixtures"]),
         .testTarget(name: "PMetaTrainerTests", dependencies: ["PMetaTrainer"]),
         .testTarget(name: "PMetaPlanCLITests", dependencies: ["PMetaPlanCLI"]),
     ]

@@ -9,7 +9,11 @@ extension JSONField {
             let hint = closestMatch(to: opName, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw opField.error("unknown op '\(JSONValue.excerpt(opName))'\(hint); expected one of: \(names.joined(separator: ", "))")
         }
-        let common = ["op", "name", "inputs"]
+        // `parameters` lists the ONNX initializers a layer holds (written by the ONNX importer); they are kept for people, not costed.
+        let common = ["op", "name", "inputs", "parameters"]
+        if let parameters = member("parameters") {
+            for name in try parameters.elements("a list of parameter names") { _ = try name.string() }
+        }
         switch kind {
         case .conv2d:
             try rejectUnknownMembers(allowed: common + ["out_channels", "kernel", "stride", "padding", "groups", "bias"])
