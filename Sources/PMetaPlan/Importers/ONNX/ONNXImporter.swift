@@ -58,9 +58,14 @@ public enum ONNXImporter {
     /// The architecture document of a decoded model.
     /// - Throws: `DataError` for an unsupported operator or attribute, or shapes that do not agree.
     public static func architectureDocument(model: ONNXModel, file: String) throws(DataError) -> JSONValue {
-        var importer = try ONNXGraphImport(model: model, file: file)
-        try importer.importNodes()
-        return try importer.document()
+        do {
+            var importer = try ONNXGraphImport(model: model, file: file)
+            try importer.importNodes()
+            return try importer.document()
+        } catch {
+            // Node and value names come from the file: a control character in one must not break the one-line message.
+            throw DataError(file: error.file, path: error.path.escapingControlCharacters, message: error.message.escapingControlCharacters)
+        }
     }
 }
 
