@@ -25,8 +25,9 @@ let package = Package(
 
         // MARK: - Tests
 
-        /// Regressions/ holds the inputs the fuzzers in fuzz/ kept; the tests read them from the source tree.
-        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions"]),
+        /// Regressions/ holds the inputs the fuzzers in fuzz/ kept, Fixtures/ the ONNX exports; the tests read both from the source tree.
+        .testTarget(name: "PMetaPlanTests", dependencies: ["PMetaPlan"], exclude: ["Regressions", "Fixtures"]),
+        /// Fixtures/ holds small networks with the issue-11 operators for the trainer's tests.
         .testTarget(name: "PMetaTrainerTests", dependencies: ["PMetaTrainer"], exclude: ["Fixtures"]),
         .testTarget(name: "PMetaPlanCLITests", dependencies: ["PMetaPlanCLI"]),
     ]

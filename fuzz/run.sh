@@ -21,6 +21,9 @@
 #                 read back equal from its own JSON; every error must fit on one line.
 # Not covered by a harness yet: the trainer's files (weights.bin, model.json with its task) and whole argument
 # vectors through PMetaPlanCommand.run; `swift test` covers their regressions (Tests/PMetaPlanCLITests/Issue15).
+#   protobuf      ONNXModel(bytes:) on the input: a model or a ProtobufError whose offset lies inside the input.
+#   onnx          ONNXImporter.architectureDocument(bytes:file:), then the decoder, shapes and cost model on the
+#                 document; both ONNX targets are seeded with Tests/PMetaPlanTests/Fixtures/ONNX/*.onnx.
 #
 # The harness is compiled with swiftc directly (a SwiftPM executable's main clashes with libFuzzer's), together
 # with the library's sources, into fuzz/.build (ignored by git). The corpus grows in fuzz/.build/corpus/TARGET,
@@ -37,9 +40,9 @@ build="$root/fuzz/.build"
 regressions="$root/Tests/PMetaPlanTests/Regressions"
 
 case "$target" in
-    all) targets=(architecture sizes plan-files) ;;
-    architecture | sizes | plan-files) targets=("$target") ;;
-    *) echo "Usage: fuzz/run.sh [seconds] [architecture|sizes|plan-files|all]" >&2; exit 64 ;;
+    all) targets=(architecture sizes plan-files protobuf onnx) ;;
+    architecture | sizes | plan-files | protobuf | onnx) targets=("$target") ;;
+    *) echo "Usage: fuzz/run.sh [seconds] [architecture|sizes|plan-files|protobuf|onnx|all]" >&2; exit 64 ;;
 esac
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
     echo "fuzz/run.sh: seconds must be a positive whole number, found '$seconds'" >&2
@@ -66,6 +69,9 @@ seed() {
     case "$name" in
         architecture)
             cp "$root"/architectures/*.json "$corpus/"
+            ;;
+        protobuf | onnx)
+            cp "$root"/Tests/PMetaPlanTests/Fixtures/ONNX/*.onnx "$corpus/"
             ;;
         plan-files)
             printf '%s' '{"format": 1, "kind": "update-plan", "architecture": "fuzz", "steps": [{"updates": [{"layer": "conv2", "input_ratio": "1/2"}, {"layer": "head"}]}]}' > "$corpus/seed-plan-0"
@@ -118,6 +124,8 @@ for name in "${targets[@]}"; do
         architecture) compile architecture ArchitectureFuzzer.swift; seed architecture; run architecture 32768 || failed=1 ;;
         sizes) compile sizes SizeFuzzer.swift; seed sizes; run sizes 256 || failed=1 ;;
         plan-files) compile plan-files PlanFileFuzzer.swift; seed plan-files; run plan-files 4096 || failed=1 ;;
+        protobuf) compile protobuf ProtobufFuzzer.swift; seed protobuf; run protobuf 262144 || failed=1 ;;
+        onnx) compile onnx ONNXFuzzer.swift; seed onnx; run onnx 262144 || failed=1 ;;
     esac
 done
 exit "$failed"

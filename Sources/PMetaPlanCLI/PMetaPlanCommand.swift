@@ -74,6 +74,8 @@ public enum PMetaPlanCommand {
         Subcommand(spec: BenchTrainerCommand.spec) { parsed, context throws(CommandFailure) in try BenchTrainerCommand.run(parsed, context: context) },
         Subcommand(spec: SimulateDynamicCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateDynamicCommand.run(parsed) },
         Subcommand(spec: SimulateFederatedCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateFederatedCommand.run(parsed) },
+        Subcommand(spec: ConvertCommand.spec) { parsed, _ throws(CommandFailure) in try ConvertCommand.run(parsed) },
+        Subcommand(spec: BenchImportCommand.spec) { parsed, _ throws(CommandFailure) in try BenchImportCommand.run(parsed) },
     ]
 
     /// The tool's version, printed by `--version` and `pmeta-plan version`.

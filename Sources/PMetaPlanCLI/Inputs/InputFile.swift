@@ -33,9 +33,10 @@ enum InputFile {
         }
     }
 
-    /// The architecture at `path`, parsed, decoded and shape-checked.
+    /// The architecture at `path` (JSON, or an ONNX model chosen by content), parsed, decoded and shape-checked.
     /// - Throws: `CommandFailure.unreadable` or `.badData` with the file, the place and what was expected.
     static func architecture(at path: String) throws(CommandFailure) -> CostModel {
+        if ONNXInput.isONNX(at: path) { return try ONNXInput.architecture(at: path) }
         let bytes = try bytes(at: path)
         do {
             return try CostModel(try ShapedGraph(jsonBytes: bytes, file: path))

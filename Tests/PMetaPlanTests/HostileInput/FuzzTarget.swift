@@ -18,6 +18,10 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// The plan-file and importance-file readers against a small fixed network, then the cost of the plan read
     /// and the planner's answer for the scores read (its plan must fit when recomputed).
     case planFiles = "plan-files"
+    /// `ONNXModel(bytes:)` on the input: a model or a `ProtobufError` whose offset lies inside the input.
+    case protobuf
+    /// `ONNXImporter.architectureDocument(bytes:file:)`, then the document through the decoder, shapes and costs.
+    case onnx
 
     /// The file name errors are attributed to.
     static let fileName = "fuzz.json"
@@ -29,6 +33,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .architecture: check.architecture(bytes)
         case .sizes: check.sizes(String(decoding: bytes, as: UTF8.self))
         case .planFiles: check.planFiles(bytes)
+        case .protobuf: check.protobuf(bytes)
+        case .onnx: check.onnx(bytes)
         }
         return check.violations
     }
@@ -46,6 +52,35 @@ private struct ViolationLog {
     mutating func expectOneLine(_ text: String, _ what: String) {
         expect(!text.isEmpty, "\(what): empty message")
         expect(!text.unicodeScalars.contains { $0.value < 0x20 }, "\(what): a control character in \(JSONValueDescription.quoted(text))")
+    }
+
+    // MARK: - ONNX
+
+    mutating func protobuf(_ bytes: [UInt8]) {
+        do {
+            _ = try ONNXModel(bytes: bytes)
+        } catch {
+            expect(error.offset >= 0 && error.offset <= bytes.count, "offset \(error.offset) outside \(bytes.count) bytes")
+            expect(error.field.hasPrefix("ModelProto"), "field without the message path: \(error.field)")
+            expectOneLine(error.description, "protobuf error")
+        }
+    }
+
+    mutating func onnx(_ bytes: [UInt8]) {
+        let document: JSONValue
+        do {
+            document = try ONNXImporter.architectureDocument(bytes: bytes, file: FuzzTarget.fileName)
+        } catch {
+            describedDataError(error)
+            return
+        }
+        let graph: ShapedGraph
+        do {
+            graph = try ShapedGraph(try ArchitectureGraph(json: document))
+            _ = try CostModel(graph)
+        } catch {
+            expectOneLine("\(error)", "decoding an imported document")
+        }
     }
 
     // MARK: - Architecture

@@ -1,0 +1,77 @@
+import Foundation
+import PMetaPlan
+
+/// `pmeta-plan bench-import model.onnx`: the time and memory that reading an ONNX model costs.
+enum BenchImportCommand {
+    static let spec = CommandSpec(
+        name: "bench-import",
+        abstract: "Time ONNX import (memory map, protobuf decoding, mapping to layers) and its peak memory, for the given files and a generated chain.",
+        discussion: "Peak memory is the rise of the process's resident high-water mark (VmHWM, reset through /proc/self/clear_refs) "
+            + "over its resident size before the import, on Linux. A benchmark, not a test: the machine's load moves the times.",
+        arguments: [ArgumentSpec("model.onnx", help: "ONNX files to import (e.g. resnet18.onnx with its weights embedded).", isOptional: true, isRepeating: true)],
+        options: [
+            OptionSpec("repeat", valueName: "n", help: "Imports per file; the best time is printed.", defaultValue: "10"),
+            OptionSpec("chain", valueName: "nodes", help: "Nodes of the generated Gemm/Relu chain.", defaultValue: "1000"),
+        ])
+
+    static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        let repeats = try WorkloadOptions.integer(parsed, "repeat", in: 1...1_000) ?? 10
+        let chainNodes = try WorkloadOptions.integer(parsed, "chain", in: 1...100_000) ?? 1_000
+        var table = TextTable(headers: ["Model", "File bytes", "Layers", "Best time", "Peak memory beyond baseline"],
+                              alignments: [.left, .right, .right, .right, .right])
+        for path in parsed.positionalValues("model.onnx") {
+            guard ONNXInput.isONNX(at: path) else { throw .badData("\(path): expected an ONNX model") }
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0
+            var best = UInt64.max, peak = 0, layers = 0
+            for _ in 0..<repeats {
+                let baseline = Self.resetPeak()
+                let start = DispatchTime.now().uptimeNanoseconds
+                let document = try ONNXInput.architectureDocument(at: path)
+                best = min(best, DispatchTime.now().uptimeNanoseconds - start)
+                peak = max(peak, Self.peakResident() - baseline)
+                layers = document["layers"]?.arrayValue?.count ?? 0
+            }
+            table.append([path, DecimalFormatting.grouped(size), DecimalFormatting.grouped(layers), Self.milliseconds(best), Self.kilobytes(peak)])
+        }
+        let chain = ONNXSyntheticModels.chain(nodeCount: chainNodes)
+        var best = UInt64.max, peak = 0, layers = 0
+        for _ in 0..<repeats {
+            let baseline = Self.resetPeak()
+            let start = DispatchTime.now().uptimeNanoseconds
+            let document: JSONValue
+            do { document = try ONNXImporter.architectureDocument(bytes: chain, file: "chain.onnx") } catch { throw .badData(error.description) }
+            best = min(best, DispatchTime.now().uptimeNanoseconds - start)
+            peak = max(peak, Self.peakResident() - baseline)
+            layers = document["layers"]?.arrayValue?.count ?? 0
+        }
+        table.append(["chain of \(DecimalFormatting.grouped(chainNodes)) nodes (in memory)", DecimalFormatting.grouped(chain.count),
+                      DecimalFormatting.grouped(layers), Self.milliseconds(best), Self.kilobytes(peak)])
+        return CommandResult(output: table.render() + "Best of \(repeats) imports per row; times include memory-mapping the file.\n")
+    }
+
+    static func milliseconds(_ nanoseconds: UInt64) -> String {
+        String(format: "%.2f ms", Double(nanoseconds) / 1e6)
+    }
+
+    static func kilobytes(_ bytes: Int) -> String {
+        "\(DecimalFormatting.grouped(max(bytes, 0) / 1024)) KiB"
+    }
+
+    /// Resets the resident high-water mark to the current resident size and returns that size in bytes (0 off Linux).
+    static func resetPeak() -> Int {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return statusField("VmRSS")
+    }
+
+    /// The resident high-water mark in bytes (0 off Linux).
+    static func peakResident() -> Int { statusField("VmHWM") }
+
+    private static func statusField(_ name: String) -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            return (digits.first ?? 0) * 1024
+        }
+        return 0
+    }
+}

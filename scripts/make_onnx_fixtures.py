@@ -1,0 +1,201 @@
+# Run from the repository root: python3 scripts/make_onnx_fixtures.py [--bench-dir /tmp/onnx-bench]  (needs torch, torchvision, onnx, fvcore)
+"""Exports the ONNX fixtures of Tests/PMetaPlanTests/Fixtures/ONNX and prints each model's pinned counts.
+
+Every model gets random weights (seeded), is exported with PyTorch's TorchScript exporter (dynamo=False, which
+names nodes by module path: /layer1/layer1.0/conv1/Conv), then its weights move to an external data file that is
+deleted, so each .onnx holds only the graph and the shapes (a few kB). Initializers under 1 kB (shape constants)
+stay inline, as the exporter's shape subgraphs need them.
+
+Printed per model: parameters as PyTorch counts them (sum of p.numel() over model.parameters(), i.e. with
+BatchNorm's weight and bias; an inference export folds BN into the conv, which changes the count the ONNX file
+holds), and conv+linear+matmul MACs as fvcore's FlopCountAnalysis counts them (one "flop" per MAC) for the ops
+conv, linear, addmm, matmul, bmm, einsum.
+
+Also writes resnet18 WITH its 46 MB of weights embedded into --bench-dir (not committed), for
+`pmeta-plan bench-import`.
+"""
+import argparse
+import warnings
+import os
+import sys
+
+import onnx
+import torch
+import torch.nn as nn
+import torchvision
+from fvcore.nn import FlopCountAnalysis
+
+OUT = "Tests/PMetaPlanTests/Fixtures/ONNX"
+OPSET = 17
+MAC_OPS = ("conv", "linear", "addmm", "matmul", "bmm", "einsum")
+
+
+class DSCNN(nn.Module):
+    """MLPerf Tiny keyword spotting DS-CNN (input 1x49x10)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 64, (10, 4), stride=2, padding=(5, 1)), nn.BatchNorm2d(64), nn.ReLU())
+        blocks = []
+        for _ in range(4):
+            blocks += [nn.Conv2d(64, 64, 3, padding=1, groups=64), nn.BatchNorm2d(64), nn.ReLU(),
+                       nn.Conv2d(64, 64, 1), nn.BatchNorm2d(64), nn.ReLU()]
+        self.blocks = nn.Sequential(*blocks)
+        self.pool = nn.AvgPool2d((25, 5))
+        self.fc = nn.Linear(64, 12)
+
+    def forward(self, x):
+        x = self.pool(self.blocks(self.stem(x)))
+        return self.fc(torch.flatten(x, 1))
+
+
+class Attention(nn.Module):
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(width, width)
+        self.k = nn.Linear(width, width)
+        self.v = nn.Linear(width, width)
+        self.proj = nn.Linear(width, width)
+
+    def forward(self, x):
+        b, n, c = x.shape
+        d = c // self.heads
+        q = self.q(x).reshape(b, n, self.heads, d).transpose(1, 2) * d ** -0.5
+        k = self.k(x).reshape(b, n, self.heads, d).transpose(1, 2)
+        v = self.v(x).reshape(b, n, self.heads, d).transpose(1, 2)
+        attention = (q @ k.transpose(-2, -1)).softmax(dim=-1)
+        out = (attention @ v).transpose(1, 2).reshape(b, n, c)
+        return self.proj(out)
+
+
+class Block(nn.Module):
+    def __init__(self, width, heads, hidden):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(width)
+        self.attn = Attention(width, heads)
+        self.norm2 = nn.LayerNorm(width)
+        self.mlp = nn.Sequential(nn.Linear(width, hidden), nn.GELU(), nn.Linear(hidden, width))
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class TinyViT(nn.Module):
+    """4 blocks, patch 4 on 3x32x32, width 192, 3 heads, MLP 384, class token, learned position embedding."""
+
+    def __init__(self, width=192, depth=4, heads=3, hidden=384, classes=10):
+        super().__init__()
+        self.patch = nn.Conv2d(3, width, 4, stride=4)
+        self.cls_token = nn.Parameter(torch.randn(1, 1, width) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, 65, width) * 0.02)
+        self.blocks = nn.Sequential(*[Block(width, heads, hidden) for _ in range(depth)])
+        self.norm = nn.LayerNorm(width)
+        self.head = nn.Linear(width, classes)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
+        x = self.norm(self.blocks(x))
+        return self.head(x[:, 0])
+
+
+def models():
+    image = (1, 3, 224, 224)
+    return [
+        ("resnet18", lambda: torchvision.models.resnet18(), image),
+        ("mobilenet_v2", lambda: torchvision.models.mobilenet_v2(), image),
+        ("mobilenet_v3_small", lambda: torchvision.models.mobilenet_v3_small(), image),
+        ("efficientnet_b0", lambda: torchvision.models.efficientnet_b0(), image),
+        ("shufflenet_v2_x0_5", lambda: torchvision.models.shufflenet_v2_x0_5(), image),
+        ("ds_cnn", DSCNN, (1, 1, 49, 10)),
+        ("vit_tiny", TinyViT, (1, 3, 32, 32)),
+    ]
+
+
+def randomize(model):
+    """Random norm statistics and affine parameters too, so no two initializers hold equal values (the exporter
+    merges equal initializers, which would make layers share parameter names)."""
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, (nn.BatchNorm2d, nn.LayerNorm, nn.GroupNorm)):
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.1, 0.1)
+            if isinstance(module, nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.1, 0.1)
+                module.running_var.uniform_(0.5, 1.5)
+            if isinstance(module, (nn.Conv2d, nn.Linear)) and module.bias is not None:
+                module.bias.uniform_(-0.1, 0.1)
+
+
+def onnx_parameter_uses(path):
+    """Elements of the float initializers each node reads (through Identity copies), summed over the nodes:
+    the parameters an import keeps with its layers. An inference export folds BatchNorm into the conv before it."""
+    graph = onnx.load(path, load_external_data=False).graph
+    sizes = {t.name: (t.data_type, int(torch.tensor(list(t.dims)).prod().item()) if t.dims else 1) for t in graph.initializer}
+    alias = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "Identity" and n.input[0] in sizes}
+    total = 0
+    for node in graph.node:
+        if node.op_type == "Identity":
+            continue
+        inputs = list(node.input)
+        if node.op_type == "BatchNormalization":
+            inputs = inputs[:3]  # running mean and variance are statistics, not parameters
+        for name in inputs:
+            name = alias.get(name, name)
+            if name in sizes and sizes[name][0] == onnx.TensorProto.FLOAT and sizes[name][1] > 1:
+                total += sizes[name][1]
+    return total
+
+
+def counts(model, shape):
+    parameters = sum(p.numel() for p in model.parameters())
+    analysis = FlopCountAnalysis(model, torch.zeros(shape))
+    analysis.unsupported_ops_warnings(False)
+    analysis.uncalled_modules_warnings(False)
+    macs = sum(v for k, v in analysis.by_operator().items() if k in MAC_OPS)
+    return parameters, macs
+
+
+def export(model, shape, path, training=False, external=True):
+    mode = torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL
+    model.train(training)
+    torch.onnx.export(model, (torch.zeros(shape),), path, dynamo=False, opset_version=OPSET, training=mode,
+                      do_constant_folding=not training, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    if external:
+        proto = onnx.load(path)
+        data = os.path.basename(path) + ".data"
+        onnx.save_model(proto, path, save_as_external_data=True, all_tensors_to_one_file=True, location=data,
+                        size_threshold=1024)
+        os.remove(os.path.join(os.path.dirname(path), data))
+
+
+def main():
+    warnings.filterwarnings("ignore")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bench-dir", default="/tmp/onnx-bench")
+    arguments = parser.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    os.makedirs(arguments.bench_dir, exist_ok=True)
+    torch.manual_seed(0)
+    for name, make, shape in models():
+        model = make().eval()
+        randomize(model)
+        parameters, macs = counts(model, shape)
+        export(model, shape, f"{OUT}/{name}.onnx")
+        size = os.path.getsize(f"{OUT}/{name}.onnx")
+        print(f"{name}: parameters {parameters:,} conv+linear+matmul MACs {macs:,} "
+              f"ONNX parameter uses {onnx_parameter_uses(f'{OUT}/{name}.onnx'):,} ({size:,} bytes)")
+        if name == "resnet18":
+            export(model, shape, f"{OUT}/resnet18_training.onnx", training=True)
+            print(f"resnet18_training: same model, training-mode export (BatchNormalization kept), "
+                  f"ONNX parameter uses {onnx_parameter_uses(f'{OUT}/resnet18_training.onnx'):,}")
+            export(model, shape, f"{arguments.bench_dir}/resnet18.onnx", external=False)
+            print(f"resnet18 with embedded weights: {arguments.bench_dir}/resnet18.onnx "
+                  f"({os.path.getsize(arguments.bench_dir + '/resnet18.onnx'):,} bytes)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
