@@ -12,6 +12,7 @@ enum BenchImportCommand {
         options: [
             OptionSpec("repeat", valueName: "n", help: "Imports per file; the best time is printed.", defaultValue: "10"),
             OptionSpec("chain", valueName: "nodes", help: "Nodes of the generated Gemm/Relu chain.", defaultValue: "1000"),
+            WorkloadOptions.formatSpec,
         ])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
@@ -46,7 +47,9 @@ enum BenchImportCommand {
         }
         table.append(["chain of \(DecimalFormatting.grouped(chainNodes)) nodes (in memory)", DecimalFormatting.grouped(chain.count),
                       DecimalFormatting.grouped(layers), Self.milliseconds(best), Self.kilobytes(peak)])
-        return CommandResult(output: table.render() + "Best of \(repeats) imports per row; times include memory-mapping the file.\n")
+        let note = "Best of \(repeats) imports per row; times include memory-mapping the file."
+        let output = TabularOutput(title: "ONNX import benchmark", tables: [("imports", table)], text: table.render() + note + "\n")
+        return CommandResult(output: output.render(try WorkloadOptions.format(parsed)))
     }
 
     static func milliseconds(_ nanoseconds: UInt64) -> String {

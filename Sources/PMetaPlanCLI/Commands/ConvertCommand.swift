@@ -9,7 +9,9 @@ enum ConvertCommand {
             + "Tensor payloads are never read, so weights in external data files need not be present. See docs/onnx.md.",
         arguments: [ArgumentSpec("model.onnx", help: "An ONNX model.")],
         options: [OptionSpec("output", shortName: "o", valueName: "file", help: "Where to write the JSON; default: standard output.",
-                             valueExample: "model.json")])
+                             valueExample: "model.json"),
+                  OptionSpec("format", valueName: "format", help: "json prints the document; text and markdown print what it holds.",
+                             defaultValue: "json", allowedValues: OutputFormat.allCases.map(\.rawValue))])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let path = parsed.positional("model.onnx") ?? ""
@@ -19,16 +21,25 @@ enum ConvertCommand {
         }
         let document = try ONNXInput.architectureDocument(at: path)
         let text = JSONWriter.write(document)
-        var note = ""
+        let model: CostModel
         do {
-            _ = try CostModel(try ShapedGraph(try ArchitectureGraph(json: document)))
+            model = try CostModel(try ShapedGraph(try ArchitectureGraph(json: document)))
         } catch {
-            note = "Warning: this pmeta-plan cannot use the converted document yet: \(error.inFile(path).description)\n"
+            throw .badData("\(error.inFile(path).description) (in the document converted from the ONNX model; please report it)")
         }
+        let format = OutputFormat(rawValue: parsed.value("format") ?? "json") ?? .json
+        let layers = model.graph.layerCount
+        let parameters = (try? model.staticMemory(samples: 1).parameterCount) ?? 0
+        let summary = "\(path): \(DecimalFormatting.grouped(layers)) layers, \(DecimalFormatting.grouped(parameters)) trainable parameters"
+            + " (\(model.graph.graph.name))"
         if let output = parsed.value("output") {
             try InputFile.write(text, to: output)
-            return CommandResult(output: "Wrote \(output) (\(document["layers"]?.arrayValue?.count ?? 0) layers).\n", errorOutput: note)
+            return CommandResult(output: format == .json ? "Wrote \(output) (\(layers) layers).\n" : "Wrote \(output): \(summary).\n")
         }
-        return CommandResult(output: text, errorOutput: note)
+        switch format {
+        case .json: return CommandResult(output: text)
+        case .text: return CommandResult(output: summary + ".\nThe document: --format json, or -o model.json.\n")
+        case .markdown: return CommandResult(output: "- " + summary + ".\n")
+        }
     }
 }

@@ -1,8 +1,8 @@
 import PMetaPlan
 import Testing
 
-/// END-TO-END: the imported documents through the decoder and the cost model. Models that use the operators of issue 11
-/// (matmul, reshape, silu, ...) only run once this build's decoder reads them (`decoderReadsNewOperators`).
+/// The imported documents through the decoder and the cost model, the new-operator models (matmul, reshape, silu, ...)
+/// included.
 @Suite struct ONNXEndToEndTests {
     static func costModel(_ name: String) throws -> CostModel {
         try CostModel(try ShapedGraph(try ArchitectureGraph(json: try ONNXFixtures.document(name))))
@@ -23,8 +23,7 @@ import Testing
         #expect(Self.productMACs(try Self.costModel(pinned.name)) == pinned.macs)
     }
 
-    @Test(.enabled(if: ONNXFixtures.decoderReadsNewOperators, "needs the operators of issue 11 in the decoder"),
-          arguments: newOperatorModels)
+    @Test(arguments: newOperatorModels)
     func importedMACsEqualFvcoreWithNewOperators(_ pinned: PinnedONNXModel) throws {
         let model = try Self.costModel(pinned.name)
         #expect(Self.productMACs(model) == pinned.macs)

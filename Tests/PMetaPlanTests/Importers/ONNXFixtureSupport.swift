@@ -39,11 +39,4 @@ enum ONNXFixtures {
         }
         return total
     }
-
-    /// Whether this build's decoder reads the operators of issue 11 (matmul, reshape, ...), so end-to-end tests can run.
-    static var decoderReadsNewOperators: Bool {
-        let document: JSONValue = ["format": 1, "name": "probe", "input": ["shape": [4, 2]],
-                                   "layers": [["name": "t", "op": "transpose", "perm": [1, 0]], ["name": "m", "op": "matmul", "inputs": ["input", "t"]]]]
-        return (try? ArchitectureGraph(json: document)) != nil
-    }
 }
