@@ -88,7 +88,9 @@ import Testing
 
     @Test func activationValuesMatchPyTorchAtHandPicks() {
         // torch.nn.functional: hardswish(1) = 1 * 4/6, silu(1) = 1/(1+e^-1) = 0.7310586, gelu(1) = 0.8413447,
-        // gelu(1, approximate="tanh") = 0.8411920, hardsigmoid(1) = 4/6 (values printed by torch 2.x).
+        // gelu(1, approximate="tanh") = 0.8411920, hardsigmoid(1) = 4/6, as torch 2.15.0 printed them:
+        // python3 -c "import torch, torch.nn.functional as F; x = torch.tensor([1.0]);
+        //   print(F.hardswish(x), F.silu(x), F.gelu(x), F.gelu(x, approximate='tanh'), F.hardsigmoid(x))"
         #expect(abs(SmoothActivation.hardSwish.value(1) - 4.0 / 6) < 1e-6)
         #expect(abs(SmoothActivation.silu.value(1) - 0.731_058_6) < 1e-6)
         #expect(abs(SmoothActivation.gelu(approximatesWithTanh: false).value(1) - 0.841_344_7) < 1e-6)
