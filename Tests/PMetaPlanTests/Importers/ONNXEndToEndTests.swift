@@ -47,4 +47,19 @@ import Testing
             #expect(a.adaptation.peak == b.adaptation.peak, "\(method)")
         }
     }
+
+    /// The ViT export keeps every layer the hand-written file has (no batch norm to fold), so the two descriptions of
+    /// one network, one exported by PyTorch and one written by hand, must cost the same under every method.
+    @Test func vitExportCostsEqualTheHandWrittenViT() throws {
+        let imported = try Self.costModel("vit_tiny")
+        let handWritten = try ShippedArchitectures.costModel("vit-tiny")
+        #expect(try imported.staticMemory(samples: 1).parameterCount == handWritten.staticMemory(samples: 1).parameterCount)
+        let workload = Workload(samplesPerStep: 25, microBatch: 1)
+        for method in [AdaptationMethod.maml, .anil, .tinyTL] {
+            let a = try MethodSummary(method: method, model: imported, workload: workload, innerSteps: 1, profile: .physical)
+            let b = try MethodSummary(method: method, model: handWritten, workload: workload, innerSteps: 1, profile: .physical)
+            #expect(a.adaptation.peak == b.adaptation.peak, "\(method)")
+            #expect(a.adaptation.macs == b.adaptation.macs, "\(method)")
+        }
+    }
 }
