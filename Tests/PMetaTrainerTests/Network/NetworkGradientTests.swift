@@ -18,12 +18,6 @@ import Testing
         Case(name: "branchy", json: TestNetworks.branchyTiny, kernels: .im2col),
     ]
 
-    /// The loss of a batch under `parameters`, from a forward pass that keeps nothing.
-    static func loss(_ network: Network, _ parameters: NetworkParameters, _ batch: Batch) -> Double {
-        let output = network.predict(batch.inputs, parameters: parameters, kernels: .scratchFree)
-        return Double(Loss.evaluate(output: output, targets: batch.targets, gradientScale: 1).loss)
-    }
-
     /// ReLU, ReLU6, leaky ReLU and max pooling have kinks; a small step (3e-4) keeps the differences on one
     /// side of them for these seeds, and Float rounding of the loss stays near 1e-4 of the gradients.
     @Test(arguments: cases)
@@ -34,20 +28,7 @@ import Testing
         let batch = TestNetworks.classificationBatch(for: network, samples: 3, seed: 11)
         let gradients = network.gradients(for: batch, parameters: parameters, scope: .everything(of: network),
                                                kernels: testCase.kernels).gradients
-        for layer in 0..<network.layerCount where !network.operations[layer].parameterShapes.isEmpty {
-            let gradient = try #require(gradients[layer], "layer \(layer) has no gradient")
-            let analytic = gradient.dense(shapes: network.operations[layer].parameterShapes)
-            for (position, tensor) in parameters.layers[layer].enumerated() {
-                let numeric = GradientCheck.numericalGradient(
-                    of: { probe in
-                        var probed = parameters
-                        probed.layers[layer][position] = probe
-                        return Self.loss(network, probed, batch)
-                    }, at: tensor, step: 3e-4)
-                let error = GradientCheck.relativeError(analytic[position].values, numeric)
-                #expect(error < 2e-3, "layer \(network.graph.layers[layer].name) tensor \(position): relative error \(error)")
-            }
-        }
+        try GradientCheck.expectParameterGradientsMatch(network, parameters: parameters, batch: batch, gradients: gradients)
     }
 
     @Test func sparseStepComputesExactlyTheSelectedEntriesOfTheDenseGradient() throws {
