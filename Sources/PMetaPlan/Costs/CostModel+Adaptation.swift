@@ -82,10 +82,12 @@ extension CostModel {
         accounts.gradientBytes.reserveCapacity(count)
         accounts.computesInputGradient.reserveCapacity(count)
         accounts.backwardMACsPerSample.reserveCapacity(count)
+        var keepers = profile.storesKeptBuffersOnce ? [Int](repeating: -1, count: count) : []
         for index in 0..<count {
             let update = path.update(ofLayerAt: index, in: step, graph: graph)
-            let tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: path.isOnBackwardPath(index),
+            var tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: path.isOnBackwardPath(index),
                                        isOutput: index == count - 1, stepUpdatesAnything: true, precision: workload.precision, profile: profile)
+            if profile.storesKeptBuffersOnce { markKeptBuffers(&tensors, ofLayerAt: index, keepers: &keepers) }
             accounts.saved.append(tensors)
             let (perSample, forBatch) = try storedBytes(of: tensors, workload: workload)
             accounts.storedPerSample.append(perSample)
@@ -121,17 +123,32 @@ extension CostModel {
         let freeBytes = try Checked.product(freeElements, workload.precision.gradientBytes, context: "gradient buffer")
         var wholeStep = 0
         var largest = 0
-        var ownBackward = [Int](repeating: 0, count: graph.layerCount)
+        let count = graph.layerCount
+        // ownBackward as differences: a buffer alive from layer `last` down to layer `first` in the backward pass.
+        var changes = [Int](repeating: 0, count: count + 1)
         // Free parameters (a policy's log-std) get their gradient from the loss, at the output layer.
-        let charged = gradientBytes.indices.map { ($0, gradientBytes[$0]) } + [(graph.layerCount - 1, freeBytes)]
+        let charged = gradientBytes.indices.map { ($0, gradientBytes[$0]) } + [(count - 1, freeBytes)]
         for (index, bytes) in charged {
             let charge = workload.gradientBufferCharge(bytes: bytes, profile: profile)
             wholeStep = try Checked.sum(wholeStep, charge.wholeStep, context: "gradient buffers")
             largest = max(largest, charge.largestThroughStep)
-            ownBackward[index] = try Checked.sum(ownBackward[index], charge.duringOwnBackward, context: "gradient buffers")
+            // A learned tensor's gradient is written by its readers' backward passes, from the last reader's on,
+            // and lives down to its own backward pass (as its buffer, or beside the accumulator).
+            let span = workload.learnedTensorGradientCharge(bytes: bytes, charge: charge, profile: profile)
+            let alive = graph.layers[index].operation.isLearnedTensor ? span : charge.duringOwnBackward
+            guard alive > 0 else { continue }
+            let last = graph.layers[index].operation.isLearnedTensor ? min(graph.lastReader[index], count - 1) : index
+            changes[index] = try Checked.sum(changes[index], alive, context: "gradient buffers")
+            changes[last + 1] -= alive
         }
         let forward = try Checked.sum(wholeStep, largest, context: "gradient buffers")
-        return GradientBufferSchedule(forward: forward, backward: try ownBackward.map { try Checked.sum(forward, $0, context: "gradient buffers") })
+        var backward = [Int](repeating: 0, count: count)
+        var running = 0
+        for index in 0..<count {
+            running += changes[index]
+            backward[index] = try Checked.sum(forward, running, context: "gradient buffers")
+        }
+        return GradientBufferSchedule(forward: forward, backward: backward)
     }
 
     /// Memory over time: while layer i runs, stored(<= i) + working(i) + gradient buffers.
@@ -154,12 +171,13 @@ extension CostModel {
         var storedUpTo = [Int](repeating: 0, count: count)
         var working = [Int](repeating: 0, count: count)
         var backwardWorking = [Int](repeating: 0, count: count)
+        let earlierKept = profile.storesKeptBuffersOnce ? earlierKeptElements(saved: accounts.saved) : []
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
             storedUpTo[index] = stored
             (working[index], backwardWorking[index]) = try workingBytes(
-                ofLayerAt: index, saved: accounts.saved[index], inputNeedsGradient: path.flow.inputCarriesGradient[index],
-                workload: workload, profile: profile)
+                ofLayerAt: index, saved: accounts.saved[index], earlierKept: earlierKept.isEmpty ? .none : earlierKept[index],
+                inputNeedsGradient: path.flow.inputCarriesGradient[index], workload: workload, profile: profile)
         }
         var timeline: [MemoryEvent] = []
         timeline.reserveCapacity(2 * count)

@@ -19,7 +19,8 @@ extension CostModel {
         let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath, precision: precision, profile: profile)
         var saved = graph.layers[index].operation.accept(SavedTensorsVisitor(context: context))
         if isOutput && stepUpdatesAnything {
-            saved.append(SavedTensor(kind: .networkOutput, elements: layerCosts[index].outputElements, bitsPerElement: context.activationBits))
+            saved.append(SavedTensor(kind: .networkOutput, elements: layerCosts[index].outputElements, bitsPerElement: context.activationBits,
+                                     alias: .output))
         }
         return saved
     }
@@ -35,16 +36,8 @@ extension CostModel {
             selectedOutputs: update.outputChannelRatio.selectedCount(of: cost.outputChannels), cost: cost)).get()
     }
 
-    /// The working set of layer `index` under `update`, in the forward pass and in its backward pass.
-    ///
-    /// Forward: the layer's inputs and output (shared or separate as the profile says) plus the tensors later
-    /// layers still need. Under `inPlaceLayersOnly`, a tensor the layer stores whole (a conv/linear input kept
-    /// for g(w_l), an activation's input or output, a product's operands) is one buffer, counted as stored;
-    /// the backward pass writes g(x) over a stored input, but needs g(y) beside a stored output. A layer whose
-    /// input needs no gradient (it computes no g(x)) does not hold the inputs that die with it in its backward
-    /// pass, only g(y) where y was.
-    /// - Parameter inputNeedsGradient: Whether a gradient flows into the layer's input (an updated layer or
-    ///   anything downstream of one feeds it). Only `inPlaceLayersOnly` profiles read it.
+    /// The working set of layer `index` under `update`, in the forward pass and in its backward pass, when no
+    /// earlier layer keeps a buffer it holds (see `workingBytes(ofLayerAt:saved:earlierKept:...)`).
     /// - Throws: `ArithmeticOverflow`.
     func workingBytes(ofLayerAt index: Int, update: LayerUpdate, inputNeedsGradient: Bool, workload: Workload,
                       profile: CountingProfile) throws -> (forward: Int, backward: Int) {
@@ -56,42 +49,97 @@ extension CostModel {
                                 inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
     }
 
-    /// The same for a layer that stores `saved` (what `savedTensors` gives for its update with the path
-    /// `inputNeedsGradient`), so a caller that has them does not compute them again.
-    func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], inputNeedsGradient: Bool, workload: Workload,
-                      profile: CountingProfile) throws -> (forward: Int, backward: Int) {
+    /// The working set of layer `index` that stores `saved` (what `savedTensors` gives for its update with the
+    /// path `inputNeedsGradient`, `heldBy` marked), in the forward pass and in its backward pass.
+    ///
+    /// Forward: the layer's inputs and output (shared or separate as the profile says) plus the tensors later
+    /// layers still need. Under `inPlaceLayersOnly`, a tensor the layer stores whole (a conv/linear input kept
+    /// for g(w_l), an activation's input or output, a product's operands) is one buffer, counted as stored, and
+    /// so are the tensors earlier layers keep whole (`earlierKept`); an in-place layer cannot write its output
+    /// over an input another layer keeps. The backward pass writes g(x) over an input this layer is the last to
+    /// keep, but needs g(y) beside a stored output, and a new g(x) beside an input an earlier layer still keeps.
+    /// A layer whose input needs no gradient (it computes no g(x)) does not hold the inputs that die with it in
+    /// its backward pass, only g(y) where y was.
+    /// - Parameter inputNeedsGradient: Whether a gradient flows into the layer's input (an updated layer or
+    ///   anything downstream of one feeds it). Only `inPlaceLayersOnly` profiles read it.
+    /// - Throws: `ArithmeticOverflow`.
+    func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], earlierKept: EarlierKeptElements = .none, inputNeedsGradient: Bool,
+                      workload: Workload, profile: CountingProfile) throws -> (forward: Int, backward: Int) {
         let elements = profile.workingSet == .inputAndOutputShare ? workingElements[index] : separateWorkingElements[index]
         let working = try Checked.product(elements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
         guard profile.workingSet == .inPlaceLayersOnly else { return (working, working) }
-        let (inputShared, outputShared) = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload)
-        let forward = working - inputShared - outputShared
-        let backward = working - inputShared
+        let kept = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload)
+        var forward = working - kept.inputs - kept.output
+        if earlierKept != .none {
+            forward -= try activationBytes(earlierKept.live, workload: workload)
+            let operation = graph.layers[index].operation
+            if operation.computesInPlace && earlierKept.dying > 0 {
+                // The output shared the dying inputs' memory (max{dying, output}); kept ones are not its to take.
+                let dying = dyingInputElements[index], output = activationElements(ofLayerAt: index)
+                let own = max(dying - earlierKept.dying, output) - max(dying, output) + earlierKept.dying
+                forward += try Checked.product(own, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
+            }
+        }
+        // The backward pass mirrors the forward working set with gradients; g(y) handed to a sum's inputs is one buffer.
+        let shared = try Checked.product(sharedOutputGradientElements[index], workload.samplesPerPass, workload.workingElementBytes,
+                                         context: "working set")
+        let backward = working - kept.overwrittenByInputGradient - shared
         guard !inputNeedsGradient && !graph.layers[index].operation.computesInPlace else { return (forward, backward) }
         let dying = try Checked.product(dyingInputElements[index], workload.samplesPerPass, workload.workingElementBytes, context: "working set")
-        return (forward, max(0, backward - max(0, dying - inputShared)))
+        return (forward, max(0, backward - max(0, dying - kept.overwrittenByInputGradient)))
     }
 
-    /// The bytes of the layer's inputs and of its output that it stores whole (each input buffer once).
-    private func storedForwardTensorBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload) throws -> (inputs: Int, output: Int) {
-        guard saved.contains(where: { $0.alias != nil }) else { return (0, 0) }
+    /// Bytes of `elements` activations of one pass.
+    private func activationBytes(_ elements: Int, workload: Workload) throws -> Int {
+        try Checked.product(elements, workload.samplesPerPass, workload.precision.activationBytes, context: "working set")
+    }
+
+    /// What a layer stores whole of its own forward tensors and holds itself (not what an earlier layer holds).
+    private struct KeptForwardTensors {
+        /// Its inputs, each buffer once.
+        var inputs = 0
+        /// Kept inputs that die with the layer and whose buffer g(x) takes (`Operation.keptInputGradient`).
+        var overwrittenByInputGradient = 0
+        /// Its output.
+        var output = 0
+    }
+
+    /// The bytes of the layer's inputs and of its output that it stores whole and holds itself, and of the kept
+    /// inputs whose buffer its backward pass reuses for g(x).
+    private func storedForwardTensorBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload) throws -> KeptForwardTensors {
+        guard saved.contains(where: { $0.alias != nil }) else { return KeptForwardTensors() }
+        let layer = graph.layers[index]
+        let gradientWrite = layer.operation.keptInputGradient
         var producers: [Int] = []
+        var overwritten: [Int] = []
         var outputElements = 0
         for tensor in saved {
             switch tensor.alias {
             case .input(let position):
-                if case .layer(let producer) = graph.layers[index].inputs[position], graph.layers[producer].operation.producesActivation,
-                   !producers.contains(producer) {
-                    producers.append(producer)
+                guard case .layer(let producer) = layer.inputs[position], graph.layers[producer].operation.producesActivation else { continue }
+                if tensor.heldBy == nil && !producers.contains(producer) { producers.append(producer) }
+                guard graph.lastReader[producer] == index, !overwritten.contains(producer) else { continue }
+                switch gradientWrite {
+                case .overKeptInput:
+                    if tensor.heldBy == nil { overwritten.append(producer) }
+                case .overOutputGradientOrOperand:
+                    // One operand of the output's shape: over g(y), or over the operand when g(y) is shared.
+                    if overwritten.isEmpty, graph.inputShapes[index][position] == graph.outputShapes[index],
+                       !outputGradientIsShared[index] || tensor.heldBy == nil {
+                        overwritten.append(producer)
+                    }
+                case .newBuffer: break
                 }
-            case .output: outputElements = layerCosts[index].outputElements
+            case .output: if tensor.heldBy == nil { outputElements = layerCosts[index].outputElements }
             case nil: break
             }
         }
-        let inputElements = try Checked.sum(of: producers.map { graph.outputShapes[$0].elementCount }, context: "working set")
-        let bytes = { (elements: Int) in
-            try Checked.product(elements, workload.samplesPerPass, workload.precision.activationBytes, context: "working set")
+        let elements = { (producers: [Int]) in
+            try Checked.sum(of: producers.map { self.graph.outputShapes[$0].elementCount }, context: "working set")
         }
-        return (try bytes(inputElements), try bytes(outputElements))
+        return KeptForwardTensors(inputs: try activationBytes(try elements(producers), workload: workload),
+                                  overwrittenByInputGradient: try activationBytes(try elements(overwritten), workload: workload),
+                                  output: try activationBytes(outputElements, workload: workload))
     }
 
     /// The bytes `tensors` take for one sample and for the workload's micro-batch (batched: one tensor of

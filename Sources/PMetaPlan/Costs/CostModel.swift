@@ -17,6 +17,14 @@ public struct CostModel: Hashable, Sendable {
     /// For each layer, the elements of its inputs that no later layer reads (they die when it has run): what a
     /// layer that computes no input gradient can drop before its backward pass.
     public let dyingInputElements: [Int]
+    /// For each layer, the elements its backward working set counts twice because a sum hands g(y) itself to its
+    /// inputs of the output's shape (one buffer): at the sum, and at a branch whose g(y) is that buffer beside an
+    /// earlier tensor's slot. Negative where the mirror counts too little (a broadcast input's gradient is new).
+    let sharedOutputGradientElements: [Int]
+    /// For each layer, whether g(y) is the gradient buffer of an earlier tensor too (its output reaches, through
+    /// sums alone, a sum that also reads an earlier tensor of its shape).
+    let outputGradientIsShared: [Bool]
+
     /// For each layer, what its inputs are, as its operator's backward rules read them.
     let layerInputs: [LayerInputs]
 
@@ -58,6 +66,7 @@ public struct CostModel: Hashable, Sendable {
         } catch {
             throw DataError(path: "layers", message: "\(error)")
         }
+        (self.sharedOutputGradientElements, self.outputGradientIsShared) = Self.sharedOutputGradients(of: graph, dyingInputElements: dyingInputElements)
     }
 
     /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output)
@@ -85,6 +94,109 @@ public struct CostModel: Hashable, Sendable {
             dyingPerLayer.append(dying)
         }
         return (working, dyingPerLayer)
+    }
+
+    /// See `sharedOutputGradientElements` and `outputGradientIsShared`. Elements are bounded by the working sets,
+    /// which fit.
+    ///
+    /// A sum hands g(y) to its inputs of its shape, and a sum whose output only another sum reads whole hands
+    /// that sum's g(y) on: the tensors of such a chain (its members) have one gradient buffer. The backward mirror
+    /// holds a slot for each member alive while a layer runs (from the member's layer to the sum that reads it),
+    /// so every member beyond the first is counted once too often, except an in-place member's own slot at its
+    /// own layer: it cannot write g(x) over the shared g(y), so that slot is its new g(x).
+    /// - Complexity: O(layers + edges).
+    private static func sharedOutputGradients(of graph: ShapedGraph, dyingInputElements: [Int]) -> (elements: [Int], isShared: [Bool]) {
+        let count = graph.layerCount
+        let lastReader = graph.lastReader
+        let layers = graph.layers
+        let activation = { (index: Int) in layers[index].operation.producesActivation ? graph.outputShapes[index].elementCount : 0 }
+        var readers = [[Int]](repeating: [], count: count)
+        for (index, layer) in layers.enumerated() {
+            for case .layer(let producer) in layer.inputs where readers[producer].last != index { readers[producer].append(index) }
+        }
+        /// The producers of a sum's activation inputs of its shape.
+        func fullInputs(_ index: Int) -> [Int] {
+            var producers: [Int] = []
+            for (position, reference) in layers[index].inputs.enumerated() {
+                guard case .layer(let producer) = reference, graph.inputShapes[index][position] == graph.outputShapes[index],
+                      activation(producer) > 0, !producers.contains(producer) else { continue }
+                producers.append(producer)
+            }
+            return producers
+        }
+        let isSum = layers.map(\.operation.sharesOutputGradientWithInputs)
+        /// The sum that takes layer `index`'s g(y) as its own (its only reader, reading it whole), if any.
+        let sharingSum: [Int?] = (0..<count).map { index in
+            guard readers[index].count == 1, let sum = readers[index].first, isSum[sum], fullInputs(sum).contains(index) else { return nil }
+            return sum
+        }
+        var elements = [Int](repeating: 0, count: count)
+        var isShared = [Bool](repeating: false, count: count)
+        // Each chain of sums, from its last sum (the one whose output no sum takes whole) down.
+        var visited = [Bool](repeating: false, count: count)
+        var changes = [Int](repeating: 0, count: count + 1)
+        for top in stride(from: count - 1, through: 0, by: -1) where isSum[top] && !visited[top] && sharingSum[top] == nil {
+            // Members and the layer up to which each one's slot lives: [member, end).
+            var intervals: [(member: Int, end: Int)] = []
+            var pending = [top]
+            while let sum = pending.popLast() {
+                visited[sum] = true
+                for member in fullInputs(sum) {
+                    intervals.append((member, sum))
+                    if isSum[member] && sharingSum[member] == sum { pending.append(member) }
+                }
+            }
+            let size = activation(top)
+            // Members alive at each layer of the chain's span, by a sweep over starts and ends.
+            var events: [(layer: Int, change: Int)] = []
+            for (member, end) in intervals {
+                let excludesItself = layers[member].operation.computesInPlace && !isSum[member]
+                events.append((excludesItself ? member + 1 : member, 1))
+                events.append((end, -1))
+                // g(y) of the member is shared when another member's slot is alive at its layer.
+                isShared[member] = intervals.contains { $0.member < member && $0.end > member }
+            }
+            events.sort { $0.layer < $1.layer || ($0.layer == $1.layer && $0.change < $1.change) }
+            var alive = 0
+            var position = 0
+            while position < events.count {
+                let layer = events[position].layer
+                while position < events.count && events[position].layer == layer {
+                    alive += events[position].change
+                    position += 1
+                }
+                let next = position < events.count ? events[position].layer : layer
+                // Layers layer..<next hold `alive` member slots: all but one are the same buffer.
+                if alive > 1 && next > layer {
+                    changes[layer] += (alive - 1) * size
+                    changes[next] -= (alive - 1) * size
+                }
+            }
+        }
+        var running = 0
+        for index in 0..<count {
+            running += changes[index]
+            elements[index] = running
+            guard isSum[index] else { continue }
+            // The sum itself: a slot per input and the output in the mirror; the pass holds g(y) once, plus a new
+            // reduced buffer per broadcast input.
+            let output = activation(index)
+            let full = fullInputs(index)
+            var seen: [Int] = []
+            var dyingBroadcast = 0, liveFull = 0
+            for case .layer(let producer) in layers[index].inputs where !seen.contains(producer) {
+                seen.append(producer)
+                if lastReader[producer] == index {
+                    if !full.contains(producer) { dyingBroadcast += activation(producer) }
+                } else if full.contains(producer) {
+                    liveFull += activation(producer)
+                }
+            }
+            let dying = dyingInputElements[index]
+            let held = layers[index].operation.computesInPlace ? max(dying, output) : dying + output
+            elements[index] += held - output - dyingBroadcast + liveFull
+        }
+        return (elements, isShared)
     }
 }
 

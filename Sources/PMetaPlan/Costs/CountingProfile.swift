@@ -68,19 +68,25 @@ public struct CountingProfile: Hashable, Sendable {
     /// Whether an updated conv/linear that reads the network input x_0 stores it (Eq. (17) with l = 1); when
     /// not, the weight gradient reads x_0 where it already is, the support samples in static memory.
     public var storesNetworkInput: Bool
+    /// Whether a forward buffer that several layers keep whole (a block input read by a conv and its shortcut,
+    /// a sigmoid's output that the gate's product keeps too) is stored once, by the first layer that keeps it,
+    /// and not counted again in the working sets while it stays alive. The printed figures count each layer's
+    /// stored tensors on their own (Eq. (17) sums m(x_{l-1}) over layers).
+    public var storesKeptBuffersOnce: Bool = false
 
     /// What an adaptation step really holds, and what the reference trainer (`PMetaTrainer`'s memory meter)
     /// measures: Eq. (16)'s masks; conv/linear/pooling/concat hold their input and output at once (only
     /// element-wise layers, normalizations, add and flatten work in place); the network input x_0 is the support
     /// sample, already in static memory, so updating the first layer stores no copy of it; and without
-    /// accumulation a layer's weight-gradient buffer lives only while its own backward pass runs. The default,
+    /// accumulation a layer's weight-gradient buffer lives only while its own backward pass runs; a forward buffer
+    /// that several layers keep whole is one buffer, stored once. The default,
     /// and the model the planner optimizes exactly. Validation finds its prediction never below the measured
     /// peak and at most 5% above it for the shipped small networks (docs/trainer-validation.md).
     public static let physical = CountingProfile(
         name: "physical", backwardScope: .downstreamOfUpdates, inputGradientScope: .whereInputNeedsGradient,
         frozenWeightLayersStoreInput: false, gradientBuffers: .accumulatedOrEachLayerDuringItsBackward,
         countsBiasGradientBuffers: true, countsNormalizationStatistics: true, fixedPoolIndexBits: nil, activationMaskBits: 1,
-        workingSet: .inPlaceLayersOnly, storesNetworkInput: false)
+        workingSet: .inPlaceLayersOnly, storesNetworkInput: false, storesKeptBuffersOnce: true)
 
     /// Eq. (16)'s masks under Appendix A.1.2's own conventions: every layer's input and output share memory
     /// (max{m(x), m(y)}), x_0 is stored like any input, and the largest layer's gradient buffer is held through the

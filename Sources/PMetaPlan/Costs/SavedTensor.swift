@@ -40,18 +40,23 @@ public struct SavedTensor: Hashable, Sendable {
     public var bitsPerElement: Int
     /// The forward tensor it is, when it is kept whole: a working set that holds that tensor holds it once.
     public var alias: Alias?
+    /// The layer of the step that keeps the same forward buffer whole and counts its bytes, when that is another
+    /// layer (or an earlier entry of the same layer): this entry then takes no bytes of its own (store once).
+    public var heldBy: Int?
 
     /// Creates a saved tensor.
-    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil) {
+    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, heldBy: Int? = nil) {
         self.kind = kind
         self.elements = elements
         self.bitsPerElement = bitsPerElement
         self.alias = alias
+        self.heldBy = heldBy
     }
 
-    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes.
+    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes; 0 when another entry holds it.
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
     public func bytes(samples: Int) throws -> Int {
+        guard heldBy == nil else { return 0 }
         let bits = try Checked.product(elements, bitsPerElement, samples, context: "saved \(kind.rawValue)")
         return Checked.divideRoundingUp(bits, by: 8)
     }

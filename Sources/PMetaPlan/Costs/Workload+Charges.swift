@@ -38,6 +38,14 @@ extension Workload {
         }
     }
 
+    /// The bytes a learned tensor's gradient (a class token's, a position embedding's) holds from its last reader's
+    /// backward pass down to its own: its buffer without accumulation, the gradient its readers wrote beside the
+    /// accumulator with it. Only profiles that free each buffer after its layer's backward pass place it in time.
+    func learnedTensorGradientCharge(bytes: Int, charge: GradientBufferCharge, profile: CountingProfile) -> Int {
+        guard profile.gradientBuffers == .accumulatedOrEachLayerDuringItsBackward else { return charge.duringOwnBackward }
+        return bytes
+    }
+
     /// Samples a working set holds: the micro-batch when batched, one sample when streamed.
     var samplesPerPass: Int { propagation == .batched ? microBatch : 1 }
 

@@ -191,6 +191,16 @@ public enum Operation: Hashable, Sendable {
     /// pooling, concat, products and copies read their inputs while writing a separate output.
     public var computesInPlace: Bool { accept(InPlaceVisitor()) }
 
+    /// Whether the layer is a learned tensor (a class token, a position embedding): trainable, its output the
+    /// parameter itself.
+    public var isLearnedTensor: Bool { isTrainable && !producesActivation }
+
+    /// Whether the backward pass hands g(y) itself to every input of the output's shape (the residual add).
+    public var sharesOutputGradientWithInputs: Bool { accept(SharedGradientVisitor()) }
+
+    /// Where the backward pass writes g(x) of an input it keeps whole and that dies with it.
+    var keptInputGradient: KeptInputGradient { accept(KeptInputGradientVisitor()) }
+
     /// Whether the output is an activation: false for a learned tensor, whose output is model memory.
     public var producesActivation: Bool { accept(ActivationOutputVisitor()) }
 

@@ -22,6 +22,11 @@ struct Elementwise: OperatorDefinition {
     /// A product on the backward path keeps its operands, so it cannot overwrite one of them.
     var computesInPlace: Bool { function != .mul }
 
+    /// g(x) = g(y) for every input of the sum's shape: one buffer, not a copy per input.
+    var sharesOutputGradientWithInputs: Bool { function == .add }
+
+    var keptInputGradient: KeptInputGradient { .overOutputGradientOrOperand }
+
     func outputShape(for inputs: [TensorShape]) throws -> TensorShape {
         try ShapeRules.broadcast(inputs)
     }
@@ -59,6 +64,7 @@ struct Elementwise: OperatorDefinition {
 struct MatrixProduct: OperatorDefinition {
     var arity: InputArity { .two }
     var computesInPlace: Bool { false }
+    var keptInputGradient: KeptInputGradient { .newBuffer }
 
     func outputShape(for inputs: [TensorShape]) throws -> TensorShape {
         let left = inputs[0].dimensions

@@ -27,12 +27,12 @@ struct Layout: OperatorDefinition {
         return .one
     }
 
-    /// Views (flatten, reshape, a slice or index of the first axis) share their input's memory; the others write a
-    /// new tensor.
+    /// Views (flatten, reshape) share their input's memory; the others write a new tensor. A slice or an index
+    /// is copied: a view would keep its whole input alive while later layers hold only the part.
     var computesInPlace: Bool {
         switch function {
-        case .flatten, .reshape, .slice, .gather: true
-        case .transpose, .shuffle, .concat, .reduceMean: false
+        case .flatten, .reshape: true
+        case .transpose, .shuffle, .concat, .reduceMean, .slice, .gather: false
         }
     }
 

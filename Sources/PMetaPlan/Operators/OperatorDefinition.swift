@@ -14,6 +14,10 @@ protocol OperatorDefinition: Sendable {
     var computesInPlace: Bool { get }
     /// Whether the output is an activation (false for a learned tensor, whose output is the parameter itself).
     var producesActivation: Bool { get }
+    /// Whether the backward pass hands g(y) itself, one buffer, to every input of the output's shape (a sum).
+    var sharesOutputGradientWithInputs: Bool { get }
+    /// Where the backward pass writes g(x) of an input it keeps whole and that dies with it.
+    var keptInputGradient: KeptInputGradient { get }
     /// The output shape for inputs of `inputs`.
     /// - Throws: `ShapeMismatch` saying what was expected, or `ArithmeticOverflow`.
     func outputShape(for inputs: [TensorShape]) throws -> TensorShape
@@ -32,10 +36,25 @@ protocol OperatorDefinition: Sendable {
 
 extension OperatorDefinition {
     var producesActivation: Bool { true }
+    var sharesOutputGradientWithInputs: Bool { false }
+    var keptInputGradient: KeptInputGradient { .overKeptInput }
     var role: ParameterRole { .none }
     var jsonAttributes: [(key: String, value: JSONValue)] { [] }
     /// Layers that select no channels update every weight.
     func selectedWeightElements(selectedInputs: Int, selectedOutputs: Int, cost: LayerCost) throws -> Int { cost.weightElements }
+}
+
+/// Where a backward pass writes g(x) of an input it keeps whole and that dies with it, so that the input's
+/// buffer and g(x) are one buffer, not two.
+enum KeptInputGradient: Sendable {
+    /// Over the kept input: g(x) does not read x once it is written (conv/linear: W^T g(y); an activation's
+    /// sigma'(x) g(y) element by element).
+    case overKeptInput
+    /// For an operand of the output's shape, over g(y) (element by element g(y) x other), or over the operand
+    /// when g(y) is shared with another tensor's gradient and the operand is this layer's alone (a product).
+    case overOutputGradientOrOperand
+    /// Into a new buffer: each gradient reads the other kept operand (a matrix product).
+    case newBuffer
 }
 
 /// How many inputs an operator reads.

@@ -19,6 +19,16 @@ struct InPlaceVisitor: OperatorVisitor {
     func visit<Definition: OperatorDefinition>(_ definition: Definition) -> Bool { definition.computesInPlace }
 }
 
+/// `OperatorDefinition.sharesOutputGradientWithInputs`.
+struct SharedGradientVisitor: OperatorVisitor {
+    func visit<Definition: OperatorDefinition>(_ definition: Definition) -> Bool { definition.sharesOutputGradientWithInputs }
+}
+
+/// `OperatorDefinition.keptInputGradient`.
+struct KeptInputGradientVisitor: OperatorVisitor {
+    func visit<Definition: OperatorDefinition>(_ definition: Definition) -> KeptInputGradient { definition.keptInputGradient }
+}
+
 /// `OperatorDefinition.producesActivation`.
 struct ActivationOutputVisitor: OperatorVisitor {
     func visit<Definition: OperatorDefinition>(_ definition: Definition) -> Bool { definition.producesActivation }

@@ -25,6 +25,8 @@ public enum ExactPlanner {
     /// A partial plan after some layers.
     struct State {
         var flags: UInt64
+        /// Which live tensors an earlier layer keeps whole (store once); 0 unless the table tracks them.
+        var kept: UInt64 = 0
         var committed: Int
         var slack: Int
         var transientGradient: Int
@@ -109,14 +111,14 @@ public enum ExactPlanner {
             self.table = table
             let graph = problem.model.graph
             let count = graph.layerCount
-            tracker = GradientFlowTracker(graph: graph, profile: problem.profile)
+            tracker = table.tracker
             positionalPath = problem.profile.backwardScope == .fromFirstUpdatedPosition
             values = (0..<count).map { index in
                 table.options[index].map { $0.isUpdated ? problem.value(step: step, layer: index, ratio: $0.inputChannelRatio) : 0 }
             }
             // Always-alive bytes and committed bytes of each option, off and on the backward path.
-            let globalBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map(\.globalBytes) } }
-            let committedBytes: [[[Int]]] = table.costs.map { layer in layer.map { $0.map { $0.globalBytes + $0.prefixBytes } } }
+            let globalBytes: [[[Int]]] = table.boundingCosts.map { layer in layer.map { $0.map(\.globalBytes) } }
+            let committedBytes: [[[Int]]] = table.boundingCosts.map { layer in layer.map { $0.map { $0.globalBytes + $0.prefixBytes } } }
             let values = self.values
             // The multipliers: quantiles of the value densities of each option's bytes over the layer's cheapest.
             func multipliers(_ bytes: [[[Int]]]) -> [Double] {
@@ -194,8 +196,7 @@ public enum ExactPlanner {
             var horizon = [Int](repeating: unbounded, count: count)
             for index in stride(from: count - 2, through: 0, by: -1) {
                 let next = index + 1
-                let largestPrefix = table.costs[next].flatMap { $0.map(\.prefixBytes) }.max() ?? 0
-                horizon[index] = min(table.lowestCapacities[next], horizon[next]) - largestPrefix
+                horizon[index] = min(table.lowestCapacities[next], horizon[next]) - table.largestPrefixBytes[next]
             }
             self.horizon = horizon
             let largestValue = values.reversed().reduce(0.0) { total, layer in total + max(0, layer.max() ?? 0) }
@@ -235,7 +236,7 @@ public enum ExactPlanner {
         let count = graph.layerCount
         let irrelevant = Int.min / 4
         let target = knownValue - context.tolerance
-        var frontier = [State(flags: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
+        var frontier = [State(flags: 0, kept: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
         // What the backtrack needs of every kept state, layer after layer: its parent and its option.
         var parents: [Int32] = []
         var options: [Int16] = []
@@ -245,6 +246,7 @@ public enum ExactPlanner {
         let trainable = graph.layers.map(\.operation.isTrainable)
         let positionalPath = context.positionalPath
         let tracker = context.tracker
+        let tracksKept = table.tracksKeptBuffers
         var candidates: [State] = []
         var scratch = ParetoScratch()
         for index in 0..<count {
@@ -254,19 +256,24 @@ public enum ExactPlanner {
             let layerValues = context.values[index]
             let isTrainable = trainable[index]
             let horizon = context.horizon[index]
+            let layerKeeps = table.keeps[index]
+            let hasLearnedGradients = !table.learnedTensorGradients[index].isEmpty
             for (parent, state) in frontier.enumerated() {
                 let carries = tracker.inputCarriesGradient(state.flags, layer: index)
+                let variant = tracksKept ? table.variant(ofLayerAt: index, kept: state.kept) : 0
+                let pending = hasLearnedGradients ? table.learnedTensorGradientBytes(ofLayerAt: index, flags: state.flags) : 0
                 // Options differ only in whether the layer's output carries a gradient: two flag sets at most.
                 let flagsWithoutOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: false)
                 let flagsWithOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: true)
                 for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
-                    let cost = layerCosts[optionIndex][onPath ? 1 : 0]
+                    let cost = layerCosts[optionIndex][onPath ? 1 : 0][variant]
+                    let capacity = pending > 0 ? min(cost.capacity, cost.backwardCapacity - pending) : cost.capacity
                     let (withPrefix, overflow1) = state.committed.addingReportingOverflow(cost.prefixBytes)
                     let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
                     if overflow1 || overflow2 { continue }
                     // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
-                    let slack = min(state.slack, cost.capacity - withPrefix) - cost.globalBytes
+                    let slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]
@@ -275,7 +282,12 @@ public enum ExactPlanner {
                     if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
                                          isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }
                     let settled = committed <= irrelevant / 2 || committed <= horizon - slack
-                    candidates.append(State(flags: flags,
+                    var kept: UInt64 = 0
+                    if tracksKept {
+                        let keeps = layerKeeps[optionIndex][onPath ? 1 : 0]
+                        kept = tracker.flags(after: state.kept | keeps.inputBits, layer: index, outputCarriesGradient: keeps.output)
+                    }
+                    candidates.append(State(flags: flags, kept: kept,
                                             committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }
@@ -321,6 +333,7 @@ public enum ExactPlanner {
     @inline(__always)
     static func precedes(_ a: State, _ b: State) -> Bool {
         if a.flags != b.flags { return a.flags < b.flags }
+        if a.kept != b.kept { return a.kept < b.kept }
         if a.value != b.value { return a.value > b.value }
         if a.slack != b.slack { return a.slack > b.slack }
         if a.committed != b.committed { return a.committed < b.committed }
@@ -329,7 +342,7 @@ public enum ExactPlanner {
         return a.option < b.option
     }
 
-    /// The states no other state with the same flags dominates (lower or equal C and G, higher or equal E and V),
+    /// The states no other state with the same flags and kept buffers dominates (lower or equal C and G, higher or equal E and V),
     /// in the order of `precedes`. Sorts `states` in place and writes the front into `kept`.
     /// - Complexity: O(F log F) per flag group without transient gradients (a staircase over C and E), O(F^2) with.
     static func paretoFront(of states: inout [State], into kept: inout [State], scratch: inout ParetoScratch) {
@@ -338,9 +351,10 @@ public enum ExactPlanner {
         var groupStart = 0
         while groupStart < states.count {
             let flags = states[groupStart].flags
+            let keptBuffers = states[groupStart].kept
             var groupEnd = groupStart
             var hasTransient = false
-            while groupEnd < states.count && states[groupEnd].flags == flags {
+            while groupEnd < states.count && states[groupEnd].flags == flags && states[groupEnd].kept == keptBuffers {
                 if states[groupEnd].transientGradient != 0 { hasTransient = true }
                 groupEnd += 1
             }

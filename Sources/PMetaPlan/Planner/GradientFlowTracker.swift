@@ -13,6 +13,8 @@ struct GradientFlowTracker: Sendable {
     private var pathForcingMasks: [UInt64]
     /// Whether the positional rule is used (printed-baseline profiles, or more than 63 live tensors).
     let isPositional: Bool
+    /// For each layer, the tensors (their producers' indices) alive before it, in bit order.
+    let liveBefore: [[Int]]
 
     /// Precomputes the live sets of `graph`.
     init(graph: ShapedGraph, profile: CountingProfile) {
@@ -38,8 +40,11 @@ struct GradientFlowTracker: Sendable {
         var inputMasks: [UInt64] = []
         var pathForcingMasks: [UInt64] = []
         var transitions: [[Int]] = []
+        var liveBefore: [[Int]] = []
+        liveBefore.reserveCapacity(count)
         var positional = profile.backwardScope == .fromFirstUpdatedPosition
         for (index, layer) in graph.layers.enumerated() {
+            liveBefore.append(live)
             let position = Dictionary(uniqueKeysWithValues: live.enumerated().map { ($1, $0) })
             // Bits past 63 are never read: more than 63 live tensors make the tracker positional.
             inputMasks.append(layer.inputs.reduce(0) { mask, reference in
@@ -70,6 +75,7 @@ struct GradientFlowTracker: Sendable {
         self.pathForcingMasks = pathForcingMasks
         self.transitions = transitions
         self.isPositional = positional
+        self.liveBefore = liveBefore
     }
 
     /// Whether layer `index` receives a gradient from its inputs, given the flags before it.
@@ -84,7 +90,8 @@ struct GradientFlowTracker: Sendable {
         return flags & pathForcingMasks[index] != 0
     }
 
-    /// The flags after layer `index`, whose output carries a gradient when `outputCarriesGradient`.
+    /// The flags after layer `index` of a per-tensor property (a gradient, a buffer kept whole) that the layer's
+    /// output has when `outputCarriesGradient`; bits of tensors that die with the layer are dropped.
     func flags(after flags: UInt64, layer index: Int, outputCarriesGradient: Bool) -> UInt64 {
         if isPositional { return flags != 0 || outputCarriesGradient ? 1 : 0 }
         var next: UInt64 = 0

@@ -1,5 +1,13 @@
 /// What each update option of each layer costs, precomputed once per problem from the cost model's own
 /// per-layer primitives, so that the planner and `CostModel.adaptation` count exactly the same bytes.
+///
+/// Two things an option costs depend on earlier layers' choices beyond the gradient path, and the search
+/// carries them in its state:
+/// - which live tensors an earlier layer keeps whole (store once, `CountingProfile.storesKeptBuffersOnce`):
+///   costs are tabulated for every combination of the layer's `keptBitMasks` bits (at most
+///   `maximumTrackedKeptBuffers`), and each option says which bits it sets (`keeps`);
+/// - which learned tensors' gradients are alive during the layer's backward pass (a class token's, from its
+///   reader's backward pass down to its own): `learnedTensorGradients`, keyed by the gradient bits.
 struct LayerOptionCosts: Sendable {
     /// The memory an option adds, split by which constraints it weighs on.
     struct Cost: Sendable {
@@ -14,59 +22,209 @@ struct LayerOptionCosts: Sendable {
         /// of its forward working set and its backward working set plus its own gradient buffer (when the profile
         /// frees each buffer after its layer's backward pass). What the layers <= this one store must fit in it.
         var capacity: Int
+        /// budget - what its backward pass holds besides stored tensors and always-alive bytes (its working set and
+        /// own gradient buffer): the capacity left when learned tensors' gradients are alive too.
+        var backwardCapacity: Int
+    }
+
+    /// Which live tensors an option keeps whole (their bits in the live set before the layer) and whether its output.
+    struct Keeps: Sendable, Hashable {
+        var inputBits: UInt64 = 0
+        var output = false
     }
 
     /// `options[layer]`: the update options, frozen first.
     var options: [[LayerUpdate]]
-    /// `costs[layer][option][isOnBackwardPath ? 1 : 0]`.
-    var costs: [[[Cost]]]
-    /// The smallest and the largest capacity of each layer over its options and paths.
+    /// `costs[layer][option][isOnBackwardPath ? 1 : 0][variant]`, where bit k of `variant` says whether the tensor
+    /// at the k-th set bit of `keptBitMasks[layer]` is kept whole by an earlier layer.
+    var costs: [[[[Cost]]]]
+    /// `boundingCosts[layer][option][path]`: the fewest bytes and the largest capacities over the variants, which
+    /// the search's upper bounds read.
+    var boundingCosts: [[[Cost]]]
+    /// `keeps[layer][option][path]`.
+    var keeps: [[[Keeps]]]
+    /// For each layer, the bits of the live set before it whose tensors an earlier layer may keep whole.
+    var keptBitMasks: [UInt64]
+    /// Whether the search carries kept bits (store-once profiles with a per-tensor gradient tracker).
+    var tracksKeptBuffers: Bool
+    /// For each layer, the learned tensors alive before it whose gradient its backward pass holds when they are
+    /// updated: their bits in the live set and their gradients' bytes.
+    var learnedTensorGradients: [[(bit: Int, bytes: Int)]]
+    /// The smallest and the largest capacity of each layer over its options, paths and variants (the smallest
+    /// also with every learned tensor's gradient alive).
     var lowestCapacities: [Int]
     var highestCapacities: [Int]
+    /// The most prefix bytes of each layer over its options, paths and variants.
+    var largestPrefixBytes: [Int]
+    /// The live sets and gradient flags.
+    let tracker: GradientFlowTracker
+
+    /// The most tensors kept whole by earlier layers that one layer's costs are tabulated for; beyond, the layer
+    /// is costed as if nothing were (more bytes, never fewer).
+    static let maximumTrackedKeptBuffers = 8
 
     /// Precomputes the option costs of `problem`.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     init(_ problem: PlanningProblem) throws {
         let model = problem.model
+        let graph = model.graph
         let workload = problem.workload
-        let count = model.graph.layerCount
+        let profile = problem.profile
+        let count = graph.layerCount
+        let tracker = GradientFlowTracker(graph: graph, profile: profile)
+        self.tracker = tracker
+        tracksKeptBuffers = profile.storesKeptBuffersOnce && !tracker.isPositional
         var options: [[LayerUpdate]] = []
-        var costs: [[[Cost]]] = []
+        var costs: [[[[Cost]]]] = []
+        var boundingCosts: [[[Cost]]] = []
+        var keeps: [[[Keeps]]] = []
+        var keptBitMasks: [UInt64] = []
+        var learned: [[(bit: Int, bytes: Int)]] = []
+        var lowest: [Int] = []
+        var highest: [Int] = []
+        var largestPrefix: [Int] = []
+        var keepable = Set<Int>()
+        var learnedBytes = [Int](repeating: 0, count: count)
         for index in 0..<count {
+            let live = tracker.liveBefore[index]
+            // The live tensors an earlier layer may keep whole; too many and the layer assumes none is.
+            var trackedBits: [Int] = []
+            if tracksKeptBuffers {
+                trackedBits = live.indices.filter { $0 < 64 && keepable.contains(live[$0]) }
+                if trackedBits.count > Self.maximumTrackedKeptBuffers { trackedBits = [] }
+            }
+            keptBitMasks.append(trackedBits.reduce(0) { $0 | 1 << UInt64($1) })
+            learned.append(live.indices.compactMap { bit in
+                learnedBytes[live[bit]] > 0 ? (bit: bit, bytes: learnedBytes[live[bit]]) : nil
+            })
             let layerOptions = problem.options(forLayerAt: index)
             options.append(layerOptions)
-            var perOption: [[Cost]] = []
+            var perOption: [[[Cost]]] = []
+            var boundingPerOption: [[Cost]] = []
+            var keepsPerOption: [[Keeps]] = []
+            var layerLowest = Int.max, layerHighest = Int.min, layerLargestPrefix = 0
             for update in layerOptions {
-                var byPath: [Cost] = []
+                var byPath: [[Cost]] = []
+                var boundingByPath: [Cost] = []
+                var keepsByPath: [Keeps] = []
                 for isOnPath in [false, true] {
                     let saved = model.savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: isOnPath,
                                                    isOutput: index == count - 1, stepUpdatesAnything: isOnPath || update.isUpdated,
-                                                   precision: workload.precision, profile: problem.profile)
-                    let (perSample, forMicroBatch) = try model.storedBytes(of: saved, workload: workload)
-                    let gradient = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: update, profile: problem.profile),
-                                                       workload.precision.gradientBytes, context: "gradient buffer")
-                    // On the path, a gradient flows into the layer's input (positional profiles share their
-                    // working sets, so only the gradient-flow profiles read the flag).
-                    let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, inputNeedsGradient: isOnPath,
-                                                                    workload: workload, profile: problem.profile)
-                    let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
-                    let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
-                    var cost = Cost(prefixBytes: stored.thisPass,
-                                    globalBytes: try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers"),
-                                    transientGradientBytes: buffer.largestThroughStep, capacity: problem.budget.bytes - forward)
-                    if buffer.duringOwnBackward > 0 {
-                        cost.capacity = min(cost.capacity, problem.budget.bytes - (try Checked.sum(backward, buffer.duringOwnBackward, context: "gradient buffer")))
+                                                   precision: workload.precision, profile: profile)
+                    var keptHere = Keeps()
+                    for tensor in saved {
+                        guard let buffer = model.keptBuffer(tensor, ofLayerAt: index) else { continue }
+                        if profile.storesKeptBuffersOnce { keepable.insert(buffer) }
+                        if buffer == index {
+                            keptHere.output = true
+                        } else if let bit = live.firstIndex(of: buffer), bit < 64 {
+                            keptHere.inputBits |= 1 << UInt64(bit)
+                        }
                     }
-                    cost.capacity = min(cost.capacity, problem.budget.bytes - backward)
-                    byPath.append(cost)
+                    keepsByPath.append(keptHere)
+                    var variants: [Cost] = []
+                    for variant in 0..<(1 << trackedBits.count) {
+                        let keptEarlier = trackedBits.indices.filter { variant & (1 << $0) != 0 }.map { live[trackedBits[$0]] }
+                        variants.append(try Self.cost(of: update, ofLayerAt: index, saved: saved, keptEarlier: keptEarlier,
+                                                      isOnPath: isOnPath, problem: problem))
+                    }
+                    byPath.append(variants)
+                    boundingByPath.append(Cost(prefixBytes: variants.map(\.prefixBytes).min()!, globalBytes: variants.map(\.globalBytes).min()!,
+                                               transientGradientBytes: variants.map(\.transientGradientBytes).min()!,
+                                               capacity: variants.map(\.capacity).max()!, backwardCapacity: variants.map(\.backwardCapacity).max()!))
+                    let pending = learned[index].reduce(0) { $0 + $1.bytes }
+                    for variant in variants {
+                        layerLowest = min(layerLowest, variant.capacity, variant.backwardCapacity - pending)
+                        layerHighest = max(layerHighest, variant.capacity)
+                        layerLargestPrefix = max(layerLargestPrefix, variant.prefixBytes)
+                    }
                 }
                 perOption.append(byPath)
+                boundingPerOption.append(boundingByPath)
+                keepsPerOption.append(keepsByPath)
             }
             costs.append(perOption)
+            lowest.append(layerLowest)
+            highest.append(layerHighest)
+            largestPrefix.append(layerLargestPrefix)
+            boundingCosts.append(boundingPerOption)
+            keeps.append(keepsPerOption)
+            if graph.layers[index].operation.isLearnedTensor {
+                let bytes = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: .full, profile: profile),
+                                                workload.precision.gradientBytes, context: "gradient buffer")
+                let charge = workload.gradientBufferCharge(bytes: bytes, profile: profile)
+                learnedBytes[index] = workload.learnedTensorGradientCharge(bytes: bytes, charge: charge, profile: profile)
+            }
         }
         self.options = options
         self.costs = costs
-        lowestCapacities = costs.map { layer in layer.flatMap { $0.map(\.capacity) }.min() ?? 0 }
-        highestCapacities = costs.map { layer in layer.flatMap { $0.map(\.capacity) }.max() ?? 0 }
+        self.boundingCosts = boundingCosts
+        self.keeps = keeps
+        self.keptBitMasks = keptBitMasks
+        self.learnedTensorGradients = learned
+        lowestCapacities = lowest
+        highestCapacities = highest
+        largestPrefixBytes = largestPrefix
+    }
+
+    /// The variant of layer `index`'s costs for the kept bits `kept` (bits of the live set before it).
+    @inline(__always)
+    func variant(ofLayerAt index: Int, kept: UInt64) -> Int {
+        var mask = keptBitMasks[index]
+        guard mask != 0 else { return 0 }
+        var variant = 0
+        var position = 0
+        while mask != 0 {
+            let bit = mask & (0 &- mask)
+            if kept & bit != 0 { variant |= 1 << position }
+            position += 1
+            mask &= mask - 1
+        }
+        return variant
+    }
+
+    /// The bytes of learned tensors' gradients layer `index`'s backward pass holds, for the gradient flags `flags`.
+    @inline(__always)
+    func learnedTensorGradientBytes(ofLayerAt index: Int, flags: UInt64) -> Int {
+        var bytes = 0
+        for (bit, size) in learnedTensorGradients[index] where tracker.isPositional ? flags != 0 : flags & (1 << UInt64(bit)) != 0 {
+            bytes += size
+        }
+        return bytes
+    }
+
+    /// The cost of `update` at layer `index` on the path or off it, when earlier layers keep `keptEarlier` whole.
+    private static func cost(of update: LayerUpdate, ofLayerAt index: Int, saved: [SavedTensor], keptEarlier: [Int], isOnPath: Bool,
+                             problem: PlanningProblem) throws -> Cost {
+        let model = problem.model
+        let workload = problem.workload
+        var saved = saved
+        var earlierKept = CostModel.EarlierKeptElements.none
+        if problem.profile.storesKeptBuffersOnce {
+            // The same marking as the cost model's sweep, with the earlier keepers known only as "earlier".
+            var keepers: [Int: Int] = [:]
+            for buffer in keptEarlier { keepers[buffer] = -1 }
+            model.markKeptBuffers(&saved, ofLayerAt: index) { keepers[$0] } keep: { keepers[$0] = index }
+            earlierKept = model.earlierKeptElements(ofLayerAt: index, keptEarlier: keptEarlier)
+        }
+        let (perSample, forMicroBatch) = try model.storedBytes(of: saved, workload: workload)
+        let gradient = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: update, profile: problem.profile),
+                                           workload.precision.gradientBytes, context: "gradient buffer")
+        // On the path, a gradient flows into the layer's input (positional profiles share their working sets, so
+        // only the gradient-flow profiles read the flag).
+        let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, earlierKept: earlierKept, inputNeedsGradient: isOnPath,
+                                                        workload: workload, profile: problem.profile)
+        let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
+        let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
+        // Its own buffer while its backward pass runs; a learned tensor's gradient lives there in every case.
+        let own = model.graph.layers[index].operation.isLearnedTensor
+            ? workload.learnedTensorGradientCharge(bytes: gradient, charge: buffer, profile: problem.profile) : buffer.duringOwnBackward
+        let budget = problem.budget.bytes
+        let backwardHeld = try Checked.sum(backward, own, context: "gradient buffer")
+        return Cost(prefixBytes: stored.thisPass,
+                    globalBytes: try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers"),
+                    transientGradientBytes: buffer.largestThroughStep,
+                    capacity: min(budget - forward, budget - backwardHeld, budget - backward),
+                    backwardCapacity: budget - backwardHeld)
     }
 }

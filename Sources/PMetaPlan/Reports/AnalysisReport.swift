@@ -61,7 +61,11 @@ public struct AnalysisReport: Sendable {
                        parameters: model.layerCosts[index].parameterElements, storedBytes: stored,
                        forwardMACs: model.layerCosts[index].forwardMACs, backwardMACs: step.backwardMACsPerSample[index],
                        peakShare: index <= step.peak.layer ? Double(stored) / Double(peak) : 0,
-                       savedKinds: step.savedTensors[index].map(\.kind.rawValue).joined(separator: ", "),
+                       savedKinds: step.savedTensors[index].map { tensor in
+                           // A buffer an earlier layer keeps whole is counted there (store once).
+                           guard let keeper = tensor.heldBy, keeper != index else { return tensor.kind.rawValue }
+                           return "\(tensor.kind.rawValue) (\(model.graph.layers[keeper].name)'s)"
+                       }.joined(separator: ", "),
                        saved: step.savedTensors[index], cost: model.layerCosts[index])
         }
     }

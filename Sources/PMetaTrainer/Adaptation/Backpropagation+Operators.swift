@@ -15,6 +15,12 @@ extension Backpropagation {
         return false
     }
 
+    /// Whether an input is a learned tensor (a class token, a position embedding).
+    func isLearnedTensor(_ reference: TensorReference) -> Bool {
+        if case .layer(let producer) = reference { return network.graph.layers[producer].operation.isLearnedTensor }
+        return false
+    }
+
     /// The shape of the layer's batched output for a batch of `samples`.
     func batchedOutputShape(_ index: Int, samples: Int) -> [Int] {
         [samples] + network.graph.outputShapes[index].dimensions
@@ -185,7 +191,9 @@ extension Backpropagation {
         var reduced: [(Live, TensorReference)] = []
         for (shape, reference) in zip(shapes, references) where needsGradient(reference) {
             let aligned = Broadcast.aligned(shape, rank: gradient.tensor.rank)
-            if aligned == gradient.tensor.shape {
+            // A learned tensor's gradient is its own buffer even when the batch is one sample: it lives on to the
+            // tensor's backward pass, after g(y) is gone (the cost model's rule, whatever the batch).
+            if aligned == gradient.tensor.shape && !isLearnedTensor(reference) {
                 shared.append(reference)
             } else {
                 let part = Broadcast.reduced(gradient.tensor, to: aligned).reshaped(to: shape)
@@ -277,6 +285,16 @@ extension Backpropagation {
                    from: index, to: references[0], into: received)
         case .parameter:
             let gradient = takeGradient(index)
+            let shape = parameters.layers[index][0].shape
+            if scope.updates[index].parameters == .all, accumulators[index] == nil, gradient.tensor.shape == shape,
+               meter.ownerCount(gradient.id!) == 1 {
+                // No accumulator yet (no accumulation over micro-batches): the gradient its readers wrote is the
+                // tensor's weight gradient, one buffer, not a copy beside it.
+                meter.relabel(gradient.id!, as: .weightGradient, layer: index)
+                accumulators[index] = .tensor(gradient.tensor)
+                accumulatorIDs[index] = gradient.id
+                return
+            }
             if scope.updates[index].parameters == .all {
                 ensureAccumulator(index)
                 guard case .tensor(var sum) = accumulators[index]! else { preconditionFailure("Backpropagation: accumulator kind") }

@@ -31,7 +31,8 @@ import Testing
         // memory), ReLU mask ceil(2 x 48 bits / 8) = 12, pool indices (2 bits for a 2x2 window)
         // ceil(2 x 12 x 2 / 8) = 6, fc input 2 x 48 = 96 and output 2 x 8 = 16. Gradient buffers (weights +
         // biases): (57 + 26) x 4 = 332. Live at pool: 12 + 6 + working (input and output) 2 x 60 x 4 = 480,
-        // + 332 = 830, the peak. (fc: 130 stored + its output 2 x 2 x 4 = 16, its input counted once as stored.)
+        // + 332 = 830, the peak. (fc: 130 stored + nothing more: its input is counted once, as stored, and its output
+        // is x_L, also stored.)
         let cost = try model.cost(of: .maml, profile: .physical)
         let step = cost.steps[0]
         #expect(step.storedBytes == [0, 12, 6, 0, 112])
@@ -39,7 +40,7 @@ import Testing
         #expect(cost.peak == ByteCount(830))
         #expect(step.peak.layer == 2)
         #expect(step.peak.largestStoredLayer == 1)
-        #expect(step.timeline.first { $0.phase == .forward && $0.layer == 4 }?.liveBytes == ByteCount(130 + 16 + 332))
+        #expect(step.timeline.first { $0.phase == .forward && $0.layer == 4 }?.liveBytes == ByteCount(130 + 332))
         // Per sample: forward 900, weight gradients 864 + 24, input gradient of fc only (conv reads the image) 24.
         #expect(cost.macs == MACCount(4 * (900 + 888 + 24)))
         #expect(step.computesInputGradient == [false, false, false, false, true])
@@ -58,13 +59,14 @@ import Testing
     @Test func halfTheHeadsInputFeaturesHalvesItsStoredInput() throws {
         // mu_fw = 1/2 of 12 features keeps 6: stored 2 x 6 x 4 = 48 + output 16; weight gradients 6 x 2 = 12 + 2 bias.
         // Buffers (57 + 14) x 4 = 284. Peak at pool: 12 + 6 + 480 + 284 = 782. The partly stored input is a
-        // copy, so fc's working set keeps its whole input: stored 12 + 6 + 64 = 82, working 2 x 14 x 4 = 112, + 284.
+        // copy, so fc's working set keeps its whole input: stored 12 + 6 + 64 = 82, working its input 2 x 12 x 4 = 96
+        // (its output is x_L, stored), + 284.
         var plan = AdaptationMethod.maml.plan(for: model.graph)
         plan.steps[0].layers[4].inputChannelRatio = ChannelRatio(1, 2)
         let cost = try model.adaptation(of: plan, workload: Workload(samplesPerStep: 4, microBatch: 2), profile: .physical)
         #expect(cost.steps[0].storedBytes == [0, 12, 6, 0, 64])
         #expect(cost.peak == ByteCount(782))
-        #expect(cost.steps[0].timeline.first { $0.phase == .forward && $0.layer == 4 }?.liveBytes == ByteCount(82 + 112 + 284))
+        #expect(cost.steps[0].timeline.first { $0.phase == .forward && $0.layer == 4 }?.liveBytes == ByteCount(82 + 96 + 284))
         #expect(cost.steps[0].weightGradientMACs == MACCount(4 * (16 * 54 + 12)))
     }
 

@@ -1,6 +1,6 @@
 import PMetaPlan
 
-/// Small random networks (chains and residual blocks) for checking the planner against brute force.
+/// Small random networks (chains, residual and squeeze-excite blocks) for checking the planner against brute force.
 enum RandomPlanningCases {
     /// A random architecture document with at most `maximumTrainable` trainable layers.
     static func architecture(using generator: inout SeededGenerator, maximumTrainable: Int = 5) -> String {
@@ -13,6 +13,15 @@ enum RandomPlanningCases {
         while trainable < maximumTrainable - 1 {
             let out = Int.random(in: 2...5, using: &generator)
             let kernel = Bool.random(using: &generator) ? 3 : 1
+            if Int.random(in: 0..<3, using: &generator) == 0 && trainable + 2 <= maximumTrainable - 1 {
+                // A squeeze-excite residual block: the activation's input or output kept whole, the gate's output
+                // kept by the sigmoid and by the product, a learned per-channel bias, sums sharing g(y).
+                blockNumber += 1
+                let activation = Bool.random(using: &generator) ? "hard_swish" : "sigmoid"
+                layers.append(#"{"repeat": 1, "name": "se\#(blockNumber)_", "layers": [{"name": "c", "op": "conv2d", "out_channels": \#(channels), "kernel": \#(kernel), "padding": \#(kernel / 2)}, {"name": "a", "op": "\#(activation)"}, {"name": "p", "op": "reduce_mean", "axes": [1, 2]}, {"name": "g", "op": "sigmoid"}, {"name": "s", "op": "mul", "inputs": ["a", "g"]}, {"name": "b", "op": "parameter", "shape": [\#(channels), 1, 1]}, {"name": "r", "op": "add", "inputs": ["s", "b"]}, {"op": "add", "inputs": ["$in", "r"]}]}"#)
+                trainable += 2
+                continue
+            }
             if Bool.random(using: &generator) && trainable + 2 <= maximumTrainable - 1 && out == channels {
                 blockNumber += 1
                 layers.append(#"{"repeat": 1, "name": "res\#(blockNumber)_", "layers": [{"name": "c", "op": "conv2d", "out_channels": \#(out), "kernel": \#(kernel), "padding": \#(kernel / 2)}, {"op": "relu"}, {"name": "n", "op": "group_norm", "groups": 1}, {"op": "add", "inputs": ["$in", "n"]}]}"#)
