@@ -51,7 +51,7 @@ enum CheckCommand {
         let model = try InputFile.architecture(at: path)
         let graphHash = StableHash.fnv1a64(JSONWriter.write(try PlanInputs.jsonDocument(at: path), pretty: false))
         let subject = try CostedSubject(parsed, graph: model.graph)
-        let planHash = StableHash.fnv1a64(JSONWriter.write(subject.plan.json(for: model.graph), pretty: false))
+        let planHash = StableHash.fnv1a64(JSONWriter.write(subject.plan.json(for: model.graph, annotated: false), pretty: false))
         let cost: AdaptationCost
         do {
             cost = try model.adaptation(of: subject.plan, workload: subject.workload, profile: subject.profile)
