@@ -67,7 +67,7 @@ class PlanReadingTests(unittest.TestCase):
         # python/plans/resnet18-pmeta.json: written by pmeta-plan --budget ... -o (see reports/pytorch-plans/).
         plan = pt.load_plan(os.path.join(HERE, "plans", "resnet18-pmeta.json"))
         self.assertEqual(plan.architecture, "ResNet-18")
-        self.assertEqual(plan.profile, "physical")
+        self.assertEqual(plan.profile, "torch-helper")
         self.assertGreater(plan.predicted_peak_bytes, 0)
         first = plan.steps[0][0]
         self.assertTrue(first.parameter_names and first.parameter_names[0].endswith(".weight"))
