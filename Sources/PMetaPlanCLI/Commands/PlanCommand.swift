@@ -14,7 +14,7 @@ enum PlanCommand {
                        valueExample: "256KB").required(unless: "--sweep"),
             OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
-            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use, besides 0.",
+            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).",
                        defaultValue: "1/8,1/4,1/2,3/4,1"),
             OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
             OptionSpec("channel-selection", valueName: "rule", help: "Which input channels the written plan's updates below ratio 1 keep: "
@@ -162,16 +162,17 @@ enum PlanInputs {
         }
     }
 
-    /// A ratio list such as `1/4,1/2,1`.
+    /// A ratio list such as `1/4,1/2,1`; a 0 in it (tiny-training's set `0,1/8,1/4,1/2,1`) is the frozen-weights option
+    /// every search has, so it adds nothing.
     static func ratios(_ text: String, commandPath: [String]) throws(CommandFailure) -> [ChannelRatio] {
         var ratios: [ChannelRatio] = []
         for part in text.split(separator: ",") {
-            guard let ratio = ChannelRatio(parsing: String(part)), ratio > .none else {
-                throw .usage("--ratios: '\(part)' is not a fraction in (0, 1] such as 1/4 or 0.5", commandPath: commandPath)
+            guard let ratio = ChannelRatio(parsing: String(part)) else {
+                throw .usage("--ratios: '\(part)' is not a fraction in [0, 1] such as 1/4 or 0.5", commandPath: commandPath)
             }
-            ratios.append(ratio)
+            if ratio > .none && !ratios.contains(ratio) { ratios.append(ratio) }
         }
-        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction, e.g. 1/2,1", commandPath: commandPath) }
+        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction above 0, e.g. 1/2,1", commandPath: commandPath) }
         return ratios
     }
 
