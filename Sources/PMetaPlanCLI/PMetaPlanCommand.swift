@@ -75,6 +75,7 @@ public enum PMetaPlanCommand {
         Subcommand(spec: SimulateDynamicCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateDynamicCommand.run(parsed) },
         Subcommand(spec: SimulateFederatedCommand.spec) { parsed, _ throws(CommandFailure) in try SimulateFederatedCommand.run(parsed) },
         Subcommand(spec: ConvertCommand.spec) { parsed, _ throws(CommandFailure) in try ConvertCommand.run(parsed) },
+        Subcommand(spec: ExportCommand.spec) { parsed, _ throws(CommandFailure) in try ExportCommand.run(parsed) },
         Subcommand(spec: BenchImportCommand.spec) { parsed, _ throws(CommandFailure) in try BenchImportCommand.run(parsed) },
     ]
 

@@ -113,8 +113,19 @@ public struct CountingProfile: Hashable, Sendable {
         return profile
     }()
 
+    /// What `python/pmeta_torch.py` holds when it runs a plan in PyTorch (docs/pytorch-plans.md): `physical`'s
+    /// memory over time, with the tensors PyTorch can keep: a ReLU-family or dropout mask is a bool tensor (8 bits
+    /// per element) and a max pool keeps `max_pool2d`'s int64 arg-max indices (64 bits per output element).
+    public static let torchHelper: CountingProfile = {
+        var profile = CountingProfile.physical
+        profile.name = "torch-helper"
+        profile.activationMaskBits = 8
+        profile.fixedPoolIndexBits = 64
+        return profile
+    }()
+
     /// Every named profile.
-    public static let all: [CountingProfile] = [.physical, .appendixA, .paper, .paperEq18]
+    public static let all: [CountingProfile] = [.physical, .appendixA, .paper, .paperEq18, .torchHelper]
 
     /// The profile called `name`, if any.
     public static func named(_ name: String) -> CountingProfile? {

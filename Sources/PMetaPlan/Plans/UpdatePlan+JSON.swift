@@ -13,17 +13,31 @@ extension UpdatePlan {
 
     /// The plan as a plan-file document for `graph`, with optional members: what it was made for (`workload`,
     /// `profile`, see `PlanFileRecord`) and informational ones (`budget_bytes`, `predicted_peak_bytes`).
-    public func json(for graph: ShapedGraph, extra: [(key: String, value: JSONValue)] = []) -> JSONValue {
-        let steps: [JSONValue] = steps.map { step in
+    ///
+    /// Each step carries its `inner_step` (1-based) and each update the `parameter_names` it changes (the names the
+    /// ONNX import kept, else the layer's name with `.weight` and `.bias`) and, when it keeps fewer than all channels,
+    /// its `channel_selection`, so a framework can apply the plan by name (docs/plan-format.md).
+    /// - Parameter annotated: false leaves out the annotations that change nothing a cost depends on (`inner_step`,
+    ///   `parameter_names`, a `first` selection), for a stable hash of what is costed.
+    public func json(for graph: ShapedGraph, extra: [(key: String, value: JSONValue)] = [], annotated: Bool = true) -> JSONValue {
+        let steps: [JSONValue] = steps.enumerated().map { stepIndex, step in
             let updates: [JSONValue] = step.layers.enumerated().compactMap { index, update in
                 guard update.isUpdated else { return nil }
-                var members: [(key: String, value: JSONValue)] = [("layer", .string(graph.layers[index].name))]
+                let layer = graph.layers[index]
+                var members: [(key: String, value: JSONValue)] = [("layer", .string(layer.name))]
+                if annotated {
+                    members.append(("parameter_names", .array(layer.updatedTensorNames(update).map(JSONValue.string))))
+                }
                 if update.parameters != .all { members.append(("parameters", .string(update.parameters.rawValue))) }
                 if update.inputChannelRatio != .all { members.append(("input_ratio", .string(update.inputChannelRatio.description))) }
                 if update.outputChannelRatio != .all { members.append(("output_ratio", .string(update.outputChannelRatio.description))) }
+                if update.selectsChannels && (annotated || update.channelSelection != .first) {
+                    members.append(("channel_selection", .string(update.channelSelection.rawValue)))
+                }
                 return .object(members)
             }
-            var members: [(key: String, value: JSONValue)] = [("updates", .array(updates))]
+            var members: [(key: String, value: JSONValue)] = annotated ? [("inner_step", .integer(stepIndex + 1))] : []
+            members.append(("updates", .array(updates)))
             if step.updatesFreeParameters { members.append(("free_parameters", .bool(true))) }
             return .object(members)
         }
@@ -63,11 +77,15 @@ extension UpdatePlan {
             let count = try declared.integer(in: 1...1_000, "a step count from 1 to 1,000")
             guard count == stepFields.count else { throw declared.error("says \(count) steps, but steps lists \(stepFields.count)") }
         }
-        for stepField in stepFields {
-            try stepField.rejectUnknownMembers(allowed: ["updates", "free_parameters"])
+        for (stepIndex, stepField) in stepFields.enumerated() {
+            try stepField.rejectUnknownMembers(allowed: ["inner_step", "updates", "free_parameters"])
+            if let declared = stepField.member("inner_step") {
+                let number = try declared.integer(in: 1...1_000, "a step number from 1 to 1,000")
+                guard number == stepIndex + 1 else { throw declared.error("expected \(stepIndex + 1): steps are listed in order, found \(number)") }
+            }
             var layers = [LayerUpdate](repeating: .frozen, count: graph.layerCount)
             for updateField in try stepField.required("updates", "a list of layer updates").elements("a list of layer updates") {
-                try updateField.rejectUnknownMembers(allowed: ["layer", "parameters", "input_ratio", "output_ratio"])
+                try updateField.rejectUnknownMembers(allowed: ["layer", "parameter_names", "parameters", "input_ratio", "output_ratio", "channel_selection"])
                 let nameField = try updateField.required("layer", "a layer name")
                 let name = try nameField.string()
                 guard let index = indexByName[name] else {
@@ -86,9 +104,22 @@ extension UpdatePlan {
                     }
                     parameters = value
                 }
-                layers[index] = LayerUpdate(parameters: parameters,
-                                            inputChannelRatio: try updateField.member("input_ratio")?.channelRatio() ?? .all,
-                                            outputChannelRatio: try updateField.member("output_ratio")?.channelRatio() ?? .all)
+                var selection = ChannelSelection.first
+                if let field = updateField.member("channel_selection") {
+                    let text = try field.string()
+                    guard let value = ChannelSelection(rawValue: text) else {
+                        throw field.error("expected \"first\" or \"magnitude\", found \"\(text.escapingControlCharacters)\"")
+                    }
+                    selection = value
+                }
+                let update = LayerUpdate(parameters: parameters,
+                                         inputChannelRatio: try updateField.member("input_ratio")?.channelRatio() ?? .all,
+                                         outputChannelRatio: try updateField.member("output_ratio")?.channelRatio() ?? .all,
+                                         channelSelection: selection)
+                if let namesField = updateField.member("parameter_names") {
+                    try Self.checkParameterNames(namesField, of: graph.layers[index], update: update)
+                }
+                layers[index] = update
             }
             steps.append(StepUpdates(layers: layers, updatesFreeParameters: try stepField.member("free_parameters")?.bool() ?? false))
         }
@@ -96,6 +127,23 @@ extension UpdatePlan {
             throw DataError(path: "workload.inner_steps", message: "says \(recordedSteps) steps, but steps lists \(steps.count)")
         }
         self.init(steps: steps)
+    }
+}
+
+extension UpdatePlan {
+    /// A plan's `parameter_names` must name tensors the update changes: a plan made for another export of the
+    /// network (other names) or a bias-only update listing a weight is refused, not silently applied.
+    fileprivate static func checkParameterNames(_ field: JSONField, of layer: Layer, update: LayerUpdate) throws(DataError) {
+        let changed = layer.updatedTensorNames(update)
+        for nameField in try field.elements("a list of parameter names") {
+            let name = try nameField.string()
+            guard changed.contains(name) else {
+                let known = layer.trainableTensorNames
+                let reason = known.contains(name) ? "a \(update.parameters == .biasOnly ? "bias-only " : "")update of '\(layer.name)' does not change it"
+                    : "it is not a parameter of '\(layer.name.quotedForMessage())'"
+                throw nameField.error("'\(name.quotedForMessage())': \(reason) (it changes \(changed.map { "'\($0)'" }.joined(separator: ", ")))")
+            }
+        }
     }
 }
 

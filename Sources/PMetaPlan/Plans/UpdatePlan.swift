@@ -16,12 +16,16 @@ public struct LayerUpdate: Hashable, Sendable {
     public var inputChannelRatio: ChannelRatio
     /// mu_bw, the fraction of output channels whose weight gradients are computed.
     public var outputChannelRatio: ChannelRatio
+    /// Which channels a ratio below 1 keeps; it changes no cost.
+    public var channelSelection: ChannelSelection
 
     /// Creates a layer update.
-    public init(parameters: Parameters, inputChannelRatio: ChannelRatio = .all, outputChannelRatio: ChannelRatio = .all) {
+    public init(parameters: Parameters, inputChannelRatio: ChannelRatio = .all, outputChannelRatio: ChannelRatio = .all,
+                channelSelection: ChannelSelection = .first) {
         self.parameters = parameters
         self.inputChannelRatio = inputChannelRatio
         self.outputChannelRatio = outputChannelRatio
+        self.channelSelection = channelSelection
     }
 
     /// A frozen layer.
@@ -31,6 +35,9 @@ public struct LayerUpdate: Hashable, Sendable {
 
     /// Whether anything in the layer changes (alpha-hat_l^k = 1).
     public var isUpdated: Bool { parameters != .none }
+
+    /// Whether the update keeps fewer than all input or output channels (so its channel selection matters).
+    public var selectsChannels: Bool { parameters == .all && (inputChannelRatio != .all || outputChannelRatio != .all) }
 }
 
 /// The updates of one inner step k.
@@ -62,4 +69,17 @@ public struct UpdatePlan: Hashable, Sendable {
 
     /// K, the number of inner steps.
     public var innerStepCount: Int { steps.count }
+
+    /// The plan with every update that keeps fewer than all channels keeping them by `selection`.
+    public func selectingChannels(by selection: ChannelSelection) -> UpdatePlan {
+        UpdatePlan(steps: steps.map { step in
+            var step = step
+            step.layers = step.layers.map { update in
+                var update = update
+                if update.selectsChannels { update.channelSelection = selection }
+                return update
+            }
+            return step
+        })
+    }
 }

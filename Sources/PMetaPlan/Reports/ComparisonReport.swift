@@ -106,6 +106,7 @@ extension CountingProfile {
         case "appendix-a": "Eq. (16) masks with Appendix A's input/output sharing: can be below what a trainer holds"
         case "paper": "the printed baselines of Tables 1 and 2"
         case "paper-eq18": "the printed baselines of Table 3, Eq. (18) input gradients from l_min"
+        case "torch-helper": "what python/pmeta_torch.py holds in PyTorch: physical with bool masks and int64 pool indices"
         default: "custom"
         }
     }

@@ -78,10 +78,14 @@ private extension OptionSpec {
     var helpLabel: String { shortName.map { "-\($0), " + usageLabel } ?? usageLabel }
 
     /// The words of the help, then `(values: text, json)` and `(default: text)` when they apply,
-    /// each note kept whole when lines wrap.
+    /// each note kept whole when lines wrap (a list of values longer than the help column breaks between values).
     var helpTokens: [String] {
         var tokens = words(help)
-        if !allowedValues.isEmpty { tokens.append("(values: \(allowedValues.joined(separator: ", ")))") }
+        if !allowedValues.isEmpty {
+            let note = "(values: \(allowedValues.joined(separator: ", ")))"
+            // 52 = the 80 columns less the widest help column, 2 + 24 + 2.
+            tokens += note.count > 52 ? words(note) : [note]
+        }
         if let defaultValue { tokens.append("(default: \(defaultValue))") }
         if isRequired { tokens.append(unlessOption.map { "(required unless \($0))" } ?? "(required)") }
         return tokens

@@ -49,9 +49,11 @@ enum CheckCommand {
         }
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
-        let graphHash = StableHash.fnv1a64(JSONWriter.write(try PlanInputs.jsonDocument(at: path), pretty: false))
+        // An ONNX model hashes as the architecture document it reads as.
+        let document = ONNXInput.isONNX(at: path) ? try ONNXInput.architectureDocument(at: path) : try PlanInputs.jsonDocument(at: path)
+        let graphHash = StableHash.fnv1a64(JSONWriter.write(document, pretty: false))
         let subject = try CostedSubject(parsed, graph: model.graph)
-        let planHash = StableHash.fnv1a64(JSONWriter.write(subject.plan.json(for: model.graph), pretty: false))
+        let planHash = StableHash.fnv1a64(JSONWriter.write(subject.plan.json(for: model.graph, annotated: false), pretty: false))
         let cost: AdaptationCost
         do {
             cost = try model.adaptation(of: subject.plan, workload: subject.workload, profile: subject.profile)

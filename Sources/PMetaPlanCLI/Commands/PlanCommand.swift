@@ -14,9 +14,13 @@ enum PlanCommand {
                        valueExample: "256KB").required(unless: "--sweep"),
             OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
-            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use, besides 0.",
+            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).",
                        defaultValue: "1/8,1/4,1/2,3/4,1"),
             OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
+            OptionSpec("channel-selection", valueName: "rule", help: "Which input channels the written plan's updates below ratio 1 keep: "
+                + "first (channels 0..n-1, as the reference trainer does) or magnitude (the n whose weight slices have the largest L2 norm, "
+                + "as MIT tiny-training selects them); the cost is the same.",
+                       defaultValue: "first", allowedValues: ChannelSelection.allCases.map(\.rawValue)),
             OptionSpec.flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan."),
             OptionSpec("strategy", valueName: "name", help: "static: the exact optimum and the Lasso path, fixed layers and channel ratios; "
                 + "dynamic: MeDyate's LaRa-ranked layers with channel counts whose worst case fits, channels redrawn every epoch.",
@@ -49,6 +53,13 @@ enum PlanCommand {
             let resolved = try OutputFiles.outputPath(value, defaultName: "plan.json", option: "--output", commandPath: parsed.commandPath)
             try OutputFiles.checkWritable(resolved)
             return resolved
+        }
+        let channelSelection = ChannelSelection(rawValue: parsed.value("channel-selection") ?? "first") ?? .first
+        if parsed.givenValues["channel-selection"] != nil && (parsed.value("strategy") == "dynamic" || outputPath == nil) {
+            throw .usage(parsed.value("strategy") == "dynamic"
+                         ? "--channel-selection fixes the channels of a static plan; the dynamic strategy redraws them every epoch (drop one of the two)"
+                         : "--channel-selection says which channels the written plan keeps; add --output plan.json",
+                         commandPath: parsed.commandPath)
         }
         if parsed.givenValues["seed"] != nil && parsed.value("strategy") != "dynamic" {
             throw .usage("--seed draws the dynamic strategy's channels; the static plan has no draw (add --strategy dynamic, or drop --seed)",
@@ -104,7 +115,7 @@ enum PlanCommand {
             let report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
             if let output = outputPath, let optimum = result.optimum {
-                let document = optimum.plan.json(for: model.graph, extra: [
+                let document = optimum.plan.selectingChannels(by: channelSelection).json(for: model.graph, extra: [
                     ("workload", workload.json(innerSteps: optimum.plan.innerStepCount)),
                     ("profile", .string(profile.name)),
                     ("budget_bytes", .integer(report.budgetBytes.bytes)),
@@ -151,16 +162,17 @@ enum PlanInputs {
         }
     }
 
-    /// A ratio list such as `1/4,1/2,1`.
+    /// A ratio list such as `1/4,1/2,1`; a 0 in it (tiny-training's set `0,1/8,1/4,1/2,1`) is the frozen-weights option
+    /// every search has, so it adds nothing.
     static func ratios(_ text: String, commandPath: [String]) throws(CommandFailure) -> [ChannelRatio] {
         var ratios: [ChannelRatio] = []
         for part in text.split(separator: ",") {
-            guard let ratio = ChannelRatio(parsing: String(part)), ratio > .none else {
-                throw .usage("--ratios: '\(part)' is not a fraction in (0, 1] such as 1/4 or 0.5", commandPath: commandPath)
+            guard let ratio = ChannelRatio(parsing: String(part)) else {
+                throw .usage("--ratios: '\(part)' is not a fraction in [0, 1] such as 1/4 or 0.5", commandPath: commandPath)
             }
-            ratios.append(ratio)
+            if ratio > .none && !ratios.contains(ratio) { ratios.append(ratio) }
         }
-        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction, e.g. 1/2,1", commandPath: commandPath) }
+        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction above 0, e.g. 1/2,1", commandPath: commandPath) }
         return ratios
     }
 

@@ -44,6 +44,10 @@ enum ValidateCommand {
         } catch {
             throw .badData("\(planPath): \(error)")
         }
+        if plan.steps.contains(where: { $0.layers.contains { $0.selectsChannels && $0.channelSelection != .first } }) {
+            throw .badData("\(planPath): the plan keeps channels by magnitude, but the reference trainer keeps the first ones; "
+                           + "validate a plan written with --channel-selection first (the default), or apply it with python/pmeta_torch.py")
+        }
         var baselines: [MetaLearningMethod: TrainerInputs.ModelFolder] = [:]
         for folder in parsed.values("baseline") {
             let baseline = try TrainerInputs.modelFolder(at: folder, for: network)
