@@ -15,6 +15,12 @@ extension Backpropagation {
         return false
     }
 
+    /// Whether `takeForWriting` would hand out the input's own buffer (its last reader, nothing else owns it).
+    func canOverwrite(_ reference: TensorReference) -> Bool {
+        guard case .layer(let producer) = reference, remainingConsumers[producer] == 1, let id = outputs[producer]?.id else { return false }
+        return meter.ownerCount(id) == 1
+    }
+
     /// Whether an input is a learned tensor (a class token, a position embedding).
     func isLearnedTensor(_ reference: TensorReference) -> Bool {
         if case .layer(let producer) = reference { return network.graph.layers[producer].operation.isLearnedTensor }
@@ -52,7 +58,10 @@ extension Backpropagation {
         let aligned = shapes.map { Broadcast.aligned($0, rank: rank) }
         let shape = Broadcast.shape(aligned)!
         states[index].inputShapes = shapes
-        let full = aligned.firstIndex(of: shape)
+        // Written over an input of the output's shape that nothing else holds (not one a layer keeps whole), when
+        // there is one: the cost model's in-place sum.
+        let candidates = aligned.indices.filter { aligned[$0] == shape }
+        let full = candidates.first { canOverwrite(references[$0]) } ?? candidates.first
         var tensor: Tensor
         var id: MemoryMeter.BufferID
         var isMoved = false
