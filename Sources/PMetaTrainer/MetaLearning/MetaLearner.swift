@@ -54,10 +54,10 @@ public struct MetaStepReport: Sendable {
 /// The inner loop takes K plain gradient steps on the support set, w_l^{k} = w_l^{k-1} − α_l^k ∇_{w_l} ℓ(w^{k-1}; S)
 /// (Eq. (6)). The outer loop is first-order, as in FOMAML: the inner gradients are treated as constants, so
 /// ∂ℓ(w^K; Q)/∂w = ∇ℓ(w^K; Q) (Eq. (7) with the Hessian terms dropped) and
-/// ∂ℓ(w^K; Q)/∂α_l^k = −⟨∇_{w_l} ℓ(w^K; Q), g_l^k⟩, which is exact for K = 1. Weights follow Adam; step sizes
-/// follow plain gradient descent so that p-Meta's Lasso λ Σ m(x_{l−1}) |α_l^k| (Eq. (9)) can be applied as its
-/// proximal operator: α ← max(0, α − η·∂ℓ/∂α − η·λ·m(x_{l−1})), which sets unimportant layer-steps exactly
-/// to 0 (MAML++ only clips at 0, keeping α ≥ 0).
+/// ∂ℓ(w^K; Q)/∂α_l^k = −⟨∇_{w_l} ℓ(w^K; Q), g_l^k⟩, which is exact for K = 1. Weights and step sizes follow Adam
+/// (each with its own learning rate, constant: no cosine schedule); after each Adam step on α, p-Meta's Lasso
+/// λ Σ m(x_{l−1}) |α_l^k| (Eq. (9)) is applied as its proximal operator, α ← max(0, α − η·λ·m(x_{l−1})), which sets
+/// unimportant layer-steps exactly to 0 (MAML++ only clips at 0, keeping α ≥ 0).
 public struct MetaLearner: Sendable {
     /// The network.
     public let network: Network
