@@ -11,13 +11,14 @@ enum ValidateCommand {
             trainer's scratch-free kernels while a meter records every buffer; the predicted peak is the cost model's (physical profile) for \
             the same plan and workload. The plan uses the learned step sizes of DIR/importance.json (the model's inner step size \
             where a layer-step has none). MAML, ANIL and BOIL use a --baseline model meta-trained with that method when one is \
-            given, else the same weights with their own layers.
+            given, else the same weights with their own layers. A --baseline meta-trained with MAML++ or p-Meta adds its row, \
+            adapting with its learned plan (the layer-steps with a nonzero step size) and its meta attention, if any.
             """,
         arguments: [ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")],
         options: [
             OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json").required(),
             OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta").required(),
-            OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with maml, anil or boil, used for that method's row.",
+            OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with any method (maml, anil, boil, maml++, pmeta), used for that method's row; maml++ and pmeta rows adapt with their learned plans.",
                        isRepeatable: true),
             OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "100"),
             OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass. Default: the architecture file's workload, else the whole support set."),
@@ -51,9 +52,9 @@ enum ValidateCommand {
         var baselines: [MetaLearningMethod: TrainerInputs.ModelFolder] = [:]
         for folder in parsed.values("baseline") {
             let baseline = try TrainerInputs.modelFolder(at: folder, for: network)
-            guard [.maml, .anil, .boil].contains(baseline.description.method) else {
-                throw .usage("--baseline \(folder) was meta-trained with \(baseline.description.method.rawValue); baselines are maml, anil or boil",
-                             commandPath: commandPath)
+            if let earlier = baselines[baseline.description.method] {
+                throw .usage("--baseline \(earlier.path) and --baseline \(folder) were both meta-trained with \(baseline.description.method.rawValue); "
+                             + "give one baseline per method", commandPath: commandPath)
             }
             baselines[baseline.description.method] = baseline
         }
@@ -80,8 +81,15 @@ enum ValidateCommand {
         let attentionNote = model.attention.map { " and meta attention (rho_fw \($0.forwardClipRatio), rho_bw \($0.backwardClipRatio))" } ?? ""
         var candidates = [ValidationCandidate(name: "plan", source: "\(planPath) with \(source)\(attentionNote)", parameters: model.parameters,
                                               plan: plan, stepSizes: stepSizes(for: plan, from: model), attention: model.attention)]
-        for method in [MetaLearningMethod.maml, .anil, .boil] {
-            if let baseline = baselines[method] {
+        for method in [MetaLearningMethod.maml, .anil, .boil] + [.mamlPlusPlus, .pMeta].filter({ baselines[$0] != nil }) {
+            if let baseline = baselines[method], method.learnsStepSizes {
+                // A learned plan: the layer-steps its step sizes kept, with its own attention.
+                let learnedPlan = UpdatePlan(nonzeroStepSizes: baseline.stepSizes, of: network)
+                let attention = baseline.attention.map { " and meta attention (rho_fw \($0.forwardClipRatio), rho_bw \($0.backwardClipRatio))" } ?? ""
+                candidates.append(ValidationCandidate(name: method.rawValue, source: "\(baseline.path) (\(method.displayName), its learned plan\(attention))",
+                                                      parameters: baseline.parameters, plan: learnedPlan,
+                                                      stepSizes: stepSizes(for: learnedPlan, from: baseline), attention: baseline.attention))
+            } else if let baseline = baselines[method] {
                 let baselinePlan = method.fixedPlan(for: network, innerSteps: baseline.description.innerSteps)
                 candidates.append(ValidationCandidate(name: method.rawValue, source: "\(baseline.path) (\(method.displayName))",
                                                       parameters: baseline.parameters, plan: baselinePlan,

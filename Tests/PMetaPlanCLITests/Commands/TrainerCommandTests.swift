@@ -74,6 +74,28 @@ import Testing
         #expect(validated.output.contains("meta attention (rho_fw 0.3, rho_bw 0.0)"))
     }
 
+    @Test func validateTakesAMAMLPlusPlusBaselineWithItsLearnedPlan() throws {
+        let pmeta = folder + "/pmeta-b"
+        let mamlPlusPlus = folder + "/mamlpp"
+        for (method, output) in [("pmeta", pmeta), ("maml++", mamlPlusPlus)] {
+            let trained = run(["meta-train", folder + "/mlp.json", "--task", "sinusoid", "-o", output, "--method", method,
+                               "--iterations", "10", "--validate-every", "10", "--validation-tasks", "2", "--seed", "3"])
+            #expect(trained.exitCode == .success, "\(trained.errorOutput)")
+        }
+        let validated = run(["validate", folder + "/mlp.json", "--plan", pmeta + "/plan.json", "--weights", pmeta,
+                             "--baseline", mamlPlusPlus, "--tasks", "3", "--format", "json"])
+        #expect(validated.exitCode == .success, "\(validated.errorOutput)")
+        let json = try JSONParser.parse(validated.output)
+        let row = try #require(json["methods"]?["maml++"], "no MAML++ row")
+        #expect(row["source"]?.stringValue?.contains("its learned plan") == true)
+        let measured = Double(row["measured_peak_bytes"]?.integerValue ?? 0)
+        let predicted = Double(row["predicted_peak_bytes"]?.integerValue ?? 0)
+        #expect(measured > 0 && predicted >= measured && predicted <= 1.05 * measured, "predicted \(predicted), measured \(measured)")
+        // Two baselines of one method are a usage error.
+        #expect(run(["validate", folder + "/mlp.json", "--plan", pmeta + "/plan.json", "--weights", pmeta,
+                     "--baseline", mamlPlusPlus, "--baseline", mamlPlusPlus]).exitCode == .usage)
+    }
+
     @Test func badInputsGiveTheirExitCodes() {
         #expect(run(["meta-train", folder + "/mlp.json", "-o", folder + "/x"]).exitCode == .usage)
         #expect(run(["meta-train", folder + "/conv.json", "--task", "sinusoid", "-o", folder + "/x"]).exitCode == .badData)
