@@ -50,6 +50,7 @@ extension CostModel {
 
     /// The same with the keepers of the step so far in `keepers` (-1 when none), which it updates.
     func markKeptBuffers(_ saved: inout [SavedTensor], ofLayerAt index: Int, keepers: inout [Int]) {
+        guard saved.contains(where: { $0.alias != nil }) else { return }
         var kept: [Int] = []
         markKeptBuffers(&saved, ofLayerAt: index, keeper: { keepers[$0] >= 0 ? keepers[$0] : nil }, keep: { kept.append($0) })
         for buffer in kept { keepers[buffer] = index }

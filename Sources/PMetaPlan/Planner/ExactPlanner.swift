@@ -252,11 +252,12 @@ public enum ExactPlanner {
         for index in 0..<count {
             candidates.removeAll(keepingCapacity: true)
             let layerOptions = table.options[index]
-            let layerCosts = table.costs[index]
             let layerValues = context.values[index]
             let isTrainable = trainable[index]
             let horizon = context.horizon[index]
-            let layerKeeps = table.keeps[index]
+            let costOffset = table.flatOffsets[index]
+            let keepOffset = table.flatKeepOffsets[index]
+            let variantCount = table.variantCounts[index]
             let hasLearnedGradients = !table.learnedTensorGradients[index].isEmpty
             for (parent, state) in frontier.enumerated() {
                 let carries = tracker.inputCarriesGradient(state.flags, layer: index)
@@ -267,7 +268,8 @@ public enum ExactPlanner {
                 let flagsWithOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: true)
                 for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
-                    let cost = layerCosts[optionIndex][onPath ? 1 : 0][variant]
+                    let path = onPath ? 1 : 0
+                    let cost = table.flatCosts[costOffset + (optionIndex * 2 + path) * variantCount + variant]
                     let capacity = pending > 0 ? min(cost.capacity, cost.backwardCapacity - pending) : cost.capacity
                     let (withPrefix, overflow1) = state.committed.addingReportingOverflow(cost.prefixBytes)
                     let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
@@ -284,8 +286,11 @@ public enum ExactPlanner {
                     let settled = committed <= irrelevant / 2 || committed <= horizon - slack
                     var kept: UInt64 = 0
                     if tracksKept {
-                        let keeps = layerKeeps[optionIndex][onPath ? 1 : 0]
-                        kept = tracker.flags(after: state.kept | keeps.inputBits, layer: index, outputCarriesGradient: keeps.output)
+                        let keeps = table.flatKeeps[keepOffset + optionIndex * 2 + path]
+                        let before = state.kept | keeps.inputBits
+                        if before != 0 || keeps.output {
+                            kept = tracker.flags(after: before, layer: index, outputCarriesGradient: keeps.output)
+                        }
                     }
                     candidates.append(State(flags: flags, kept: kept,
                                             committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,

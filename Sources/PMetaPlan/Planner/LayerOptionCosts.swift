@@ -43,6 +43,13 @@ struct LayerOptionCosts: Sendable {
     var boundingCosts: [[[Cost]]]
     /// `keeps[layer][option][path]`.
     var keeps: [[[Keeps]]]
+    /// `costs` and `keeps` laid out flat for the search's inner loop: a layer's entries start at
+    /// `flatOffsets[layer]`, (option x 2 + path) x its variant count + variant (`keeps`: option x 2 + path).
+    var flatCosts: [Cost] = []
+    var flatKeeps: [Keeps] = []
+    var flatOffsets: [Int] = []
+    var flatKeepOffsets: [Int] = []
+    var variantCounts: [Int] = []
     /// For each layer, the bits of the live set before it whose tensors an earlier layer may keep whole.
     var keptBitMasks: [UInt64]
     /// Whether the search carries kept bits (store-once profiles with a per-tensor gradient tracker).
@@ -154,6 +161,17 @@ struct LayerOptionCosts: Sendable {
                                                 workload.precision.gradientBytes, context: "gradient buffer")
                 let charge = workload.gradientBufferCharge(bytes: bytes, profile: profile)
                 learnedBytes[index] = workload.learnedTensorGradientCharge(bytes: bytes, charge: charge, profile: profile)
+            }
+        }
+        for index in 0..<count {
+            flatOffsets.append(flatCosts.count)
+            flatKeepOffsets.append(flatKeeps.count)
+            variantCounts.append(costs[index].first?.first?.count ?? 1)
+            for option in costs[index].indices {
+                for path in 0...1 {
+                    flatCosts += costs[index][option][path]
+                    flatKeeps.append(keeps[index][option][path])
+                }
             }
         }
         self.options = options

@@ -38,15 +38,8 @@ enum CompareCommand {
             guard let budgetText = parsed.value("budget") else {
                 throw .usage("the pmeta row is the planner's plan within a budget: add --budget, e.g. --budget 1.2MB", commandPath: parsed.commandPath)
             }
-            let scores = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
-            if let importancePath = parsed.value("importance") {
-                if parsed.givenValues["inner-steps"] != nil && innerSteps != scores.innerStepCount {
-                    throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(scores.innerStepCount) inner steps; drop --inner-steps",
-                                 commandPath: parsed.commandPath)
-                }
-                // One K per run: the importance file's, for every row.
-                innerSteps = scores.innerStepCount
-            }
+            let scores: ImportanceScores
+            (scores, innerSteps) = try PlanInputs.importanceAndInnerSteps(parsed, graph: model.graph, innerSteps: innerSteps)
             importance = scores
             _ = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
         }

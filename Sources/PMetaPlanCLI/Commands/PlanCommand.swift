@@ -68,14 +68,9 @@ enum PlanCommand {
         let (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         var innerSteps = requestedInnerSteps
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
-        let importance = try PlanInputs.importance(parsed.value("importance"), graph: model.graph, innerSteps: innerSteps)
+        let importance: ImportanceScores
+        (importance, innerSteps) = try PlanInputs.importanceAndInnerSteps(parsed, graph: model.graph, innerSteps: innerSteps)
         if let importancePath = parsed.value("importance") {
-            // One K per run: the importance file's steps are the plan's, and the methods are costed at the same K.
-            if parsed.givenValues["inner-steps"] != nil && innerSteps != importance.innerStepCount {
-                throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(importance.innerStepCount) inner steps; drop --inner-steps",
-                             commandPath: parsed.commandPath)
-            }
-            innerSteps = importance.innerStepCount
             if importance.scores.allSatisfy({ $0.allSatisfy { $0 == 0 } }) {
                 return CommandResult(output: "\(importancePath): every step size is 0, so no layer-step is worth updating: the plan is to adapt nothing "
                     + "(the Lasso zeroed every alpha_l^k; a smaller --lambda in meta-train keeps some). No plan was searched or written.\n")
@@ -174,6 +169,19 @@ enum PlanInputs {
         }
         guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction above 0, e.g. 1/2,1", commandPath: commandPath) }
         return ratios
+    }
+
+    /// `--importance` (or uniform scores) and the run's K: the importance file's, since one K serves every row of a
+    /// run; an `--inner-steps` that contradicts it is a usage error.
+    static func importanceAndInnerSteps(_ parsed: ParsedArguments, graph: ShapedGraph,
+                                        innerSteps: Int) throws(CommandFailure) -> (ImportanceScores, innerSteps: Int) {
+        let importance = try importance(parsed.value("importance"), graph: graph, innerSteps: innerSteps)
+        guard let importancePath = parsed.value("importance") else { return (importance, innerSteps) }
+        if parsed.givenValues["inner-steps"] != nil && innerSteps != importance.innerStepCount {
+            throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(importance.innerStepCount) inner steps; drop --inner-steps",
+                         commandPath: parsed.commandPath)
+        }
+        return (importance, importance.innerStepCount)
     }
 
     /// The importance file at `path`, or uniform scores.
