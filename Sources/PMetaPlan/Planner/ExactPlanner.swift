@@ -288,7 +288,8 @@ public enum ExactPlanner {
                     if tracksKept {
                         let keeps = table.flatKeeps[keepOffset + optionIndex * 2 + path]
                         let before = state.kept | keeps.inputBits
-                        if before != 0 || keeps.output {
+                        // Only bits that survive the layer, and its output, carry over.
+                        if before & tracker.survivingBits[index] != 0 || keeps.output {
                             kept = tracker.flags(after: before, layer: index, outputCarriesGradient: keeps.output)
                         }
                     }

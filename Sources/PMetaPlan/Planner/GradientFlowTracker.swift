@@ -15,6 +15,8 @@ struct GradientFlowTracker: Sendable {
     let isPositional: Bool
     /// For each layer, the tensors (their producers' indices) alive before it, in bit order.
     let liveBefore: [[Int]]
+    /// For each layer, the bits of the live set before it whose tensors are still alive after it.
+    let survivingBits: [UInt64]
 
     /// Precomputes the live sets of `graph`.
     init(graph: ShapedGraph, profile: CountingProfile) {
@@ -41,6 +43,7 @@ struct GradientFlowTracker: Sendable {
         var pathForcingMasks: [UInt64] = []
         var transitions: [[Int]] = []
         var liveBefore: [[Int]] = []
+        var survivingBits: [UInt64] = []
         liveBefore.reserveCapacity(count)
         var positional = profile.backwardScope == .fromFirstUpdatedPosition
         for (index, layer) in graph.layers.enumerated() {
@@ -69,6 +72,7 @@ struct GradientFlowTracker: Sendable {
             }
             pathForcingMasks.append(forcing)
             transitions.append(transition)
+            survivingBits.append(transition.reduce(0) { mask, source in source >= 0 && source < 64 ? mask | 1 << UInt64(source) : mask })
             live = next
         }
         self.inputMasks = inputMasks
@@ -76,6 +80,7 @@ struct GradientFlowTracker: Sendable {
         self.transitions = transitions
         self.isPositional = positional
         self.liveBefore = liveBefore
+        self.survivingBits = survivingBits
     }
 
     /// Whether layer `index` receives a gradient from its inputs, given the flags before it.

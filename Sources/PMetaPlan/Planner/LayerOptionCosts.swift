@@ -189,7 +189,7 @@ struct LayerOptionCosts: Sendable {
     @inline(__always)
     func variant(ofLayerAt index: Int, kept: UInt64) -> Int {
         var mask = keptBitMasks[index]
-        guard mask != 0 else { return 0 }
+        guard mask & kept != 0 else { return 0 }
         var variant = 0
         var position = 0
         while mask != 0 {
