@@ -68,6 +68,9 @@ public struct CountingProfile: Hashable, Sendable {
     /// Whether an updated conv/linear that reads the network input x_0 stores it (Eq. (17) with l = 1); when
     /// not, the weight gradient reads x_0 where it already is, the support samples in static memory.
     public var storesNetworkInput: Bool
+    /// Whether batch norm keeps one 1/std per channel for the micro-batch (its statistics are the batch's) rather
+    /// than one per sample and channel.
+    public var keepsBatchNormStatisticsOncePerMicroBatch = false
 
     /// What an adaptation step really holds, and what the reference trainer (`PMetaTrainer`'s memory meter)
     /// measures: Eq. (16)'s masks; conv/linear/pooling/concat hold their input and output at once (only
@@ -109,12 +112,14 @@ public struct CountingProfile: Hashable, Sendable {
 
     /// What `python/pmeta_torch.py` holds when it runs a plan in PyTorch (docs/pytorch-plans.md): `physical`'s
     /// memory over time, with the tensors PyTorch can keep: a ReLU-family or dropout mask is a bool tensor (8 bits
-    /// per element) and a max pool keeps `max_pool2d`'s int64 arg-max indices (64 bits per output element).
+    /// per element), a max pool keeps `max_pool2d`'s int64 arg-max indices (64 bits per output element), and batch
+    /// norm keeps 1/std once per channel for the micro-batch.
     public static let torchHelper: CountingProfile = {
         var profile = CountingProfile.physical
         profile.name = "torch-helper"
         profile.activationMaskBits = 8
         profile.fixedPoolIndexBits = 64
+        profile.keepsBatchNormStatisticsOncePerMicroBatch = true
         return profile
     }()
 

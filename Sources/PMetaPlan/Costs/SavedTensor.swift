@@ -40,19 +40,23 @@ public struct SavedTensor: Hashable, Sendable {
     public var bitsPerElement: Int
     /// The forward tensor it is, when it is kept whole: a working set that holds that tensor holds it once.
     public var alias: Alias?
+    /// Whether one tensor serves the whole micro-batch (batch norm's per-channel 1/std over the batch), so its size
+    /// does not grow with the samples.
+    public var isPerMicroBatch: Bool
 
     /// Creates a saved tensor.
-    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil) {
+    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, isPerMicroBatch: Bool = false) {
         self.kind = kind
         self.elements = elements
         self.bitsPerElement = bitsPerElement
         self.alias = alias
+        self.isPerMicroBatch = isPerMicroBatch
     }
 
-    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes.
+    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes (a per-micro-batch tensor once).
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
     public func bytes(samples: Int) throws -> Int {
-        let bits = try Checked.product(elements, bitsPerElement, samples, context: "saved \(kind.rawValue)")
+        let bits = try Checked.product(elements, bitsPerElement, isPerMicroBatch ? 1 : samples, context: "saved \(kind.rawValue)")
         return Checked.divideRoundingUp(bits, by: 8)
     }
 }
