@@ -449,6 +449,17 @@ class PlanWeightLayer(nn.Module):
         return f"weights of {kept}/{self.input_channels} input channels ({self.update.channel_selection})"
 
 
+def _channel_dot(a, b):
+    """sum over everything but the channel axis (1) of a * b, without a temporary of their size: one sample at a time,
+    each a [C, L] matrix whose rows einsum reduces in place (an einsum over the batch copies both operands)."""
+    total = None
+    for n in range(a.shape[0]):
+        rows_a, rows_b = a[n].reshape(a.shape[1], -1), b[n].reshape(b.shape[1], -1)
+        part = torch.einsum("cl,cl->c", rows_a, rows_b)
+        total = part if total is None else total.add_(part)
+    return total
+
+
 class _BatchNormFunction(torch.autograd.Function):
     """Train-mode batch norm that writes over its input and keeps x-hat and 1/std (see PlanBatchNorm)."""
 
@@ -498,7 +509,7 @@ class _BatchNormFunction(torch.autograd.Function):
         sum_gy = gy.sum(dim=dims)
         sum_gy_x_hat = None
         if x_hat is not None:
-            sum_gy_x_hat = torch.einsum("nc...,nc...->c", gy, x_hat) if gy.dim() > 2 else (gy * x_hat).sum(0)
+            sum_gy_x_hat = _channel_dot(gy, x_hat)
         gx = None
         if ctx.needs_x_grad:
             gamma = module.weight.detach() if module.weight is not None else torch.ones_like(sum_gy)
@@ -596,12 +607,28 @@ class PlanReLU(nn.Module):
         return f"{'relu' if self.upper is None else 'relu6'}, bool mask{', in place' if self.overwrites_input else ''}"
 
 
+def _max_pool_without_indices(x, module, pool):
+    """Max pooling whose int64 indices are never made whole: PyTorch's CPU kernel makes them (8 B per output element)
+    even when no gradient is needed, so the pool runs a few channels at a time and keeps only the output."""
+    channels = x.shape[1]
+    step = max(1, channels // 64)
+    out = None
+    for start in range(0, channels, step):
+        part = pool(x[:, start:start + step], module.kernel_size, module.stride, module.padding, module.dilation,
+                    module.ceil_mode)
+        if out is None:
+            out = x.new_empty((x.shape[0], channels) + tuple(part.shape[2:]))
+        out[:, start:start + step].copy_(part)
+        del part
+    return out
+
+
 class _MaxPoolFunction(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, module):
-        if not ctx.needs_input_grad[0]:
-            return module(x)
         pool = F.max_pool2d if x.dim() == 4 else F.max_pool1d
+        if not ctx.needs_input_grad[0]:
+            return _max_pool_without_indices(x, module, pool)
         y, indices = pool(x, module.kernel_size, module.stride, module.padding, module.dilation, module.ceil_mode,
                           return_indices=True)
         ctx.indices = indices

@@ -247,6 +247,51 @@ class MemoryTests(unittest.TestCase):
         self.assertEqual(self.peak([{"layer": "fc"}]), 2048 + 4096 + 8 + 4 + 4)
 
 
+    class Pooled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(4, 8, 3, padding=1)
+            self.pool = nn.MaxPool2d(2)
+            self.fc = nn.Linear(128, 2)
+
+        def forward(self, x):
+            return self.fc(torch.flatten(self.pool(self.conv(x)), 1))
+
+    def test_a_frozen_max_pool_never_holds_its_whole_int64_indices(self):
+        # Head only, batch 2: the pool's forward holds the conv's output (2 x 8 x 64 x 4 = 4,096 B) and its own
+        # (2 x 8 x 16 x 4 = 1,024 B). PyTorch's CPU max pool makes int64 indices even without a gradient (2 x 8 x 16
+        # x 8 = 2,048 B at once); the helper pools a channel at a time, so only one channel's (256 B) exist.
+        torch.manual_seed(0)
+        model = self.Pooled()
+        x, y = torch.randn(2, 4, 8, 8), torch.tensor([0, 1])
+        peak = pt.measure(model, plan_document([{"layer": "fc"}]), (x, y), quiet=True)["measured_peak_bytes"]
+        self.assertGreaterEqual(peak, 4096 + 1024)
+        self.assertLess(peak, 4096 + 1024 + 2048)
+
+    def test_batch_norm_backward_makes_no_copy_of_its_operands(self):
+        # conv -> batch norm -> ReLU -> fc on a batch of 4, everything updated but the conv: batch norm's backward
+        # reduces g(y) x-hat per channel one sample at a time (an einsum over the batch would copy both, 2 x 4,096 B,
+        # beside x-hat and g(y): 16,384 B at batch norm, above the peak below).
+        class Normed(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 16, 3, padding=1, bias=False)
+                self.bn = nn.BatchNorm2d(16)
+                self.relu = nn.ReLU()
+                self.fc = nn.Linear(256, 2)
+
+            def forward(self, x):
+                return self.fc(torch.flatten(self.relu(self.bn(self.conv(x))), 1))
+
+        torch.manual_seed(0)
+        x, y = torch.randn(4, 4, 4, 4), torch.tensor([0, 1, 0, 1])
+        peak = pt.measure(Normed(), plan_document([{"layer": "bn"}, {"layer": "fc"}]), (x, y), quiet=True)["measured_peak_bytes"]
+        # The peak is the head's backward: its input (4 x 256 x 4 = 4,096 B, kept by reference) beside g(W) (2 x 256 x 4
+        # = 2,048 B) and g(b) (8 B), batch norm's x-hat (4,096 B) and the ReLU's bool mask (1,024 B), plus g(logits)
+        # (32 B), the loss and its seed (4 B each) and batch norm's 1/std, one per channel (64 B).
+        self.assertEqual(peak, 4096 + 2048 + 8 + 4096 + 1024 + 32 + 4 + 4 + 64)
+
+
 class ImportanceTests(unittest.TestCase):
     def test_the_score_is_lr_times_the_squared_gradient_norm(self):
         # One linear layer y = W x + b under MSE: g(W) = 2/N (Wx + b - t) x^T (mean over N x outputs), summed squares.

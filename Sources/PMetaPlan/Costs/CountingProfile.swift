@@ -73,6 +73,9 @@ public struct CountingProfile: Hashable, Sendable {
     /// and not counted again in the working sets while it stays alive. The printed figures count each layer's
     /// stored tensors on their own (Eq. (17) sums m(x_{l-1}) over layers).
     public var storesKeptBuffersOnce: Bool = false
+    /// Whether batch norm keeps one 1/std per channel for the micro-batch (its statistics are the batch's) rather
+    /// than one per sample and channel.
+    public var keepsBatchNormStatisticsOncePerMicroBatch = false
 
     /// What an adaptation step really holds, and what the reference trainer (`PMetaTrainer`'s memory meter)
     /// measures: Eq. (16)'s masks; conv/linear/pooling/concat hold their input and output at once (only
@@ -115,12 +118,14 @@ public struct CountingProfile: Hashable, Sendable {
 
     /// What `python/pmeta_torch.py` holds when it runs a plan in PyTorch (docs/pytorch-plans.md): `physical`'s
     /// memory over time, with the tensors PyTorch can keep: a ReLU-family or dropout mask is a bool tensor (8 bits
-    /// per element) and a max pool keeps `max_pool2d`'s int64 arg-max indices (64 bits per output element).
+    /// per element), a max pool keeps `max_pool2d`'s int64 arg-max indices (64 bits per output element), and batch
+    /// norm keeps 1/std once per channel for the micro-batch.
     public static let torchHelper: CountingProfile = {
         var profile = CountingProfile.physical
         profile.name = "torch-helper"
         profile.activationMaskBits = 8
         profile.fixedPoolIndexBits = 64
+        profile.keepsBatchNormStatisticsOncePerMicroBatch = true
         return profile
     }()
 

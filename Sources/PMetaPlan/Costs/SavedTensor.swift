@@ -43,21 +43,26 @@ public struct SavedTensor: Hashable, Sendable {
     /// The layer of the step that keeps the same forward buffer whole and counts its bytes, when that is another
     /// layer (or an earlier entry of the same layer): this entry then takes no bytes of its own (store once).
     public var heldBy: Int?
+    /// Whether one tensor serves the whole micro-batch (batch norm's per-channel 1/std over the batch), so its size
+    /// does not grow with the samples.
+    public var isPerMicroBatch: Bool
 
     /// Creates a saved tensor.
-    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, heldBy: Int? = nil) {
+    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, heldBy: Int? = nil, isPerMicroBatch: Bool = false) {
         self.kind = kind
         self.elements = elements
         self.bitsPerElement = bitsPerElement
         self.alias = alias
         self.heldBy = heldBy
+        self.isPerMicroBatch = isPerMicroBatch
     }
 
-    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes; 0 when another entry holds it.
+    /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes (a per-micro-batch tensor once);
+    /// 0 when another entry holds it.
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
     public func bytes(samples: Int) throws -> Int {
         guard heldBy == nil else { return 0 }
-        let bits = try Checked.product(elements, bitsPerElement, samples, context: "saved \(kind.rawValue)")
+        let bits = try Checked.product(elements, bitsPerElement, isPerMicroBatch ? 1 : samples, context: "saved \(kind.rawValue)")
         return Checked.divideRoundingUp(bits, by: 8)
     }
 }

@@ -57,7 +57,9 @@ struct Normalization: OperatorDefinition {
         guard context.update.parameters == .all || context.isOnBackwardPath else { return [] }
         var saved = [SavedTensor(.normalizedInput, elements: context.cost.inputElements, in: context)]
         if context.profile.countsNormalizationStatistics {
-            saved.append(SavedTensor(.normalizationStatistics, elements: context.cost.statisticElements, in: context))
+            var statistics = SavedTensor(.normalizationStatistics, elements: context.cost.statisticElements, in: context)
+            statistics.isPerMicroBatch = kind == .batch && context.profile.keepsBatchNormStatisticsOncePerMicroBatch
+            saved.append(statistics)
         }
         return saved
     }
