@@ -31,19 +31,30 @@ public enum ONNXImporter {
 
     /// The architecture document of the ONNX file in `bytes`.
     /// - Parameters:
-    ///   - bytes: The file's bytes, borrowed for the call (memory-map large files: payloads are skipped, not read).
+    ///   - bytes: The file's bytes, borrowed for the call.
     ///   - file: The file name, for errors and the document's `source`.
     /// - Returns: An architecture object with format 1, the input shape without the batch axis, and the layers.
     /// - Throws: `DataError` naming the file and the byte offset and field (malformed), or the node, its op_type and
     ///   the opset (unsupported), and what was expected.
     public static func architectureDocument(bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> JSONValue {
-        let model: ONNXModel
+        try architectureDocument(model: try decoded(file: file) { () throws(ProtobufError) in try ONNXModel(bytes: bytes) }, file: file)
+    }
+
+    /// The architecture document of the ONNX file `buffer`, whose pages are read only when the decoder needs them:
+    /// the pages that hold only tensor payloads are never read (the way to read a file from disk).
+    /// - Throws: `DataError` as `architectureDocument(bytes:file:)` does; after an I/O error, `buffer.readFailure`
+    ///   holds its reason.
+    public static func architectureDocument(file buffer: PagedFileBuffer, name file: String) throws(DataError) -> JSONValue {
+        try architectureDocument(model: try decoded(file: file) { () throws(ProtobufError) in try ONNXModel(file: buffer) }, file: file)
+    }
+
+    /// The model `decode` reads, with a malformed file's error as a `DataError` naming the byte offset and the field.
+    private static func decoded(file: String, _ decode: () throws(ProtobufError) -> ONNXModel) throws(DataError) -> ONNXModel {
         do {
-            model = try ONNXModel(bytes: bytes)
+            return try decode()
         } catch {
             throw DataError(file: file, path: "byte \(DecimalFormatting.grouped(error.offset)), \(error.field)", message: error.message)
         }
-        return try architectureDocument(model: model, file: file)
     }
 
     /// The architecture document of the ONNX file in `bytes`.

@@ -1,9 +1,10 @@
 /// ONNX files built without an exporter, for the import benchmark and tests.
 public enum ONNXSyntheticModels {
-    /// A chain of `nodeCount` nodes on a `[N, width]` input: Gemm (weights as external data that is absent) then
-    /// Relu, repeated, as an exporter writes them (opset 17, symbolic batch).
-    /// - Complexity: O(nodeCount).
-    public static func chain(nodeCount: Int, width: Int = 64) -> [UInt8] {
+    /// A chain of `nodeCount` nodes on a `[N, width]` input: Gemm then Relu, repeated, as an exporter writes them
+    /// (opset 17, symbolic batch). The weights are external data that is absent, or with `embedsWeights` in
+    /// `raw_data` (zeros), as a model with its weights embedded is.
+    /// - Complexity: O(nodeCount), or O(nodeCount width^2) with the weights embedded.
+    public static func chain(nodeCount: Int, width: Int = 64, embedsWeights: Bool = false) -> [UInt8] {
         precondition(nodeCount >= 1 && width >= 1, "a chain needs at least one node and a positive width")
         var model = ProtobufWriter()
         model.integer(1, 8)                                   // ir_version
@@ -32,8 +33,12 @@ public enum ONNXSyntheticModels {
                             tensor.packedIntegers(1, dims)
                             tensor.integer(2, 1)
                             tensor.string(8, "block\(index / 2).fc.\(suffix)")
-                            tensor.message(13) { $0.string(1, "location"); $0.string(2, "chain.onnx.data") }
-                            tensor.integer(14, 1)
+                            if embedsWeights {
+                                tensor.bytes(9, Array(repeating: 0, count: 4 * dims.map { Int($0) }.reduce(1, *)))
+                            } else {
+                                tensor.message(13) { $0.string(1, "location"); $0.string(2, "chain.onnx.data") }
+                                tensor.integer(14, 1)
+                            }
                         }
                     }
                 }
