@@ -75,8 +75,12 @@ extension JSONField {
         case .transpose:
             return .transpose(permutation: try required("perm", "a permutation of the axes, like [1, 0]").axisList())
         case .slice:
-            let step = try member("step")?.integer(in: 1...ArchitectureLimits.maximumDimension, "a positive step") ?? 1
-            let bound = -ArchitectureLimits.maximumDimension...ArchitectureLimits.maximumDimension
+            let stepField = member("step")
+            let step = try stepField?.integer(in: -ArchitectureLimits.maximumDimension...ArchitectureLimits.maximumDimension,
+                                              "a nonzero step (negative: in reverse)") ?? 1
+            if step == 0, let stepField { throw stepField.error("expected a nonzero step (negative: in reverse), found 0") }
+            // An end of -(extent + 1) or below reaches the first element in reverse, as in Python.
+            let bound = -ArchitectureLimits.maximumDimension - 1...ArchitectureLimits.maximumDimension
             return .slice(axis: try member("axis")?.axis() ?? 0,
                           start: try member("start")?.integer(in: bound, "an index (negative counts from the end)") ?? 0,
                           end: try required("end", "an index past the last element kept").integer(in: bound, "an index (negative counts from the end)"),

@@ -44,21 +44,28 @@ public enum ONNXSyntheticModels {
                 }
                 previous = output
             }
-            for (field, name) in [(11, "input"), (12, previous)] {
-                graph.message(field) { info in
-                    info.string(1, name)
-                    info.message(2) { type in
-                        type.message(1) { tensor in
-                            tensor.integer(1, 1)
-                            tensor.message(2) { shape in
-                                shape.message(1) { $0.string(2, "batch") }
-                                shape.message(1) { $0.integer(1, Int64(width)) }
-                            }
-                        }
+            graph.valueInfo(11, name: "input", batchedShape: [Int64(width)])
+            graph.valueInfo(12, name: previous, batchedShape: [Int64(width)])
+        }
+        return model.bytes
+    }
+}
+
+extension ProtobufWriter {
+    /// Appends a ValueInfoProto (field `number` of a GraphProto: 11 input, 12 output) for a float tensor with a
+    /// symbolic batch first, then `batchedShape`.
+    public mutating func valueInfo(_ number: Int, name: String, batchedShape: [Int64]) {
+        message(number) { info in
+            info.string(1, name)
+            info.message(2) { type in
+                type.message(1) { tensor in
+                    tensor.integer(1, 1)
+                    tensor.message(2) { shape in
+                        shape.message(1) { $0.string(2, "batch") }
+                        for dim in batchedShape { shape.message(1) { $0.integer(1, dim) } }
                     }
                 }
             }
         }
-        return model.bytes
     }
 }
