@@ -286,7 +286,8 @@ def later_fixtures():
         path = f"{OUT}/{name}.onnx"
         export(model, shape, path)
         print(f"{name}: parameters {parameters:,} conv+linear+matmul MACs {macs:,} upsample_nearest2d {nearest:,} "
-              f"upsample_bilinear2d {bilinear:,} ({os.path.getsize(path):,} bytes)")
+              f"upsample_bilinear2d {bilinear:,} ONNX parameter uses {onnx_parameter_uses(path):,} "
+              f"({os.path.getsize(path):,} bytes)")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,13 @@ extension JSONField {
                                   ceilMode: try member("ceil_mode")?.bool() ?? false)
             return kind == .maxPool ? .maxPool(pooling) : .averagePool(pooling)
         case .globalAveragePool: return .globalAveragePool
+        case .upsample:
+            let modeField = member("mode")
+            let modeName = try modeField?.string() ?? "nearest"
+            guard let mode = Upsampling.Mode(rawValue: modeName) else {
+                throw (modeField ?? self).error("expected \"nearest\" or \"bilinear\", found \"\(JSONValue.excerpt(modeName))\"")
+            }
+            return .upsample(Upsampling(scale: try required("scale", "a positive integer or [height, width]").size2D(minimum: 1), mode: mode))
         case .flatten: return .flatten
         case .add: return .add
         case .mul: return .mul
@@ -118,6 +125,7 @@ extension JSONField {
         .dropout: ["p"],
         .maxPool: ["kernel", "stride", "padding", "ceil_mode"],
         .averagePool: ["kernel", "stride", "padding", "ceil_mode"],
+        .upsample: ["scale", "mode"],
         .scale: ["factor"],
         .concat: ["axis"],
         .reshape: ["shape"],

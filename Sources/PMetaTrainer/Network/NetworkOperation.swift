@@ -133,6 +133,8 @@ public enum NetworkOperation: Sendable, Hashable {
                                           padding: try symmetric(pooling.padding)))
         case .globalAveragePool:
             self = .globalAveragePool
+        case .upsample:
+            throw DataError(path: layer.sourcePath, message: "upsample '\(layer.name)': the trainer does not run upsampling (the cost model counts it: docs/cost-model.md)")
         case .flatten:
             self = .flatten
         case .add:

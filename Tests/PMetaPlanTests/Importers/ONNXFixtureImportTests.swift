@@ -40,6 +40,10 @@ struct PinnedONNXModel: Sendable, CustomStringConvertible {
         // zero pad 1 to 18 x 18, max pool 3 stride 2 to 8 x 8; flip; conv2 3x3 pad 1 to 32 x 8 x 8: 2,048 x 144 =
         // 294,912 MACs, 4,640 parameters; fc 32 -> 10: 320 MACs, 330 parameters. 405,824 MACs, 5,418 parameters.
         PinnedONNXModel(name: "padded_cnn", parameters: 5_418, macs: 405_824, parameterUses: 5_418),
+        // UpsamplingCNN by hand: conv1 3 -> 16, 3x3 stride 2 pad 1 on 32 x 32: 4,096 x 27 = 110,592 MACs, 448 parameters;
+        // nearest 2x to 32 x 32; conv2 16 -> 16, 3x3 pad 1: 16,384 x 144 = 2,359,296 MACs, 2,320 parameters; bilinear
+        // 2x to 64 x 64; conv3 1x1 16 -> 4: 16,384 x 16 = 262,144 MACs, 68 parameters. 2,732,032 MACs, 2,836 parameters.
+        PinnedONNXModel(name: "upsampling_cnn", parameters: 2_836, macs: 2_732_032, parameterUses: 2_836),
     ]
 }
 

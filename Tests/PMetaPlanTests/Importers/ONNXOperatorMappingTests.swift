@@ -95,4 +95,31 @@ import Testing
         #expect(counts["reduce_mean"] == nil && counts["scale"] == 4 && counts["add"] == 9)
         #expect(ONNXFixtures.layers(document).first { $0["name"] == "blocks.0.norm1" }?["parameters"] == ["blocks.0.norm1.weight", "blocks.0.norm1.bias"])
     }
+
+    @Test func resizeBecomesUpsamplePinnedToFvcore() throws {
+        let model = try ONNXEndToEndTests.costModel("upsampling_cnn")
+        let layers = ONNXFixtures.layers(try ONNXFixtures.document("upsampling_cnn"))
+        #expect(layers.filter { $0["op"] == "upsample" }.map { [$0["scale"], $0["mode"]] } == [[2, "nearest"], [2, "bilinear"]])
+        // fvcore (make_onnx_fixtures.py): conv MACs 2,732,032; upsample_bilinear2d 262,144 "flops", 4 per element of
+        // the 16 x 64 x 64 output, which is the bilinear layer's forward MACs; upsample_nearest2d 16,384, one per output
+        // element, which the cost model counts as a copy (0 MACs).
+        #expect(ONNXEndToEndTests.productMACs(model) == 2_732_032)
+        let kinds = model.graph.graph.layers.map(\.operation.kind)
+        let upsampled = zip(kinds, model.layerCosts).filter { $0.0 == .upsample }.map(\.1.forwardMACs)
+        #expect(upsampled == [0, 262_144])
+        #expect(model.graph.outputShapes.last?.dimensions == [4, 64, 64])
+    }
+
+    @Test func resizeThatIsNotAWholeUpsamplingIsRefused() throws {
+        func resize(scales: [Int64], mode: String = "nearest") -> ONNXTestModel {
+            // Float scales are written as integers here and read as reals: 1, 1, s, s.
+            ONNXTestModel(input: [3, 8, 8], nodes: [ONNXTestModel.Node(op: "Resize", inputs: ["x", "", "scales"], output: "y",
+                                                                         attributes: [("mode", .string(mode))])],
+                          constants: [("scales", scales)])
+        }
+        #expect(resize(scales: [1, 1, 2, 2], mode: "cubic").errorText?.hasSuffix("(Resize, opset 17): cubic resizing is not supported; only nearest and linear (the format's upsample, nearest or bilinear)") == true)
+        #expect(resize(scales: [1, 2, 2, 2]).errorText?.contains("resizing the batch or channel axis") == true)
+        #expect(resize(scales: [1, 1, 0, 0]).errorText?.contains("resizing by 0.0 is not supported; the format's upsample takes whole factors of at least 1") == true)
+        #expect(try resize(scales: [1, 1, 3, 2]).imported.get()["layers"]?.arrayValue?.first?["scale"] == [3, 2])
+    }
 }

@@ -81,6 +81,10 @@ import Testing
         #expect(try shapes(#"[{"op": "slice", "axis": 2, "start": -1, "end": -9, "step": -1}]"#) == [[4, 8, 8]])
         #expect(try shapes(#"[{"op": "slice", "axis": 1, "start": 6, "end": -9, "step": -2}]"#) == [[4, 4, 8]])
         #expect(error(#"[{"op": "slice", "end": 2, "step": 0}]"#) == "t.json: layers[0].step: expected a nonzero step (negative: in reverse), found 0")
+        #expect(try shapes(#"[{"op": "upsample", "scale": [2, 3]}]"#) == [[4, 16, 24]])
+        #expect(error(#"[{"op": "upsample", "scale": 2, "mode": "bicubic"}]"#) == #"t.json: layers[0].mode: expected "nearest" or "bilinear", found "bicubic""#)
+        #expect(error(#"[{"op": "upsample", "scale": 0}]"#)?.hasPrefix("t.json: layers[0].scale: ") == true)
+        #expect(error(#"[{"op": "upsample", "scale": 2}]"#, input: "[4, 8]")?.hasPrefix("t.json: layers[0]: upsample 'up1': ") == true)
     }
 
     @Test func badShapesAreOneLineErrorsNamingTheLayer() {

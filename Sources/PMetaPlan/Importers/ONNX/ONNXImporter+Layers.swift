@@ -113,6 +113,7 @@ extension ONNXGraphImport {
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Expand": try importReshaping(node)
         case "Concat", "Split", "Slice", "Gather": try importSelection(node)
         case "Pad": try importPad(node)
+        case "Resize", "Upsample": try importResize(node)
         case "Identity", "Cast":
             setOutput(node, 0, .activation(try activationInput(0, of: node)))
         case "Dropout":

@@ -12,8 +12,8 @@ public enum ONNXImporter {
         "Greater", "GreaterOrEqual", "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
         "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "MatMul", "MaxPool", "Mod", "Mul", "Neg", "Pad", "Pow",
         "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Range", "ReduceMean", "Relu", "Reshape",
-        "Shape", "Sigmoid", "Size", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze",
-        "Where",
+        "Resize", "Shape", "Sigmoid", "Size", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
+        "Unsqueeze", "Upsample", "Where",
     ]
 
     /// Whether `bytes` look like an ONNX file rather than JSON: JSON starts with `{` after white space, a
@@ -291,6 +291,14 @@ struct ONNXGraphImport {
         switch node.attribute(name) {
         case .ints(let values): return values
         case .int(let value): return [value]
+        default: return nil
+        }
+    }
+
+    func floatsAttribute(_ node: ONNXNode, _ name: String) -> [Double]? {
+        switch node.attribute(name) {
+        case .floats(let values): return values.map(Double.init)
+        case .float(let value): return [Double(value)]
         default: return nil
         }
     }
