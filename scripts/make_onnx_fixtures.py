@@ -91,11 +91,11 @@ class Block(nn.Module):
 class TinyViT(nn.Module):
     """4 blocks, patch 4 on 3x32x32, width 192, 3 heads, MLP 384, class token, learned position embedding."""
 
-    def __init__(self, width=192, depth=4, heads=3, hidden=384, classes=10):
+    def __init__(self, width=192, depth=4, heads=3, hidden=384, classes=10, image=32):
         super().__init__()
         self.patch = nn.Conv2d(3, width, 4, stride=4)
         self.cls_token = nn.Parameter(torch.randn(1, 1, width) * 0.02)
-        self.pos_embed = nn.Parameter(torch.randn(1, 65, width) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, (image // 4) ** 2 + 1, width) * 0.02)
         self.blocks = nn.Sequential(*[Block(width, heads, hidden) for _ in range(depth)])
         self.norm = nn.LayerNorm(width)
         self.head = nn.Linear(width, classes)
@@ -152,6 +152,29 @@ class ReflectPadCNN(nn.Module):
 
     def forward(self, x):
         return self.conv(nn.functional.pad(x, (1, 1, 1, 1), mode="reflect"))
+
+
+class BlocksMicro(nn.Module):
+    """torchvision's own building blocks, tiny, on 3x16x16: a MobileNetV3 block (squeeze-excite, hard-swish), an
+    EfficientNet MBConv (SiLU, sigmoid gate, stochastic depth) and a ShuffleNetV2 unit (chunk, channel shuffle)."""
+
+    def __init__(self):
+        super().__init__()
+        from functools import partial
+        from torchvision.models.efficientnet import MBConv, MBConvConfig
+        from torchvision.models.mobilenetv3 import InvertedResidual, InvertedResidualConfig
+        from torchvision.models.shufflenetv2 import InvertedResidual as ShuffleUnit
+        norm = partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
+        self.stem = nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(16), nn.Hardswish())
+        self.mobilenet = InvertedResidual(InvertedResidualConfig(16, 3, 32, 16, True, "HS", 1, 1, 1.0), norm)
+        self.mbconv = MBConv(MBConvConfig(1, 3, 1, 16, 16, 1), 0.2, norm)
+        self.shuffle = ShuffleUnit(16, 16, 1)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(16, 10))
+
+    def forward(self, x):
+        x = self.shuffle(self.mbconv(self.mobilenet(self.stem(x))))
+        return self.head(torch.flatten(self.pool(x), 1))
 
 
 def models():
@@ -289,6 +312,18 @@ def later_fixtures():
               f"upsample_bilinear2d {bilinear:,} ONNX parameter uses {onnx_parameter_uses(path):,} "
               f"({os.path.getsize(path):,} bytes)")
 
+    # A few kB each, so the fuzzers (fuzz/run.sh protobuf|onnx) start from every mapping in small inputs.
+    micro = [("blocks_micro", BlocksMicro, (1, 3, 16, 16), False, OPSET), ("blocks_micro_training", BlocksMicro, (1, 3, 16, 16), True, OPSET),
+             ("vit_micro", lambda: TinyViT(width=16, depth=1, heads=2, hidden=32, classes=4, image=8), (1, 3, 8, 8), False, OPSET),
+             ("vit_micro_opset13", lambda: TinyViT(width=16, depth=1, heads=2, hidden=32, classes=4, image=8), (1, 3, 8, 8), False, 13)]
+    for name, make, shape, training, opset in micro:
+        model = make().eval()
+        randomize(model)
+        parameters, macs = counts(model, shape)
+        path = f"{OUT}/{name}.onnx"
+        export(model, shape, path, training=training, opset=opset)
+        print(f"{name}: parameters {parameters:,} conv+linear+matmul MACs {macs:,} "
+              f"ONNX parameter uses {onnx_parameter_uses(path):,} ({os.path.getsize(path):,} bytes)")
 
 if __name__ == "__main__":
     sys.exit(main())

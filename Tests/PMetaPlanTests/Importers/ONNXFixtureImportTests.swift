@@ -44,6 +44,12 @@ struct PinnedONNXModel: Sendable, CustomStringConvertible {
         // nearest 2x to 32 x 32; conv2 16 -> 16, 3x3 pad 1: 16,384 x 144 = 2,359,296 MACs, 2,320 parameters; bilinear
         // 2x to 64 x 64; conv3 1x1 16 -> 4: 16,384 x 16 = 262,144 MACs, 68 parameters. 2,732,032 MACs, 2,836 parameters.
         PinnedONNXModel(name: "upsampling_cnn", parameters: 2_836, macs: 2_732_032, parameterUses: 2_836),
+        // torchvision's MobileNetV3, MBConv and ShuffleNetV2 blocks, tiny (the fuzzers' seeds): inference (BN folded)
+        // and training-mode exports; and a one-block ViT at opsets 17 and 13.
+        PinnedONNXModel(name: "blocks_micro", parameters: 3_518, macs: 150_816, parameterUses: 3_366),
+        PinnedONNXModel(name: "blocks_micro_training", parameters: 3_518, macs: 150_816, parameterUses: 3_518),
+        PinnedONNXModel(name: "vit_micro", parameters: 3_204, macs: 14_176, parameterUses: 3_204),
+        PinnedONNXModel(name: "vit_micro_opset13", parameters: 3_204, macs: 14_176, parameterUses: 3_204),
     ]
 }
 

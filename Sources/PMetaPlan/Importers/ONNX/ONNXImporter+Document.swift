@@ -92,7 +92,7 @@ extension ONNXGraphImport {
         let opsetText = model.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : $0.domain) \($0.version)" }.joined(separator: ", ")
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         let stochasticDepth = stochasticDepthCount > 0
-            ? "; \(stochasticDepthCount) stochastic-depth factors left out (one random number per sample, nothing to store)" : ""
+            ? "; \(stochasticDepthCount) stochastic-depth factor\(stochasticDepthCount == 1 ? "" : "s") left out (one random number per sample, nothing to store)" : ""
         let mode = batchNormCount > 0 || dropoutCount > 0 || stochasticDepthCount > 0
             ? "training-mode export (\(batchNormCount) BatchNormalization and \(dropoutCount) Dropout layers kept\(stochasticDepth))"
             : "inference export (no BatchNormalization or Dropout: batch norms folded into the convolutions' bias)"
