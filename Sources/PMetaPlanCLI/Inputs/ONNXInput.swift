@@ -15,12 +15,12 @@ enum ONNXInput {
         return head.withUnsafeBytes { ONNXImporter.looksLikeONNX($0) }
     }
 
-    /// The ONNX file at `path`, opened to be read page by page (`PagedFileBuffer`): the pages that hold only tensor
+    /// The ONNX file at `path`, opened to be read page by page (`PagedFile`): the pages that hold only tensor
     /// payloads are never read.
     /// - Throws: `CommandFailure.unreadable` when the file cannot be opened, is not a regular file or is too large.
-    static func pagedFile(at path: String) throws(CommandFailure) -> PagedFileBuffer {
+    static func pagedFile(at path: String) throws(CommandFailure) -> PagedFile {
         do {
-            return try PagedFileBuffer(path: path, maximumBytes: maximumBytes)
+            return try PagedFile(path: path, maximumBytes: maximumBytes)
         } catch {
             throw .unreadable("\(path): \(error.reason)")
         }
@@ -35,7 +35,7 @@ enum ONNXInput {
 
     /// The architecture document of `file`, opened from `path`.
     /// - Throws: as `architectureDocument(at:)`.
-    static func architectureDocument(of file: PagedFileBuffer, at path: String) throws(CommandFailure) -> JSONValue {
+    static func architectureDocument(of file: PagedFile, at path: String) throws(CommandFailure) -> JSONValue {
         do {
             return try ONNXImporter.architectureDocument(file: file, name: path)
         } catch {

@@ -46,7 +46,7 @@ public enum ONNXImporter {
     /// the pages that hold only tensor payloads are never read (the way to read a file from disk).
     /// - Throws: `DataError` as `architectureDocument(bytes:file:)` does; after an I/O error, `buffer.readFailure`
     ///   holds its reason.
-    public static func architectureDocument(file buffer: PagedFileBuffer, name file: String) throws(DataError) -> JSONValue {
+    public static func architectureDocument(file buffer: any ProtobufPagedBytes, name file: String) throws(DataError) -> JSONValue {
         try architectureDocument(model: try decoded(file: file) { () throws(ProtobufError) in try ONNXModel(file: buffer) }, file: file)
     }
 

@@ -21,7 +21,7 @@ extension ONNXModel {
 
     /// Decodes a ModelProto from a file read page by page: the pages that hold only tensor payloads are never read.
     /// - Throws: `ProtobufError` with the byte offset and the field for malformed input, or a page that cannot be read.
-    public init(file: PagedFileBuffer) throws(ProtobufError) {
+    public init(file: any ProtobufPagedBytes) throws(ProtobufError) {
         try self.init(reader: ProtobufReader(file, path: "ModelProto"))
     }
 

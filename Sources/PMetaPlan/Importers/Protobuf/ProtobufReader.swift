@@ -37,14 +37,14 @@ public struct ProtobufField: Sendable {
 /// A reader of protobuf wire format over borrowed bytes: each call reads the next field of the current message,
 /// and every malformed case is a thrown `ProtobufError` with the byte offset and the field's path.
 ///
-/// The reader only borrows the buffer: it must not outlive the `withUnsafeBytes` (or `PagedFileBuffer`) that lent
-/// it. Over a `PagedFileBuffer` it asks for each byte range before reading it, so the pages of skipped payloads are
+/// The reader only borrows the buffer: it must not outlive the `withUnsafeBytes` (or `ProtobufPagedBytes`) that lent
+/// it. Over `ProtobufPagedBytes` it asks for each byte range before reading it, so the pages of skipped payloads are
 /// never read. Offsets in errors count from the start of the buffer (the file).
 public struct ProtobufReader {
     /// The whole buffer (the file); sub-message readers share it.
     let buffer: UnsafeRawBufferPointer
     /// The file the buffer's pages are read from on demand, or nil when every byte is in memory.
-    let pages: PagedFileBuffer?
+    let pages: (any ProtobufPagedBytes)?
     /// The next byte to read.
     public private(set) var position: Int
     /// One past the last byte of the current message.
@@ -68,11 +68,11 @@ public struct ProtobufReader {
     /// - Parameters:
     ///   - file: The file (an ONNX file is one ModelProto).
     ///   - path: The message's name in error messages.
-    public init(_ file: PagedFileBuffer, path: String) {
+    public init(_ file: any ProtobufPagedBytes, path: String) {
         self.buffer = file.bytes
         self.pages = file
         self.position = 0
-        self.end = file.count
+        self.end = file.bytes.count
         self.path = path
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PMetaPlan
 
 /// A file's bytes at their own offsets in memory, read from the file one page at a time when a reader first looks
 /// at them: the pages a decoder skips (an ONNX model's tensor payloads) are never read and take no memory.
@@ -11,24 +12,24 @@ import Darwin
 /// only once it is read. A memory map of the file itself would cost more: the kernel maps the neighbours of every
 /// page touched (up to 64 KiB of them, `fault_around_bytes`), which for a model with its weights embedded is about
 /// 64 KiB per tensor header. `ProtobufReader` asks for the bytes it reads through `load(_:)`.
-public final class PagedFileBuffer {
+final class PagedFile: ProtobufPagedBytes {
     /// Why a file could not be opened (missing, not a regular file, too large, or an I/O error).
-    public struct OpenFailure: Error, Sendable, CustomStringConvertible {
+    struct OpenFailure: Error, Sendable, CustomStringConvertible {
         /// The reason, without the file name.
-        public var reason: String
-        public var description: String { reason }
+        var reason: String
+        var description: String { reason }
     }
 
     /// The file's size in bytes.
-    public let count: Int
+    let count: Int
     /// The bytes; only those `load(_:)` returned true for hold the file's contents.
-    public let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
     /// The first I/O error while reading a page, if any (the file changed or the disk failed).
-    public private(set) var readFailure: String?
+    private(set) var readFailure: String?
     /// Pages read so far.
-    public private(set) var pagesRead = 0
+    private(set) var pagesRead = 0
     /// The size of one page.
-    public let pageSize: Int
+    let pageSize: Int
 
     private let descriptor: Int32
     private var loadedPages: [UInt64]
@@ -38,7 +39,7 @@ public final class PagedFileBuffer {
     ///   - path: The file.
     ///   - maximumBytes: The largest file accepted.
     /// - Throws: `OpenFailure` for a missing or unreadable file, a directory or device, or a file over `maximumBytes`.
-    public init(path: String, maximumBytes: Int) throws(OpenFailure) {
+    init(path: String, maximumBytes: Int) throws(OpenFailure) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw OpenFailure(reason: "cannot be opened (\(Self.errorText(errno)))") }
         var status = stat()
@@ -87,7 +88,7 @@ public final class PagedFileBuffer {
     /// Reads the pages that hold `range` (within the file) unless read already.
     /// - Returns: false when a page could not be read; `readFailure` says why.
     @inline(__always)
-    public func load(_ range: Range<Int>) -> Bool {
+    func load(_ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return true }
         let first = range.lowerBound / pageSize, last = (range.upperBound - 1) / pageSize
         if first == last, isLoaded(first) { return true }
@@ -95,7 +96,7 @@ public final class PagedFileBuffer {
     }
 
     /// The bytes read from the file so far.
-    public var bytesRead: Int { min(pagesRead * pageSize, count) }
+    var bytesRead: Int { min(pagesRead * pageSize, count) }
 
     private func isLoaded(_ page: Int) -> Bool { loadedPages[page >> 6] & (1 << UInt64(page & 63)) != 0 }
 
