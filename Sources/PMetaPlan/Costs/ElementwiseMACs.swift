@@ -28,6 +28,9 @@ public enum ElementwiseMACs {
     public static let averagePoolPerWindowPosition = 1
     /// Forward softmax: normalize and divide.
     public static let softmaxForward = 2
+    /// Forward bilinear upsampling: four weighted neighbours per output element (fvcore's count). Nearest
+    /// upsampling counts 0 (a copy).
+    public static let bilinearUpsampleForward = 4
 
     /// Forward MACs per element of an activation.
     static func activationForward(_ function: Activation.Function) -> Int {

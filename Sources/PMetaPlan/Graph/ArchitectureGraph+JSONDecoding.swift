@@ -405,6 +405,7 @@ extension Operation.Kind {
         case .maxPool: "maxpool"
         case .averagePool: "avgpool"
         case .globalAveragePool: "gap"
+        case .upsample: "up"
         case .flatten: "flatten"
         case .add: "add"
         case .concat: "concat"

@@ -58,6 +58,13 @@ extension JSONField {
                                   ceilMode: try member("ceil_mode")?.bool() ?? false)
             return kind == .maxPool ? .maxPool(pooling) : .averagePool(pooling)
         case .globalAveragePool: return .globalAveragePool
+        case .upsample:
+            let modeField = member("mode")
+            let modeName = try modeField?.string() ?? "nearest"
+            guard let mode = Upsampling.Mode(rawValue: modeName) else {
+                throw (modeField ?? self).error("expected \"nearest\" or \"bilinear\", found \"\(JSONValue.excerpt(modeName))\"")
+            }
+            return .upsample(Upsampling(scale: try required("scale", "a positive integer or [height, width]").size2D(minimum: 1), mode: mode))
         case .flatten: return .flatten
         case .add: return .add
         case .mul: return .mul
@@ -75,8 +82,12 @@ extension JSONField {
         case .transpose:
             return .transpose(permutation: try required("perm", "a permutation of the axes, like [1, 0]").axisList())
         case .slice:
-            let step = try member("step")?.integer(in: 1...ArchitectureLimits.maximumDimension, "a positive step") ?? 1
-            let bound = -ArchitectureLimits.maximumDimension...ArchitectureLimits.maximumDimension
+            let stepField = member("step")
+            let step = try stepField?.integer(in: -ArchitectureLimits.maximumDimension...ArchitectureLimits.maximumDimension,
+                                              "a nonzero step (negative: in reverse)") ?? 1
+            if step == 0, let stepField { throw stepField.error("expected a nonzero step (negative: in reverse), found 0") }
+            // An end of -(extent + 1) or below reaches the first element in reverse, as in Python.
+            let bound = -ArchitectureLimits.maximumDimension - 1...ArchitectureLimits.maximumDimension
             return .slice(axis: try member("axis")?.axis() ?? 0,
                           start: try member("start")?.integer(in: bound, "an index (negative counts from the end)") ?? 0,
                           end: try required("end", "an index past the last element kept").integer(in: bound, "an index (negative counts from the end)"),
@@ -114,6 +125,7 @@ extension JSONField {
         .dropout: ["p"],
         .maxPool: ["kernel", "stride", "padding", "ceil_mode"],
         .averagePool: ["kernel", "stride", "padding", "ceil_mode"],
+        .upsample: ["scale", "mode"],
         .scale: ["factor"],
         .concat: ["axis"],
         .reshape: ["shape"],

@@ -54,6 +54,8 @@ public enum Operation: Hashable, Sendable {
     case averagePool(Pooling)
     /// Averages each channel over height and width: [C, H, W] -> [C].
     case globalAveragePool
+    /// [C, H, W] -> [C, sH H, sW W], nearest or bilinear.
+    case upsample(Upsampling)
     /// [C, H, W] -> [C * H * W].
     case flatten
     /// The element-wise sum of two or more inputs, with broadcasting.
@@ -87,6 +89,7 @@ public enum Operation: Hashable, Sendable {
         case hardSigmoid = "hard_sigmoid", hardSwish = "hard_swish"
         case silu, gelu, softmax, dropout
         case maxPool = "max_pool", averagePool = "avg_pool", globalAveragePool = "global_avg_pool"
+        case upsample
         case flatten, add, mul, scale, matmul, concat, reshape, transpose, slice, shuffle, gather
         case reduceMean = "reduce_mean"
         case parameter
@@ -115,6 +118,7 @@ public enum Operation: Hashable, Sendable {
         case .maxPool: .maxPool
         case .averagePool: .averagePool
         case .globalAveragePool: .globalAveragePool
+        case .upsample: .upsample
         case .flatten: .flatten
         case .add: .add
         case .mul: .mul
@@ -155,6 +159,7 @@ public enum Operation: Hashable, Sendable {
         case .maxPool(let pooling): visitor.visit(WindowPooling(pooling: pooling, isMax: true))
         case .averagePool(let pooling): visitor.visit(WindowPooling(pooling: pooling, isMax: false))
         case .globalAveragePool: visitor.visit(GlobalAveragePooling())
+        case .upsample(let upsampling): visitor.visit(Upsample(upsampling: upsampling))
         case .flatten: visitor.visit(Layout(function: .flatten))
         case .add: visitor.visit(Elementwise(function: .add))
         case .mul: visitor.visit(Elementwise(function: .mul))

@@ -8,7 +8,7 @@ struct Layout: OperatorDefinition {
         case reshape(shape: [Int])
         /// Axes permuted: output axis i is input axis `permutation[i]`.
         case transpose(permutation: [Int])
-        /// Python's `x[start:end:step]` along `axis`.
+        /// Python's `x[start:end:step]` along `axis`; a negative step reverses (`torch.flip`).
         case slice(axis: Int, start: Int, end: Int, step: Int)
         /// ShuffleNet's channel shuffle: `[g, C/g, ...] -> [C/g, g, ...]` over the first axis.
         case shuffle(groupCount: Int)
@@ -51,7 +51,7 @@ struct Layout: OperatorDefinition {
             return try TensorShape(permutation.map { dimensions[$0] })
         case .slice(let axis, let start, let end, let step):
             let resolved = try ShapeRules.axis(axis, rank: dimensions.count)
-            let count = Self.sliceCount(extent: dimensions[resolved], start: start, end: end, step: step)
+            let count = SliceRange(extent: dimensions[resolved], start: start, end: end, step: step).count
             guard count > 0 else {
                 throw ShapeMismatch(message: "the slice \(start):\(end):\(step) of axis \(axis) (extent \(dimensions[resolved])) is empty")
             }
@@ -146,14 +146,38 @@ struct Layout: OperatorDefinition {
         return try TensorShape(result)
     }
 
-    /// len(range(extent)[start:end:step]) with Python's clamping of negative and out-of-range bounds.
-    static func sliceCount(extent: Int, start: Int, end: Int, step: Int) -> Int {
-        func clamp(_ bound: Int) -> Int {
-            let resolved = bound < 0 ? bound + extent : bound
-            return min(max(resolved, 0), extent)
+}
+
+/// Python's `range(extent)[start:end:step]`, whose clamping ONNX's Slice shares: the first index kept and how many
+/// are kept, `step` apart. A negative bound counts from the end; a bound out of range is clamped (to `-1`, before the
+/// first element, for an end with a negative step); a step of 0 keeps nothing.
+public struct SliceRange: Hashable, Sendable {
+    /// The first index kept.
+    public let first: Int
+    /// How many indices are kept.
+    public let count: Int
+    /// The distance between kept indices (negative: in reverse).
+    public let step: Int
+
+    /// The indices of `range(extent)[start:end:step]`.
+    public init(extent: Int, start: Int, end: Int, step: Int) {
+        let extent = max(extent, 0)
+        let lower = step > 0 ? 0 : -1, upper = step > 0 ? extent : extent - 1
+        func resolve(_ bound: Int) -> Int {
+            if bound < 0 { return bound >= -extent ? bound + extent : lower }
+            return min(bound, upper)
         }
-        let from = clamp(start)
-        let to = clamp(end)
-        return to > from ? (to - from + step - 1) / step : 0
+        let from = resolve(start), to = resolve(end)
+        // Steps past the extent keep at most one index; clamping them keeps the arithmetic in range.
+        let stride = min(max(step, -max(extent, 1)), max(extent, 1))
+        first = from
+        self.step = stride
+        if stride > 0 {
+            count = to > from ? (to - from - 1) / stride + 1 : 0
+        } else if stride < 0 {
+            count = from > to ? (from - to - 1) / -stride + 1 : 0
+        } else {
+            count = 0
+        }
     }
 }

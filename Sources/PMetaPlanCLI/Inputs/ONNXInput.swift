@@ -1,9 +1,9 @@
 import Foundation
 import PMetaPlan
 
-/// Reading ONNX files where an architecture file is expected: chosen by content, memory-mapped, payloads skipped.
+/// Reading ONNX files where an architecture file is expected: chosen by content, read page by page, payloads skipped.
 enum ONNXInput {
-    /// The largest ONNX file mapped (weights embedded; files with external data are a few kB).
+    /// The largest ONNX file read (weights embedded; files with external data are a few kB).
     static let maximumBytes = 1 << 34
 
     /// Whether the file at `path` is an ONNX model rather than JSON, judged by its first bytes; false when it cannot be read.
@@ -15,24 +15,32 @@ enum ONNXInput {
         return head.withUnsafeBytes { ONNXImporter.looksLikeONNX($0) }
     }
 
-    /// The architecture document of the ONNX file at `path`, memory-mapped so its tensor payloads are never read.
-    /// - Throws: `CommandFailure.unreadable` when the file cannot be mapped, `.badData` for a malformed or unsupported model.
-    static func architectureDocument(at path: String) throws(CommandFailure) -> JSONValue {
-        let data: Data
+    /// The ONNX file at `path`, opened to be read page by page (`PagedFile`): the pages that hold only tensor
+    /// payloads are never read.
+    /// - Throws: `CommandFailure.unreadable` when the file cannot be opened, is not a regular file or is too large.
+    static func pagedFile(at path: String) throws(CommandFailure) -> PagedFile {
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+            return try PagedFile(path: path, maximumBytes: maximumBytes)
         } catch {
-            throw .unreadable("\(path): cannot be read (\(error.localizedDescription))")
+            throw .unreadable("\(path): \(error.reason)")
         }
-        guard data.count <= maximumBytes else {
-            throw .unreadable("\(path): the file has \(DecimalFormatting.grouped(data.count)) bytes; the limit is \(DecimalFormatting.grouped(maximumBytes))")
-        }
-        let result: Result<JSONValue, DataError> = data.withUnsafeBytes { buffer in
-            do throws(DataError) { return .success(try ONNXImporter.architectureDocument(bytes: buffer, file: path)) } catch { return .failure(error) }
-        }
-        switch result {
-        case .success(let document): return document
-        case .failure(let error): throw .badData(error.description)
+    }
+
+    /// The architecture document of the ONNX file at `path`; its tensor payloads are never read.
+    /// - Throws: `CommandFailure.unreadable` when the file cannot be opened or read, `.badData` for a malformed or
+    ///   unsupported model.
+    static func architectureDocument(at path: String) throws(CommandFailure) -> JSONValue {
+        try architectureDocument(of: try pagedFile(at: path), at: path)
+    }
+
+    /// The architecture document of `file`, opened from `path`.
+    /// - Throws: as `architectureDocument(at:)`.
+    static func architectureDocument(of file: PagedFile, at path: String) throws(CommandFailure) -> JSONValue {
+        do {
+            return try ONNXImporter.architectureDocument(file: file, name: path)
+        } catch {
+            if let failure = file.readFailure { throw .unreadable("\(path): \(failure)") }
+            throw .badData(error.description)
         }
     }
 

@@ -37,7 +37,7 @@ public enum NetworkOperation: Sendable, Hashable {
     case reshape
     /// Axes permuted (a permutation of the batched axes that keeps the batch first).
     case transpose([Int])
-    /// Every `step`-th element from `start` along an axis of the batched tensor, a copy.
+    /// Every `step`-th element from `start` along an axis of the batched tensor (in reverse for a negative step), a copy.
     case slice(axis: Int, start: Int, step: Int)
     /// ShuffleNet's channel shuffle with `groupCount` groups.
     case shuffle(groupCount: Int)
@@ -133,6 +133,8 @@ public enum NetworkOperation: Sendable, Hashable {
                                           padding: try symmetric(pooling.padding)))
         case .globalAveragePool:
             self = .globalAveragePool
+        case .upsample:
+            throw DataError(path: layer.sourcePath, message: "upsample '\(layer.name)': the trainer does not run upsampling (the cost model counts it: docs/cost-model.md)")
         case .flatten:
             self = .flatten
         case .add:
@@ -150,11 +152,10 @@ public enum NetworkOperation: Sendable, Hashable {
             self = .reshape
         case .transpose(let permutation):
             self = .transpose([0] + permutation.map { $0 + 1 })
-        case .slice(let axis, let start, _, let step):
+        case .slice(let axis, let start, let end, let step):
             let resolved = batchedAxis(axis)
-            let extent = inputShapes[0].dimensions[resolved - 1]
-            let first = min(max(start < 0 ? start + extent : start, 0), extent)
-            self = .slice(axis: resolved, start: first, step: step)
+            let range = SliceRange(extent: inputShapes[0].dimensions[resolved - 1], start: start, end: end, step: step)
+            self = .slice(axis: resolved, start: range.first, step: range.step)
         case .shuffle(let groupCount):
             self = .shuffle(groupCount: groupCount)
         case .gather(let axis, let index):

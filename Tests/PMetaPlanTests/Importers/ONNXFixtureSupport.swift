@@ -7,7 +7,9 @@ enum ONNXFixtures {
         .appendingPathComponent("Fixtures").appendingPathComponent("ONNX")
 
     static let names = ["resnet18", "resnet18_training", "mobilenet_v2", "mobilenet_v3_small", "efficientnet_b0",
-                        "shufflenet_v2_x0_5", "ds_cnn", "vit_tiny"]
+                        "shufflenet_v2_x0_5", "ds_cnn", "vit_tiny", "mobilenet_v3_small_training", "efficientnet_b0_training",
+                        "shufflenet_v2_x0_5_training", "vit_tiny_training", "vit_tiny_opset13", "padded_cnn", "upsampling_cnn",
+                        "blocks_micro", "blocks_micro_training", "vit_micro", "vit_micro_opset13"]
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: folder.appendingPathComponent("\(name).onnx")))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PMetaPlan
 
@@ -111,5 +112,34 @@ import Testing
         // tanh its output 64 B, which is the network output too: one buffer, stored once.
         #expect(step.storedBytes == [0, 2, 2, 64, 64])
         #expect(step.savedTensors[2].map(\.kind) == [.dropoutMask])
+    }
+
+    /// A 1x1 conv to 2 channels, bilinear 2x upsampling and a 1x1 conv to 1 channel on 1 x 2 x 2.
+    static let upsampling = """
+        {"format": 1, "name": "up", "input": {"shape": [1, 2, 2]}, "layers": [
+          {"name": "c1", "op": "conv2d", "out_channels": 2, "kernel": 1, "bias": false},
+          {"name": "up", "op": "upsample", "scale": 2, "mode": "bilinear"},
+          {"name": "c2", "op": "conv2d", "out_channels": 1, "kernel": 1, "bias": false}]}
+        """
+
+    @Test func upsamplingKeepsNothingAndCountsFourMACsAnOutputWhenBilinear() throws {
+        let model = try Self.model(Self.upsampling)
+        #expect(model.graph.outputShapes.map(\.dimensions) == [[2, 2, 2], [2, 4, 4], [1, 4, 4]])
+        // Working elements: c1 writes 8 (x_0 is static); the upsample holds its 8 and its 32 (never in place); c2 32 + 16.
+        #expect(model.separateWorkingElements == [8, 40, 48])
+        let cost = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: Self.one, profile: .physical)
+        let step = cost.steps[0]
+        // Stored: c1's input is x_0 (never stored again); the upsample keeps nothing; c2 its input 32 x 4 = 128 B and
+        // the network output 16 x 4 = 64 B.
+        #expect(step.storedBytes == [0, 0, 192])
+        // Forward: c1 4 positions x 2 weights = 8, the upsample 4 x 32 outputs = 128, c2 16 x 2 = 32. Input gradients:
+        // c2's 32 and the upsample's 128 (c1 is updated, so the gradient reaches it; c1's own input is x_0). Weights: 8 + 32.
+        #expect(step.forwardMACs == MACCount(168))
+        #expect(step.inputGradientMACs == MACCount(160))
+        #expect(step.weightGradientMACs == MACCount(40))
+        // Nearest upsampling is a copy: no MACs either way.
+        let nearest = try Self.model(Self.upsampling.replacingOccurrences(of: "bilinear", with: "nearest"))
+        #expect(nearest.layerCosts[1].forwardMACs == 0)
+        #expect(nearest.layerCosts[1].inputGradientMACs == 0)
     }
 }

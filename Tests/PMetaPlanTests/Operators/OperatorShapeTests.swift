@@ -77,6 +77,14 @@ import Testing
         #expect(error(#"[{"name": "s", "op": "split", "sizes": [1, 2]}, {"op": "concat", "inputs": ["s.0", "s.1"]}]"#)
                 == "t.json: layers[0].sizes: the parts add up to 3, but axis 0 of the input [4, 8, 8] has extent 4")
         #expect(try shapes(#"[{"op": "slice", "axis": -1, "start": 1, "end": 100, "step": 3}]"#) == [[4, 8, 3]])
+        // A negative step reverses, with Python's bounds: x[:, :, ::-1] of [4, 8, 8] is [4, 8, 8]; [6:-9:-2] keeps 6, 4, 2, 0.
+        #expect(try shapes(#"[{"op": "slice", "axis": 2, "start": -1, "end": -9, "step": -1}]"#) == [[4, 8, 8]])
+        #expect(try shapes(#"[{"op": "slice", "axis": 1, "start": 6, "end": -9, "step": -2}]"#) == [[4, 4, 8]])
+        #expect(error(#"[{"op": "slice", "end": 2, "step": 0}]"#) == "t.json: layers[0].step: expected a nonzero step (negative: in reverse), found 0")
+        #expect(try shapes(#"[{"op": "upsample", "scale": [2, 3]}]"#) == [[4, 16, 24]])
+        #expect(error(#"[{"op": "upsample", "scale": 2, "mode": "bicubic"}]"#) == #"t.json: layers[0].mode: expected "nearest" or "bilinear", found "bicubic""#)
+        #expect(error(#"[{"op": "upsample", "scale": 0}]"#)?.hasPrefix("t.json: layers[0].scale: ") == true)
+        #expect(error(#"[{"op": "upsample", "scale": 2}]"#, input: "[4, 8]")?.hasPrefix("t.json: layers[0]: upsample 'up1': ") == true)
     }
 
     @Test func badShapesAreOneLineErrorsNamingTheLayer() {

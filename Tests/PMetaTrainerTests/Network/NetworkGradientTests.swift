@@ -1,3 +1,4 @@
+import Foundation
 import PMetaPlan
 @testable import PMetaTrainer
 import Testing
@@ -85,6 +86,13 @@ import Testing
             _ = try TestNetworks.network(json)
         } catch {
             #expect("\(error)".contains("batch_norm 'bn'"))
+        }
+        // The cost model counts upsampling; the trainer does not run it, and says so.
+        let upsampling = json.replacingOccurrences(of: #"{"name": "bn", "op": "batch_norm"}"#, with: #"{"name": "up", "op": "upsample", "scale": 2}"#)
+        #expect {
+            try TestNetworks.network(upsampling)
+        } throws: { error in
+            "\(error)".contains("upsample 'up': the trainer does not run upsampling")
         }
     }
 }

@@ -77,8 +77,8 @@ enum OperatorNetworks {
            {"name": "head", "op": "linear", "out_features": 3}]}
         """
 
-    /// Channel shuffle, split (slices), strided slice, concat along a spatial axis, transpose, reduce_mean
-    /// without kept dimensions, and a token-wise sigmoid gate broadcast over rows.
+    /// Channel shuffle, split (slices), strided slice, a reversing slice (torch.flip of the rows), concat along a
+    /// spatial axis, transpose, reduce_mean without kept dimensions, and a token-wise sigmoid gate broadcast over rows.
     static let layout = """
         {"format": 1, "name": "layout", "input": {"shape": [4, 3, 3]},
          "layers": [
@@ -88,7 +88,8 @@ enum OperatorNetworks {
            {"name": "mixed", "op": "shuffle", "groups": 2},
            {"name": "halves", "op": "split", "axis": 0, "sizes": [2, 2]},
            {"name": "odd", "op": "slice", "inputs": ["mixed"], "axis": 0, "start": 1, "end": 4, "step": 2},
-           {"name": "wide", "op": "concat", "axis": 2, "inputs": ["halves.0", "halves.1", "odd"]},
+           {"name": "flipped", "op": "slice", "inputs": ["odd"], "axis": 1, "start": 2, "end": -4, "step": -1},
+           {"name": "wide", "op": "concat", "axis": 2, "inputs": ["halves.0", "halves.1", "flipped"]},
            {"name": "turned", "op": "transpose", "perm": [0, 2, 1]},
            {"name": "rows", "op": "reduce_mean", "axes": [2], "keep_dims": false},
            {"name": "gate", "op": "sigmoid"},

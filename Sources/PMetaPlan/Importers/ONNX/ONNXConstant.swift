@@ -18,6 +18,9 @@ struct ONNXConstant: Sendable {
     var elements: Elements
     /// The initializer it is (a trainable tensor), when it is one.
     var initializerName: String?
+    /// Whether it is drawn at random on every run (RandomUniformLike and what is computed from it: the per-sample
+    /// keep mask of stochastic depth); its values are never known.
+    var isRandom = false
 
     /// The element count (shapes are checked when made, so the product fits).
     var count: Int { shape.reduce(1, *) }
@@ -58,13 +61,15 @@ struct ONNXConstant: Sendable {
         return copy
     }
 
-    /// The values gathered at `sourceIndices` (flat positions), in a new shape.
-    func gathered(_ sourceIndices: [Int], shape newShape: [Int]) -> ONNXConstant {
+    /// The values at flat positions `source(0)`, `source(1)`, ... in a new shape of `count` elements; unknown when
+    /// these values are, or when the result is larger than the importer computes (`maximumElements`), so a hostile
+    /// shape costs no time or memory.
+    func gathered(shape newShape: [Int], count: Int, source: (Int) -> Int) -> ONNXConstant {
         let elements: Elements
         switch self.elements {
-        case .integers(let values): elements = .integers(sourceIndices.map { values[$0] })
-        case .reals(let values): elements = .reals(sourceIndices.map { values[$0] })
-        case .unknown: elements = .unknown
+        case .integers(let values) where count <= Self.maximumElements: elements = .integers((0..<count).map { values[source($0)] })
+        case .reals(let values) where count <= Self.maximumElements: elements = .reals((0..<count).map { values[source($0)] })
+        default: elements = .unknown
         }
         return ONNXConstant(shape: newShape, elements: elements)
     }

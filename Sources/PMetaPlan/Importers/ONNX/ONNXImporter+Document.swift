@@ -38,6 +38,9 @@ extension ONNXGraphImport {
         guard case .activation(let result) = output, let last = result.reference.layerIndex else {
             throw DataError(file: file, path: "graph.output '\(outputName)'", message: "the output is not computed from the input by any layer")
         }
+        if let padding = result.pendingPadding {
+            throw DataError(file: file, path: "graph.output '\(outputName)'", message: "the output is padded by Pad '\(padding.nodeName)', which only a Conv or pooling after it can hold")
+        }
         // Keep what the output depends on; a training export's extra outputs and dead branches drop out.
         var isNeeded = Array(repeating: false, count: layers.count)
         isNeeded[last] = true
@@ -88,8 +91,10 @@ extension ONNXGraphImport {
         }
         let opsetText = model.opsetImports.map { "\($0.domain.isEmpty ? "ai.onnx" : $0.domain) \($0.version)" }.joined(separator: ", ")
         let producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
-        let mode = batchNormCount > 0 || dropoutCount > 0
-            ? "training-mode export (\(batchNormCount) BatchNormalization and \(dropoutCount) Dropout layers kept)"
+        let stochasticDepth = stochasticDepthCount > 0
+            ? "; \(stochasticDepthCount) stochastic-depth factor\(stochasticDepthCount == 1 ? "" : "s") left out (one random number per sample, nothing to store)" : ""
+        let mode = batchNormCount > 0 || dropoutCount > 0 || stochasticDepthCount > 0
+            ? "training-mode export (\(batchNormCount) BatchNormalization and \(dropoutCount) Dropout layers kept\(stochasticDepth))"
             : "inference export (no BatchNormalization or Dropout: batch norms folded into the convolutions' bias)"
         let description = "Imported from ONNX (IR version \(model.irVersion), opset \(opsetText)\(producer.isEmpty ? "" : ", producer \(producer)")): \(mode). Shapes are per sample (the batch axis is the workload's micro-batch)."
         let graphName = model.graph.name.isEmpty || model.graph.name == "main_graph" ? Self.stem(of: file) : model.graph.name

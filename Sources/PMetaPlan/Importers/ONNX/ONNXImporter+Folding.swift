@@ -26,6 +26,20 @@ extension ONNXGraphImport {
             guard let count = ShapeMath.product(activation.shape) else { throw failure(node, "the element count overflows") }
             setOutput(node, 0, .constant(.integers([Int64(count)], shape: [])))
             return true
+        case "RandomUniformLike", "RandomNormalLike", "Bernoulli":
+            // Random numbers of the input's shape (stochastic depth draws one per sample); what uses them decides.
+            let shape: [Int]
+            switch try requiredInput(0, of: node) {
+            case .constant(let constant): shape = constant.shape
+            case .activation(let activation): shape = activation.shape
+            }
+            setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .unknown, isRandom: true)))
+            return true
+        case "RandomUniform", "RandomNormal":
+            let shape = try checkedShape(node, intsAttribute(node, "shape") ?? [])
+            _ = try checkedCount(node, shape)
+            setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .unknown, isRandom: true)))
+            return true
         default:
             break
         }
@@ -39,6 +53,22 @@ extension ONNXGraphImport {
             }
         }
         guard !constants.isEmpty, let first = constants[0] else { return false }
+        guard try foldConstants(node, first, constants) else { return false }
+        // What is computed from random numbers is random too.
+        if constants.contains(where: { $0?.isRandom == true }) {
+            for output in node.outputs {
+                if case .constant(var constant)? = values[output] {
+                    constant.isRandom = true
+                    values[output] = .constant(constant)
+                }
+            }
+        }
+        return true
+    }
+
+    /// Folds `node`, all of whose present inputs are the constants `constants` (`first` the first of them); returns
+    /// false when the operator is not one that folds, or when it must become a layer (a weight used as a tensor).
+    private mutating func foldConstants(_ node: ONNXNode, _ first: ONNXConstant, _ constants: [ONNXConstant?]) throws(DataError) -> Bool {
         switch node.opType {
         case "Identity":
             setOutput(node, 0, .constant(first))
@@ -57,7 +87,7 @@ extension ONNXGraphImport {
                 throw failure(node, "cannot cast these values to type \(to)")
             }
             setOutput(node, 0, .constant(result))
-        case "Add", "Sub", "Mul", "Div", "Pow", "Equal":
+        case "Add", "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual":
             guard constants.count == 2, let second = constants[1] else { throw failure(node, "expected two inputs") }
             setOutput(node, 0, .constant(try binary(node, first, second)))
         case "Neg", "Sqrt", "Floor", "Ceil":
@@ -86,6 +116,10 @@ extension ONNXGraphImport {
                 throw failure(node, "the shapes \(first.shape), \(onTrue.shape) and \(onFalse.shape) do not broadcast")
             }
             let count = try checkedCount(node, shape)
+            guard count <= ONNXConstant.maximumElements else {
+                setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .unknown)))
+                return true
+            }
             let conditionIndex = ShapeMath.broadcastIndices(from: first.shape, to: shape)
             let trueIndex = ShapeMath.broadcastIndices(from: onTrue.shape, to: shape)
             let falseIndex = ShapeMath.broadcastIndices(from: onFalse.shape, to: shape)
@@ -107,6 +141,8 @@ extension ONNXGraphImport {
                 fill = try constant(from: tensor, path: "node \(node.index) '\(node.name)'.value")
             }
             switch fill.elements {
+            case _ where count > ONNXConstant.maximumElements:
+                setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .unknown)))
             case .integers(let values) where !values.isEmpty:
                 setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .integers(Array(repeating: values[0], count: count)))))
             case .reals(let values) where !values.isEmpty:
@@ -133,8 +169,9 @@ extension ONNXGraphImport {
             guard let shape = ShapeMath.broadcast(first.shape, try checkedShape(node, dims)) else {
                 throw failure(node, "cannot expand \(first.shape) to \(dims)")
             }
-            _ = try checkedCount(node, shape)
-            setOutput(node, 0, .constant(first.gathered(ShapeMath.broadcastIndices(from: first.shape, to: shape), shape: shape)))
+            let count = try checkedCount(node, shape)
+            let sources = count <= ONNXConstant.maximumElements ? ShapeMath.broadcastIndices(from: first.shape, to: shape) : []
+            setOutput(node, 0, .constant(first.gathered(shape: shape, count: count) { sources[$0] }))
         case "Reshape":
             if first.initializerName != nil { return false }
             guard constants.count == 2, let dims = constants[1]?.integers else { throw failure(node, "expected a computable shape") }
@@ -160,7 +197,7 @@ extension ONNXGraphImport {
             }
             let count = try checkedCount(node, shape)
             let outer = shape[..<axis].reduce(1, *)
-            if parts.allSatisfy({ if case .integers = $0.elements { true } else { false } }) || parts.allSatisfy({ $0.reals != nil }) {
+            if count <= ONNXConstant.maximumElements, parts.allSatisfy({ if case .integers = $0.elements { true } else { false } }) || parts.allSatisfy({ $0.reals != nil }) {
                 let isInteger = parts.allSatisfy { if case .integers = $0.elements { true } else { false } }
                 var integers: [Int64] = [], reals: [Double] = []
                 for block in 0..<outer {
@@ -172,7 +209,6 @@ extension ONNXGraphImport {
                 }
                 setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: isInteger ? .integers(integers) : .reals(reals))))
             } else {
-                _ = count
                 setOutput(node, 0, .constant(ONNXConstant(shape: shape, elements: .unknown)))
             }
         case "Gather":
@@ -185,31 +221,54 @@ extension ONNXGraphImport {
             let axis = try normalizedAxis(node, intAttribute(node, "axis") ?? 0, rank: rank)
             let extent = first.shape[axis]
             let shape = Array(first.shape[..<axis]) + indexConstant.shape + Array(first.shape[(axis + 1)...])
-            _ = try checkedCount(node, shape)
-            let outer = first.shape[..<axis].reduce(1, *)
+            let count = try checkedCount(node, shape)
+            var positions: [Int] = []
+            for index in indices {
+                let position = index < 0 ? index + Int64(extent) : index
+                guard position >= 0, position < Int64(extent) else { throw failure(node, "index \(index) is outside an axis of \(extent)") }
+                positions.append(Int(position))
+            }
+            // Output element i is (block, index, offset) in row-major order; it reads (block, positions[index], offset).
             let inner = first.shape[(axis + 1)...].reduce(1, *)
-            var sources: [Int] = []
-            for block in 0..<outer {
-                for index in indices {
-                    let position = index < 0 ? index + Int64(extent) : index
-                    guard position >= 0, position < Int64(extent) else { throw failure(node, "index \(index) is outside an axis of \(extent)") }
-                    for offset in 0..<inner { sources.append((block * extent + Int(position)) * inner + offset) }
-                }
-            }
-            setOutput(node, 0, .constant(first.gathered(sources, shape: shape)))
+            setOutput(node, 0, .constant(first.gathered(shape: shape, count: count) { flat in
+                let offset = flat % max(inner, 1), rest = flat / max(inner, 1)
+                let block = rest / positions.count, index = rest % positions.count
+                return (block * extent + positions[index]) * inner + offset
+            }))
         case "Slice":
-            guard first.shape.count == 1 else {
-                if first.initializerName != nil { return false }
-                throw failure(node, "slicing a constant of rank \(first.shape.count) is not supported (only shape vectors)")
+            // Shape vectors, and the pads exporters compute by reversing a [4, 2] table (F.pad's order to ONNX's).
+            if first.initializerName != nil, case .unknown = first.elements { return false }
+            var shape = first.shape
+            var ranges = shape.map { SliceRange(extent: $0, start: 0, end: $0, step: 1) }
+            for (axis, range) in try sliceRanges(node, constants: constants, shape: first.shape) {
+                ranges[axis] = range
+                shape[axis] = range.count
             }
-            let (start, end, step) = try sliceBounds(node, constants: constants, axisExtent: first.shape[0], rank: 1, axis: 0)
-            var sources: [Int] = []
-            var position = start
-            while step > 0 ? position < end : position > end {
-                sources.append(position)
-                position += step
+            let count = try checkedCount(node, shape)
+            let sourceStrides = ShapeMath.strides(first.shape), targetStrides = ShapeMath.strides(shape)
+            setOutput(node, 0, .constant(first.gathered(shape: shape, count: count) { flat in
+                var source = 0
+                for axis in shape.indices {
+                    let coordinate = flat / targetStrides[axis] % shape[axis]
+                    source += (ranges[axis].first + coordinate * ranges[axis].step) * sourceStrides[axis]
+                }
+                return source
+            }))
+        case "Transpose":
+            let rank = first.shape.count
+            let perm = intsAttribute(node, "perm") ?? (0..<Int64(rank)).reversed().map { $0 }
+            guard perm.count == rank, Set(perm) == Set(0..<Int64(rank)) else { throw failure(node, "perm \(perm) is not a permutation of \(rank) axes") }
+            let axes = perm.map { Int($0) }
+            let shape = axes.map { first.shape[$0] }
+            let sourceStrides = ShapeMath.strides(first.shape), targetStrides = ShapeMath.strides(shape)
+            var result = first.gathered(shape: shape, count: first.count) { flat in
+                var source = 0
+                for axis in shape.indices { source += flat / targetStrides[axis] % shape[axis] * sourceStrides[axes[axis]] }
+                return source
             }
-            setOutput(node, 0, .constant(first.gathered(sources, shape: [sources.count])))
+            // A transposed weight (MatMul(x, W^T) in a training-mode export) is still that weight.
+            result.initializerName = first.initializerName
+            setOutput(node, 0, .constant(result))
         default:
             return false
         }
@@ -250,7 +309,14 @@ extension ONNXGraphImport {
                 case "Add": value = x.addingReportingOverflow(y)
                 case "Sub": value = x.subtractingReportingOverflow(y)
                 case "Mul": value = x.multipliedReportingOverflow(by: y)
-                case "Equal": value = (x == y ? 1 : 0, false)
+                case "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual":
+                    value = (Self.compares(node.opType, Double(x), Double(y)) ? 1 : 0, false)
+                case "Mod":
+                    guard y != 0 else { throw failure(node, "integer modulo by zero") }
+                    let (remainder, overflow) = x.remainderReportingOverflow(dividingBy: y)
+                    // fmod 0 (the default) takes the divisor's sign, as Python's %; fmod 1 the dividend's, as C's.
+                    let floored = intAttribute(node, "fmod") != 1 && remainder != 0 && (remainder < 0) != (y < 0)
+                    value = overflow ? (0, false) : (floored ? remainder + y : remainder, false)
                 default:
                     guard y != 0 else { throw failure(node, "integer division by zero") }
                     value = x.dividedReportingOverflow(by: y)
@@ -270,12 +336,29 @@ extension ONNXGraphImport {
             case "Sub": result.append(x - y)
             case "Mul": result.append(x * y)
             case "Div": result.append(x / y)
-            case "Equal": result.append(x == y ? 1 : 0)
+            case "Mod":
+                let remainder = x.truncatingRemainder(dividingBy: y)
+                let floored = intAttribute(node, "fmod") != 1 && remainder != 0 && (remainder < 0) != (y < 0)
+                result.append(floored ? remainder + y : remainder)
+            case "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual": result.append(Self.compares(node.opType, x, y) ? 1 : 0)
             default: result.append(Self.power(x, y))
             }
         }
-        if node.opType == "Equal" { return ONNXConstant(shape: shape, elements: .integers(result.map { $0 != 0 ? 1 : 0 })) }
+        if ["Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"].contains(node.opType) {
+            return ONNXConstant(shape: shape, elements: .integers(result.map { $0 != 0 ? 1 : 0 }))
+        }
         return ONNXConstant(shape: shape, elements: .reals(result))
+    }
+
+    /// The comparison `opType` (Equal, Less, LessOrEqual, Greater, GreaterOrEqual) of x and y.
+    static func compares(_ opType: String, _ x: Double, _ y: Double) -> Bool {
+        switch opType {
+        case "Less": x < y
+        case "LessOrEqual": x <= y
+        case "Greater": x > y
+        case "GreaterOrEqual": x >= y
+        default: x == y
+        }
     }
 
     /// x^y for the exponents exporters use (integers and halves), without Foundation.
@@ -381,22 +464,27 @@ extension ONNXGraphImport {
         }
     }
 
-    /// Slice's clamped start, end and step on `axis` (inputs starts, ends, axes, steps, or the opset-1 attributes).
-    func sliceBounds(_ node: ONNXNode, constants: [ONNXConstant?], axisExtent: Int, rank: Int, axis: Int,
-                     entry: Int = 0) throws(DataError) -> (Int, Int, Int) {
+    /// Slice's axes (counted from the front) and the indices it keeps on each, from the inputs starts, ends, axes and
+    /// steps (opset 10+) or the opset-1 attributes, with ONNX's clamping (Python's: `SliceRange`).
+    func sliceRanges(_ node: ONNXNode, constants: [ONNXConstant?], shape: [Int]) throws(DataError) -> [(axis: Int, range: SliceRange)] {
         let starts = constants.count > 1 ? constants[1]?.integers : intsAttribute(node, "starts")
         let ends = constants.count > 2 ? constants[2]?.integers : intsAttribute(node, "ends")
-        let steps = constants.count > 4 ? constants[4]?.integers : nil
-        guard let starts, let ends, entry < starts.count, entry < ends.count else {
-            throw failure(node, "expected computable starts and ends")
+        guard let starts, let ends, starts.count == ends.count else {
+            throw failure(node, "expected computable starts and ends, one end per start")
         }
-        let step = steps.map { entry < $0.count ? $0[entry] : 1 } ?? 1
-        guard step > 0 else { throw failure(node, "expected a positive step, found \(step)") }
-        let extent = Int64(axisExtent)
-        func clamp(_ value: Int64) -> Int {
-            let shifted = value < 0 ? (value < -extent ? 0 : value + extent) : value
-            return Int(min(max(shifted, 0), extent))
+        let axes = (constants.count > 3 ? constants[3]?.integers : intsAttribute(node, "axes")) ?? (0..<Int64(starts.count)).map { $0 }
+        let steps = (constants.count > 4 ? constants[4]?.integers : nil) ?? Array(repeating: 1, count: starts.count)
+        guard axes.count == starts.count, steps.count == starts.count else {
+            throw failure(node, "expected one axis and one step per start, found \(axes.count) axes, \(steps.count) steps and \(starts.count) starts")
         }
-        return (clamp(starts[entry]), clamp(ends[entry]), Int(min(step, Int64(Int32.max))))
+        var result: [(axis: Int, range: SliceRange)] = []
+        for entry in starts.indices {
+            let axis = try normalizedAxis(node, axes[entry], rank: shape.count)
+            guard !result.contains(where: { $0.axis == axis }) else { throw failure(node, "axis \(axes[entry]) is sliced twice") }
+            guard steps[entry] != 0 else { throw failure(node, "expected a nonzero step, found 0") }
+            // Int64 bounds fit Int on the 64-bit platforms this builds for; SliceRange clamps them to the extent.
+            result.append((axis, SliceRange(extent: shape[axis], start: Int(starts[entry]), end: Int(ends[entry]), step: Int(steps[entry]))))
+        }
+        return result
     }
 }

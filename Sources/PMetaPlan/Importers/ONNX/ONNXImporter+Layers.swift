@@ -21,6 +21,9 @@ extension ONNXGraphImport {
 
     /// A `parameter` layer for a weight read as an activation, made once per initializer.
     mutating func parameterLayer(_ constant: ONNXConstant, for node: ONNXNode) throws(DataError) -> ONNXActivation {
+        guard !constant.isRandom else {
+            throw failure(node, "random numbers of shape \(constant.shape.map(Self.describe)) used as a tensor of the network are supported only as stochastic depth (a Mul by one random number per sample)")
+        }
         guard let name = constant.initializerName else {
             throw failure(node, "a computed constant of shape \(constant.shape) used as a tensor of the network is not supported")
         }
@@ -109,6 +112,8 @@ extension ONNXGraphImport {
         case "GlobalAveragePool", "ReduceMean": try importReduction(node)
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Expand": try importReshaping(node)
         case "Concat", "Split", "Slice", "Gather": try importSelection(node)
+        case "Pad": try importPad(node)
+        case "Resize", "Upsample": try importResize(node)
         case "Identity", "Cast":
             setOutput(node, 0, .activation(try activationInput(0, of: node)))
         case "Dropout":
@@ -208,7 +213,8 @@ extension ONNXGraphImport {
         var members: [(String, JSONValue)] = [("op", spatial == 2 ? "conv2d" : "conv1d"), ("out_channels", .integer(outputChannels)),
                                                ("kernel", Self.compact(kernel))]
         if strides.contains(where: { $0 != 1 }) { members.append(("stride", Self.compact(strides))) }
-        if pads.contains(where: { $0 != 0 }) { members.append(("padding", Self.padsJSON(pads))) }
+        let layerPads = padsWithPendingPadding(pads, of: input)
+        if layerPads.contains(where: { $0 != 0 }) { members.append(("padding", Self.padsJSON(layerPads))) }
         if dilations.contains(where: { $0 != 1 }) { members.append(("dilation", Self.compact(dilations))) }
         if groups != 1 { members.append(("groups", .integer(groups))) }
         members.append(("bias", .bool(bias != nil)))
@@ -229,18 +235,33 @@ extension ONNXGraphImport {
         let extents = Array(input.shape[2...])
         let pads = try windowPads(node, extents: extents, kernel: kernel, strides: strides, dilations: dilations)
         let ceilMode = intAttribute(node, "ceil_mode") == 1
-        var outputShape = Array(input.shape[..<2])
-        for axis in 0..<2 {
-            let span = extents[axis] + pads[axis] + pads[axis + 2] - kernel[axis]
-            guard span >= 0 else { throw failure(node, "the window \(kernel) is larger than the padded input \(input.shape.map(Self.describe))") }
-            var count = (ceilMode ? (span + strides[axis] - 1) / strides[axis] : span / strides[axis]) + 1
-            // PyTorch's rule: the last window must start inside the input or the left padding.
-            if ceilMode, (count - 1) * strides[axis] >= extents[axis] + pads[axis] { count -= 1 }
-            outputShape.append(count)
+        /// The output extents for `extents` with `pads`.
+        func windowCounts(_ extents: [Int], _ pads: [Int]) throws(DataError) -> [Int] {
+            var counts: [Int] = []
+            for axis in 0..<2 {
+                let span = extents[axis] + pads[axis] + pads[axis + 2] - kernel[axis]
+                guard span >= 0 else { throw failure(node, "the window \(kernel) is larger than the padded input \(input.shape.map(Self.describe))") }
+                var count = (ceilMode ? (span + strides[axis] - 1) / strides[axis] : span / strides[axis]) + 1
+                // PyTorch's rule: the last window must start inside the input or the left padding.
+                if ceilMode, (count - 1) * strides[axis] >= extents[axis] + pads[axis] { count -= 1 }
+                counts.append(count)
+            }
+            return counts
+        }
+        let outputShape = Array(input.shape[..<2]) + (try windowCounts(extents, pads))
+        let layerPads = padsWithPendingPadding(pads, of: input)
+        if let padding = input.pendingPadding {
+            // The layer pools the unpadded input with both paddings; it must give the same windows, and the format
+            // (as PyTorch) pads at most half the window.
+            let unpadded = (0..<2).map { extents[$0] - padding.begins[$0] - padding.ends[$0] }
+            guard try windowCounts(unpadded, layerPads) == Array(outputShape[2...]),
+                  (0..<2).allSatisfy({ 2 * max(layerPads[$0], layerPads[$0 + 2]) <= kernel[$0] }) else {
+                throw failure(node, "the zero padding of Pad '\(padding.nodeName)' and the pads \(pads) add up to \(layerPads), which a pooling layer of window \(kernel) cannot hold (at most half the window, the same windows)")
+            }
         }
         var members: [(String, JSONValue)] = [("op", node.opType == "MaxPool" ? "max_pool" : "avg_pool"), ("kernel", Self.compact(kernel)),
                                                ("stride", Self.compact(strides))]
-        if pads.contains(where: { $0 != 0 }) { members.append(("padding", Self.padsJSON(pads))) }
+        if layerPads.contains(where: { $0 != 0 }) { members.append(("padding", Self.padsJSON(layerPads))) }
         if ceilMode { members.append(("ceil_mode", true)) }
         setOutput(node, 0, .activation(addLayer(node, members, inputs: [input], shape: outputShape)))
     }
@@ -298,6 +319,10 @@ extension ONNXGraphImport {
         default: break
         }
         if let activation, let constant {
+            if constant.isRandom {
+                try dropStochasticDepth(node, activation, constant, constantFirst: constantFirst)
+                return
+            }
             if node.opType == "Add", constant.initializerName != nil, constant.shape.filter({ $0 != 1 }).count <= 1,
                let index = soleConsumerLayer(activation, op: "linear"), layers[index].members.contains(where: { $0.key == "bias" && $0.value == false }),
                constant.count == activation.shape.last {
@@ -349,6 +374,18 @@ extension ONNXGraphImport {
         }
         let op = isAdditive ? "add" : "mul"
         setOutput(node, 0, .activation(addLayer(node, [("op", .string(op))], inputs: [left, right], shape: shape, hasBatchAxis: hasBatchAxis)))
+    }
+
+    /// Stochastic depth (torchvision's `StochasticDepth` in a training-mode export) multiplies each sample of a
+    /// residual branch by one random number, 0 or 1 / (1 - p): it keeps one number per sample, so it leaves no layer.
+    mutating func dropStochasticDepth(_ node: ONNXNode, _ activation: ONNXActivation, _ random: ONNXConstant, constantFirst: Bool) throws(DataError) {
+        let perSample = random.shape.first == Self.batch ? Array(random.shape.dropFirst()) : random.shape
+        guard node.opType == "Mul" || node.opType == "Div" && !constantFirst, perSample.allSatisfy({ $0 == 1 }),
+              let shape = ShapeMath.broadcast(activation.shape, random.shape), shape == activation.shape else {
+            throw failure(node, "\(node.opType) by random numbers of shape \(random.shape.map(Self.describe)) is not supported; only stochastic depth (a Mul by one random number per sample), or Dropout")
+        }
+        stochasticDepthCount += 1
+        setOutput(node, 0, .activation(activation))
     }
 
     // MARK: - Activation functions
@@ -409,14 +446,43 @@ extension ONNXGraphImport {
             guard channels % groups == 0 else { throw failure(node, "num_groups \(groups) does not divide \(channels) channels") }
             members = [("op", "group_norm"), ("groups", .integer(groups))]
         default:
-            let rank = input.shape.count
-            let axis = try normalizedAxis(node, intAttribute(node, "axis") ?? -1, rank: rank)
-            guard axis == rank - 1 && rank <= 3 || axis == 1 && rank == 4 else {
-                throw failure(node, "LayerNormalization over axes \(axis)... of \(input.shape.map(Self.describe)) is not supported (the last axis of [N, D] or [N, T, D], or all of [N, C, H, W])")
-            }
+            try checkLayerNormAxis(node, try normalizedAxis(node, intAttribute(node, "axis") ?? -1, rank: input.shape.count), of: input)
             members = [("op", "layer_norm")]
         }
         setOutput(node, 0, .activation(addLayer(node, members, inputs: [input], shape: input.shape, parameters: parameterNames(weights))))
+    }
+
+    /// A layer norm over the axes from `axis` on must be one the format's `layer_norm` computes.
+    func checkLayerNormAxis(_ node: ONNXNode, _ axis: Int, of input: ONNXActivation) throws(DataError) {
+        let rank = input.shape.count
+        guard axis == rank - 1 && rank <= 3 || axis == 1 && rank == 4 else {
+            throw failure(node, "a layer norm over axes \(axis)... of \(input.shape.map(Self.describe)) is not supported (the last axis of [N, D] or [N, T, D], or all of [N, C, H, W])")
+        }
+    }
+
+    /// The layer norm `findLayerNormPatterns` found ending at `node` (its shift), named by the scope of its nodes.
+    mutating func importDecomposedLayerNorm(_ node: ONNXNode, _ pattern: DecomposedLayerNorm) throws(DataError) {
+        guard case .activation(let source) = try value(pattern.input, of: node) else {
+            throw failure(node, "a layer norm of a constant is not supported")
+        }
+        let input = try batched(source, node, ranks: 2...4)
+        let rank = input.shape.count
+        var axes: [Int] = []
+        for axis in pattern.axes { axes.append(try normalizedAxis(node, axis, rank: rank)) }
+        axes.sort()
+        guard let first = axes.first, axes == Array(first..<rank) else {
+            throw failure(node, "a layer norm over axes \(pattern.axes) of \(input.shape.map(Self.describe)) is not supported (trailing axes only)")
+        }
+        try checkLayerNormAxis(node, first, of: input)
+        var names: [String] = []
+        for name in [pattern.weight, pattern.bias] {
+            guard case .constant(let weight) = try value(name, of: node), let initializer = weight.initializerName,
+                  weight.count == input.shape[first...].reduce(1, *) else {
+                throw failure(node, "the layer norm's scale and shift '\(name)' do not fit \(input.shape.map(Self.describe))")
+            }
+            names.append(initializer)
+        }
+        setOutput(node, 0, .activation(addLayer(node, [("op", "layer_norm")], inputs: [input], shape: input.shape, parameters: names)))
     }
 
     // MARK: - Reductions
@@ -585,23 +651,18 @@ extension ONNXGraphImport {
             var current = try batched(try activationInput(0, of: node), node, ranks: 2...5)
             var constants: [ONNXConstant?] = [nil]
             for position in 1..<max(node.inputs.count, 1) { constants.append(try constantInput(position, of: node, "a slice bound")) }
-            let rank = current.shape.count
-            let starts = constants.count > 1 ? constants[1]?.integers ?? [] : intsAttribute(node, "starts") ?? []
-            let axesList = constants.count > 3 ? constants[3]?.integers : intsAttribute(node, "axes")
-            let axes = axesList ?? (0..<Int64(starts.count)).map { $0 }
-            guard axes.count == starts.count else { throw failure(node, "expected one axis per start, found \(axes.count) and \(starts.count)") }
-            for (entry, axisValue) in axes.enumerated() {
-                let axis = try normalizedAxis(node, axisValue, rank: rank)
+            for (axis, range) in try sliceRanges(node, constants: constants, shape: current.shape) {
                 let extent = current.shape[axis]
-                let (start, end, step) = try sliceBounds(node, constants: constants, axisExtent: extent, rank: rank, axis: axis, entry: entry)
-                let length = end > start ? (end - start + step - 1) / step : 0
-                if start == 0, length == extent, step == 1 { continue }
+                if range.first == 0, range.count == extent, range.step == 1 { continue }
                 guard axis >= 1 else { throw failure(node, "slicing the batch axis is not supported") }
-                guard length >= 1 else { throw failure(node, "the slice [\(start):\(end):\(step)] of axis \(axis) is empty") }
-                var members: [(String, JSONValue)] = [("op", "slice"), ("axis", .integer(axis - 1)), ("start", .integer(start)), ("end", .integer(end))]
-                if step != 1 { members.append(("step", .integer(step))) }
+                guard range.count >= 1 else { throw failure(node, "the slice of axis \(axis) keeps nothing") }
+                // Python's bounds of the same indices; an end before the first element (in reverse) is -(extent + 1).
+                let past = range.first + range.count * range.step
+                let end = range.step > 0 ? min(past, extent) : past >= 0 ? past : -(extent + 1)
+                var members: [(String, JSONValue)] = [("op", "slice"), ("axis", .integer(axis - 1)), ("start", .integer(range.first)), ("end", .integer(end))]
+                if range.step != 1 { members.append(("step", .integer(range.step))) }
                 var shape = current.shape
-                shape[axis] = length
+                shape[axis] = range.count
                 current = addLayer(node, members, inputs: [current], shape: shape)
             }
             setOutput(node, 0, .activation(current))

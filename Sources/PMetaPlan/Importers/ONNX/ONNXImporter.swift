@@ -7,11 +7,13 @@
 public enum ONNXImporter {
     /// The ONNX operators the importer maps or folds.
     public static let supportedOperators: [String] = [
-        "Add", "AveragePool", "BatchNormalization", "Cast", "Ceil", "Clip", "Concat", "Constant", "ConstantOfShape", "Conv",
-        "Div", "Dropout", "Equal", "Erf", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
-        "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization", "LayerNormalization",
-        "LeakyRelu", "MatMul", "MaxPool", "Mul", "Neg", "Pow", "Range", "ReduceMean", "Relu", "Reshape", "Shape", "Sigmoid",
-        "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where",
+        "Add", "AveragePool", "BatchNormalization", "Bernoulli", "Cast", "Ceil", "Clip", "Concat", "Constant", "ConstantOfShape",
+        "Conv", "Div", "Dropout", "Equal", "Erf", "Expand", "Flatten", "Floor", "Gather", "Gelu", "Gemm", "GlobalAveragePool",
+        "Greater", "GreaterOrEqual", "GroupNormalization", "HardSigmoid", "HardSwish", "Identity", "InstanceNormalization",
+        "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "MatMul", "MaxPool", "Mod", "Mul", "Neg", "Pad", "Pow",
+        "RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Range", "ReduceMean", "Relu", "Reshape",
+        "Resize", "Shape", "Sigmoid", "Size", "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose",
+        "Unsqueeze", "Upsample", "Where",
     ]
 
     /// Whether `bytes` look like an ONNX file rather than JSON: JSON starts with `{` after white space, a
@@ -31,19 +33,30 @@ public enum ONNXImporter {
 
     /// The architecture document of the ONNX file in `bytes`.
     /// - Parameters:
-    ///   - bytes: The file's bytes, borrowed for the call (memory-map large files: payloads are skipped, not read).
+    ///   - bytes: The file's bytes, borrowed for the call.
     ///   - file: The file name, for errors and the document's `source`.
     /// - Returns: An architecture object with format 1, the input shape without the batch axis, and the layers.
     /// - Throws: `DataError` naming the file and the byte offset and field (malformed), or the node, its op_type and
     ///   the opset (unsupported), and what was expected.
     public static func architectureDocument(bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> JSONValue {
-        let model: ONNXModel
+        try architectureDocument(model: try decoded(file: file) { () throws(ProtobufError) in try ONNXModel(bytes: bytes) }, file: file)
+    }
+
+    /// The architecture document of the ONNX file `buffer`, whose pages are read only when the decoder needs them:
+    /// the pages that hold only tensor payloads are never read (the way to read a file from disk).
+    /// - Throws: `DataError` as `architectureDocument(bytes:file:)` does; after an I/O error, `buffer.readFailure`
+    ///   holds its reason.
+    public static func architectureDocument(file buffer: any ProtobufPagedBytes, name file: String) throws(DataError) -> JSONValue {
+        try architectureDocument(model: try decoded(file: file) { () throws(ProtobufError) in try ONNXModel(file: buffer) }, file: file)
+    }
+
+    /// The model `decode` reads, with a malformed file's error as a `DataError` naming the byte offset and the field.
+    private static func decoded(file: String, _ decode: () throws(ProtobufError) -> ONNXModel) throws(DataError) -> ONNXModel {
         do {
-            model = try ONNXModel(bytes: bytes)
+            return try decode()
         } catch {
             throw DataError(file: file, path: "byte \(DecimalFormatting.grouped(error.offset)), \(error.field)", message: error.message)
         }
-        return try architectureDocument(model: model, file: file)
     }
 
     /// The architecture document of the ONNX file in `bytes`.
@@ -91,6 +104,9 @@ struct ONNXActivation: Sendable {
     var shape: [Int]
     /// Whether axis 0 is the batch (false for a parameter that broadcasts over it, like a `[192]` scale).
     var hasBatchAxis: Bool
+    /// Zero padding a Pad node added that no layer holds yet (`shape` includes it): the Conv or pooling that reads
+    /// it takes it as its own padding, and any other reader is an error.
+    var pendingPadding: PendingPadding? = nil
 
     /// The shape of one sample.
     var sampleShape: [Int] { hasBatchAxis ? Array(shape.dropFirst()) : shape }
@@ -139,6 +155,8 @@ struct ONNXGraphImport {
     var skippedNodes: Set<Int> = []
     /// For the last node of a GELU pattern, the value it applies GELU to.
     var geluInputs: [Int: String] = [:]
+    /// For the last node of a decomposed layer norm, what it normalizes.
+    var layerNormPatterns: [Int: DecomposedLayerNorm] = [:]
     /// Parameter layers already made, by initializer name.
     var parameterLayers: [String: Int] = [:]
     /// The input's shape per sample, its element bytes, and the batch size the file fixes (nil when symbolic).
@@ -148,6 +166,7 @@ struct ONNXGraphImport {
     /// Counts for the description.
     var batchNormCount = 0
     var dropoutCount = 0
+    var stochasticDepthCount = 0
 
     init(model: ONNXModel, file: String) throws(DataError) {
         self.model = model
@@ -181,7 +200,14 @@ struct ONNXGraphImport {
             for name in node.inputs where !name.isEmpty { consumerCounts[name, default: 0] += 1 }
         }
         for output in model.graph.outputs { consumerCounts[output.name, default: 0] += 1 }
-        findGELUPatterns()
+        var producers: [String: Int] = [:]
+        var consumers: [String: [Int]] = [:]
+        for node in model.graph.nodes {
+            for output in node.outputs where !output.isEmpty { producers[output] = node.index }
+            for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(node.index) }
+        }
+        findGELUPatterns(producers: producers, consumers: consumers)
+        findLayerNormPatterns(producers: producers, consumers: consumers)
     }
 
     /// A constant from an initializer or a Constant node's tensor.
@@ -210,6 +236,10 @@ struct ONNXGraphImport {
     func value(_ name: String, of node: ONNXNode) throws(DataError) -> ONNXImportedValue {
         guard let value = values[name] else {
             throw failure(node, "input '\(name)' is produced by no earlier node, initializer or graph input")
+        }
+        if case .activation(let activation) = value, let padding = activation.pendingPadding,
+           !PendingPadding.readers.contains(node.opType) {
+            throw failure(node, "reads the output of Pad '\(padding.nodeName)'; only constant zero padding that feeds Conv, MaxPool or AveragePool is supported (it becomes their padding)")
         }
         return value
     }
@@ -265,6 +295,14 @@ struct ONNXGraphImport {
         }
     }
 
+    func floatsAttribute(_ node: ONNXNode, _ name: String) -> [Double]? {
+        switch node.attribute(name) {
+        case .floats(let values): return values.map(Double.init)
+        case .float(let value): return [Double(value)]
+        default: return nil
+        }
+    }
+
     func stringAttribute(_ node: ONNXNode, _ name: String) -> String? {
         if case .string(let value) = node.attribute(name) { return value }
         return nil
@@ -291,6 +329,10 @@ struct ONNXGraphImport {
                     throw failure(node, "GELU of a constant is not supported")
                 }
                 setOutput(node, 0, .activation(addLayer(node, [("op", "gelu")], inputs: [input], shape: input.shape)))
+                continue
+            }
+            if let pattern = layerNormPatterns[node.index] {
+                try importDecomposedLayerNorm(node, pattern)
                 continue
             }
             if try foldConstantNode(node) { continue }

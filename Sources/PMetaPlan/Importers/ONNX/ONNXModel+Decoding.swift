@@ -16,7 +16,17 @@ extension ONNXModel {
     /// - Throws: `ProtobufError` with the byte offset and the field for malformed input.
     /// - Complexity: O(n) in the size of the file's graph, O(1) in the size of its tensor payloads.
     public init(bytes: UnsafeRawBufferPointer) throws(ProtobufError) {
-        var reader = ProtobufReader(bytes, path: "ModelProto")
+        try self.init(reader: ProtobufReader(bytes, path: "ModelProto"))
+    }
+
+    /// Decodes a ModelProto from a file read page by page: the pages that hold only tensor payloads are never read.
+    /// - Throws: `ProtobufError` with the byte offset and the field for malformed input, or a page that cannot be read.
+    public init(file: any ProtobufPagedBytes) throws(ProtobufError) {
+        try self.init(reader: ProtobufReader(file, path: "ModelProto"))
+    }
+
+    private init(reader: ProtobufReader) throws(ProtobufError) {
+        var reader = reader
         var sawGraph = false
         while let field = try reader.next() {
             switch field.number {
@@ -235,7 +245,8 @@ extension ONNXTensor {
         }
         guard let count = elementCount, count <= ONNXLimits.maximumReadElements, !isExternal else { return }
         if let rawData {
-            readRaw(reader.bytes(in: rawData.range), count: count)
+            // Read only a payload of the size its dims call for (at most 8 bytes an element); others stay unread.
+            if rawData.range.count <= count * 8 { readRaw(try reader.bytes(in: rawData.range), count: count) }
         } else if dataFieldSeen {
             switch dataType {
             case 1:
@@ -245,8 +256,8 @@ extension ONNXTensor {
                 for field in doubleFields {
                     switch field.value {
                     case .fixed64(let raw): values.append(Double(bitPattern: raw))
-                    case .lengthDelimited(let range) where range.count % 8 == 0:
-                        let bytes = reader.bytes(in: range)
+                    case .lengthDelimited(let range) where range.count % 8 == 0 && range.count <= count * 8:
+                        let bytes = try reader.bytes(in: range)
                         for start in stride(from: 0, to: bytes.count, by: 8) { values.append(Double(bitPattern: Self.littleEndian(bytes[start..<start + 8]))) }
                     default: break
                     }

@@ -37,11 +37,14 @@ public struct ProtobufField: Sendable {
 /// A reader of protobuf wire format over borrowed bytes: each call reads the next field of the current message,
 /// and every malformed case is a thrown `ProtobufError` with the byte offset and the field's path.
 ///
-/// The reader only borrows the buffer: it must not outlive the `withUnsafeBytes` (or memory map) that lent it.
-/// Offsets in errors count from `baseOffset`, the position of the buffer's first byte in the file.
+/// The reader only borrows the buffer: it must not outlive the `withUnsafeBytes` (or `ProtobufPagedBytes`) that lent
+/// it. Over `ProtobufPagedBytes` it asks for each byte range before reading it, so the pages of skipped payloads are
+/// never read. Offsets in errors count from the start of the buffer (the file).
 public struct ProtobufReader {
     /// The whole buffer (the file); sub-message readers share it.
     let buffer: UnsafeRawBufferPointer
+    /// The file the buffer's pages are read from on demand, or nil when every byte is in memory.
+    let pages: (any ProtobufPagedBytes)?
     /// The next byte to read.
     public private(set) var position: Int
     /// One past the last byte of the current message.
@@ -55,16 +58,38 @@ public struct ProtobufReader {
     ///   - path: The message's name in error messages.
     public init(_ buffer: UnsafeRawBufferPointer, path: String) {
         self.buffer = buffer
+        self.pages = nil
         self.position = 0
         self.end = buffer.count
         self.path = path
     }
 
-    private init(buffer: UnsafeRawBufferPointer, range: Range<Int>, path: String) {
-        self.buffer = buffer
+    /// A reader of the message that fills `file`, which reads each page of the file when first needed.
+    /// - Parameters:
+    ///   - file: The file (an ONNX file is one ModelProto).
+    ///   - path: The message's name in error messages.
+    public init(_ file: any ProtobufPagedBytes, path: String) {
+        self.buffer = file.bytes
+        self.pages = file
+        self.position = 0
+        self.end = file.bytes.count
+        self.path = path
+    }
+
+    private init(parent: ProtobufReader, range: Range<Int>, path: String) {
+        self.buffer = parent.buffer
+        self.pages = parent.pages
         self.position = range.lowerBound
         self.end = range.upperBound
         self.path = path
+    }
+
+    /// Makes `range` readable (reads its pages from the file when the buffer is paged).
+    /// - Throws: `ProtobufError` when the file cannot be read there.
+    @inline(__always)
+    private func load(_ range: Range<Int>) throws(ProtobufError) {
+        guard let pages, !pages.load(range) else { return }
+        throw error(at: range.lowerBound, "cannot read the file here: \(pages.readFailure ?? "an I/O error")")
     }
 
     /// Whether every field of the message has been read.
@@ -81,6 +106,8 @@ public struct ProtobufReader {
     public mutating func next() throws(ProtobufError) -> ProtobufField? {
         guard position < end else { return nil }
         let start = position
+        // A tag and a varint take at most 10 bytes each; a length-delimited payload is loaded only when read.
+        try load(position..<min(position + 20, end))
         let tag = try readVarint(field: "tag")
         let number = tag >> 3
         guard number >= 1, number <= (1 << 29) - 1 else {
@@ -150,7 +177,7 @@ public struct ProtobufReader {
         guard case .lengthDelimited(let range) = field.value else {
             throw error(at: field.offset, field: name, "expected a message (wire type 2), found \(field.value.wireName)")
         }
-        return ProtobufReader(buffer: buffer, range: range, path: "\(path).\(name)")
+        return ProtobufReader(parent: self, range: range, path: "\(path).\(name)")
     }
 
     /// The UTF-8 text of a string field (invalid sequences become U+FFFD).
@@ -159,6 +186,7 @@ public struct ProtobufReader {
         guard case .lengthDelimited(let range) = field.value else {
             throw error(at: field.offset, field: name, "expected a string (wire type 2), found \(field.value.wireName)")
         }
+        try load(range)
         return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[range]), as: UTF8.self)
     }
 
@@ -172,8 +200,10 @@ public struct ProtobufReader {
     }
 
     /// The bytes at `range`, copied; only for small payloads.
-    public func bytes(in range: Range<Int>) -> [UInt8] {
-        Array(UnsafeRawBufferPointer(rebasing: buffer[range]))
+    /// - Throws: `ProtobufError` when the file cannot be read there.
+    public func bytes(in range: Range<Int>) throws(ProtobufError) -> [UInt8] {
+        try load(range)
+        return Array(UnsafeRawBufferPointer(rebasing: buffer[range]))
     }
 
     /// A varint field as a two's-complement int64 (int32 and enum fields are sign-extended int64 on the wire).
@@ -203,7 +233,8 @@ public struct ProtobufReader {
             guard values.count < limit else { throw error(at: field.offset, field: name, "more than \(limit) values") }
             values.append(Int64(bitPattern: raw))
         case .lengthDelimited(let range):
-            var packed = ProtobufReader(buffer: buffer, range: range, path: "\(path).\(name)")
+            try load(range)
+            var packed = ProtobufReader(parent: self, range: range, path: "\(path).\(name)")
             while !packed.isAtEnd {
                 guard values.count < limit else { throw error(at: packed.position, field: name, "more than \(limit) values") }
                 values.append(Int64(bitPattern: try packed.readVarint(field: "packed value")))
@@ -225,7 +256,8 @@ public struct ProtobufReader {
                 throw error(at: field.offset, field: name, "a packed float run of \(range.count) bytes is not a multiple of 4")
             }
             guard values.count + range.count / 4 <= limit else { throw error(at: field.offset, field: name, "more than \(limit) values") }
-            var packed = ProtobufReader(buffer: buffer, range: range, path: "\(path).\(name)")
+            try load(range)
+            var packed = ProtobufReader(parent: self, range: range, path: "\(path).\(name)")
             while !packed.isAtEnd {
                 values.append(Float(bitPattern: UInt32(truncatingIfNeeded: try packed.readFixed(byteCount: 4, field: "packed value"))))
             }
