@@ -22,6 +22,12 @@ public struct SavedTensor: Hashable, Sendable {
         case dropoutMask = "dropout mask"
         /// An operand of a product (mul, matmul), needed for the other operand's gradient.
         case operand
+        /// A contiguous copy of a matrix product's strided operand, kept instead of it (`pytorch`).
+        case operandCopy = "operand copy"
+        /// A normalization's or a pool's input itself, kept by autograd (`pytorch`).
+        case layerInput = "layer input"
+        /// The copy of the network output the loss keeps (cross-entropy's log_softmax, `pytorch`).
+        case lossInput = "loss input"
     }
 
     /// Which tensor of the forward pass a saved tensor is, when it is one whole (the same buffer, not a copy).
@@ -43,21 +49,25 @@ public struct SavedTensor: Hashable, Sendable {
     /// The layer of the step that keeps the same forward buffer whole and counts its bytes, when that is another
     /// layer (or an earlier entry of the same layer): this entry then takes no bytes of its own (store once).
     public var heldBy: Int?
+    /// Whether `elements` counts the whole pass, not one sample: batch norm's batch statistics, one per channel
+    /// whatever the batch.
+    public var isPerPass: Bool
 
     /// Creates a saved tensor.
-    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, heldBy: Int? = nil) {
+    public init(kind: Kind, elements: Int, bitsPerElement: Int, alias: Alias? = nil, heldBy: Int? = nil, isPerPass: Bool = false) {
         self.kind = kind
         self.elements = elements
         self.bitsPerElement = bitsPerElement
         self.alias = alias
         self.heldBy = heldBy
+        self.isPerPass = isPerPass
     }
 
     /// Bytes for `samples` samples stored as one tensor, rounded up to whole bytes; 0 when another entry holds it.
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
     public func bytes(samples: Int) throws -> Int {
         guard heldBy == nil else { return 0 }
-        let bits = try Checked.product(elements, bitsPerElement, samples, context: "saved \(kind.rawValue)")
+        let bits = try Checked.product(elements, bitsPerElement, isPerPass ? 1 : samples, context: "saved \(kind.rawValue)")
         return Checked.divideRoundingUp(bits, by: 8)
     }
 }
