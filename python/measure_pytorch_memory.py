@@ -1,4 +1,4 @@
-# Run: python3 python/measure_pytorch_memory.py architectures/resnet18.json --update last --batch 1 [--batch 8] [--update full --update bias] [--plan plan.json [--step K]] [--layers] [--ops] [--allocator] [--inplace]
+# Run: python3 python/measure_pytorch_memory.py architectures/resnet18.json --update last --batch 1 [--batch 8] [--update full --update bias] [--plan plan.json [--step K]] [--layers] [--ops] [--timeline] [--allocator] [--inplace]
 """What stock PyTorch holds in one standard training step, measured (issue 13; docs/pytorch-memory.md).
 
 The step: model.train() (batch norm uses batch statistics), CPU, float32, one thread,
@@ -138,6 +138,7 @@ class LiveStorageTracker(TorchDispatchMode):
         self.phase_peaks = collections.OrderedDict()
         self.phase_peak_ops = {}
         self.op_count = 0
+        self.layer_peaks = collections.OrderedDict()  # (phase, layer) -> the most live bytes after one of its ops
 
     def _free(self, pointer):
         nbytes = self.live.pop(pointer, None)
@@ -150,9 +151,11 @@ class LiveStorageTracker(TorchDispatchMode):
         out = func(*args, **(kwargs or {}))
         self.op_count += 1
         where = self.layer
+        layer = self.layer
         if self.phase == "backward":
             node = torch._C._current_autograd_node()
             where = self.node_layer.get(node, node.name() if node is not None else None) if node is not None else None
+            layer = self.node_layer.get(node, "loss" if node is not None else None)
             if node is not None and node in self.node_layer:
                 where = f"{self.node_layer[node]} ({node.name()})"
         for tensor in tree_flatten(out)[0]:
@@ -166,6 +169,9 @@ class LiveStorageTracker(TorchDispatchMode):
             self.origin[pointer] = (self.phase, where, str(func))
             self.live_bytes += nbytes
             weakref.finalize(storage, self._free, pointer)
+        key = (self.phase, layer)
+        if self.live_bytes > self.layer_peaks.get(key, -1):
+            self.layer_peaks[key] = self.live_bytes
         peak = self.phase_peaks.get(self.phase, 0)
         if self.live_bytes > peak:
             self.phase_peaks[self.phase] = self.live_bytes
@@ -342,6 +348,7 @@ def measure_step(model, x, target, criterion, parameters, want_ops=False):
         phase_peaks=dict(tracker.phase_peaks),
         live_after_zero_grad_bytes=tracker.live_bytes,
         saved_per_layer=recorder.per_layer(),
+        timeline=[[phase, layer, nbytes] for (phase, layer), nbytes in tracker.layer_peaks.items()],
     )
     return result, op_saves
 
@@ -407,6 +414,13 @@ def megabytes(n):
     return f"{n / 1e6:.3f} MB"
 
 
+def print_timeline(result):
+    """The most live bytes after any op of each layer, forward then backward (the Swift cost model's timeline)."""
+    print(f"  {'phase':<9} {'layer':<32} {'live bytes':>14}")
+    for phase, layer, nbytes in result["timeline"]:
+        print(f"  {phase:<9} {str(layer):<32} {nbytes:>14,}")
+
+
 def print_human(result, show_layers):
     peak = result["peak"] or {}
     eof = result["end_of_forward"]
@@ -443,6 +457,8 @@ def main(argv=None):
     parser.add_argument("--inplace", action="store_true", help="activations in place, as torchvision builds them")
     parser.add_argument("--layers", action="store_true", help="print saved bytes per layer")
     parser.add_argument("--ops", action="store_true", help="print what each autograd node type saves")
+    parser.add_argument("--timeline", action="store_true",
+                        help="print the most live bytes while each layer runs, per pass (the JSON line always has it)")
     parser.add_argument("--allocator", action="store_true", help="also the CPU allocator peak, uninstrumented")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json-only", action="store_true")
@@ -486,6 +502,8 @@ def main(argv=None):
                 print(json.dumps(result))
                 if not args.json_only:
                     print_human(result, args.layers)
+                    if args.timeline:
+                        print_timeline(result)
                     if op_saves:
                         print("  what each autograd node type saves (first node of each type):")
                         for name, items in op_saves.items():

@@ -84,9 +84,9 @@ extension CostModel {
         accounts.backwardMACsPerSample.reserveCapacity(count)
         var keepers = profile.storesKeptBuffersOnce ? [Int](repeating: -1, count: count) : []
         for index in 0..<count {
-            let update = path.update(ofLayerAt: index, in: step, graph: graph)
+            let update = profile.realized(path.update(ofLayerAt: index, in: step, graph: graph))
             var tensors = savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: path.isOnBackwardPath(index),
-                                       isOutput: index == count - 1, stepUpdatesAnything: true, precision: workload.precision, profile: profile)
+                                       isOutput: index == count - 1, stepUpdatesAnything: true, workload: workload, profile: profile)
             if profile.storesKeptBuffersOnce { markKeptBuffers(&tensors, ofLayerAt: index, keepers: &keepers) }
             accounts.saved.append(tensors)
             let (perSample, forBatch) = try storedBytes(of: tensors, workload: workload)
@@ -135,10 +135,13 @@ extension CostModel {
             // A learned tensor's gradient is written by its readers' backward passes, from the last reader's on,
             // and lives down to its own backward pass (as its buffer, or beside the accumulator).
             let span = workload.learnedTensorGradientCharge(bytes: bytes, charge: charge, profile: profile)
-            let alive = graph.layers[index].operation.isLearnedTensor ? span : charge.duringOwnBackward
+            let isLearned = graph.layers[index].operation.isLearnedTensor
+            let alive = isLearned ? span : max(charge.duringOwnBackward, charge.fromOwnBackwardOn)
             guard alive > 0 else { continue }
-            let last = graph.layers[index].operation.isLearnedTensor ? min(graph.lastReader[index], count - 1) : index
-            changes[index] = try Checked.sum(changes[index], alive, context: "gradient buffers")
+            let last = isLearned ? min(graph.lastReader[index], count - 1) : index
+            // Alive at the backward events of layers first...last: its own, or from its own down to the lowest.
+            let first = charge.fromOwnBackwardOn > 0 ? 0 : index
+            changes[first] = try Checked.sum(changes[first], alive, context: "gradient buffers")
             changes[last + 1] -= alive
         }
         let forward = try Checked.sum(wholeStep, largest, context: "gradient buffers")
@@ -171,12 +174,13 @@ extension CostModel {
         var storedUpTo = [Int](repeating: 0, count: count)
         var working = [Int](repeating: 0, count: count)
         var backwardWorking = [Int](repeating: 0, count: count)
-        let earlierKept = profile.storesKeptBuffersOnce ? earlierKeptElements(saved: accounts.saved) : []
+        let earlierKept = profile.storesKeptBuffersOnce ? earlierKeptElements(saved: accounts.saved, profile: profile) : []
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
             storedUpTo[index] = stored
             (working[index], backwardWorking[index]) = try workingBytes(
                 ofLayerAt: index, saved: accounts.saved[index], earlierKept: earlierKept.isEmpty ? .none : earlierKept[index],
+                update: profile.realized(path.update(ofLayerAt: index, in: step, graph: graph)),
                 inputNeedsGradient: path.flow.inputCarriesGradient[index], workload: workload, profile: profile)
         }
         var timeline: [MemoryEvent] = []

@@ -58,11 +58,11 @@ extension CostModel {
 
     /// What the tensors `keptEarlier` (alive before layer `index`, kept whole by earlier layers) take from its
     /// working set: the exact planner's view of `earlierKeptElements(saved:)` for one layer.
-    func earlierKeptElements(ofLayerAt index: Int, keptEarlier: [Int]) -> EarlierKeptElements {
+    func earlierKeptElements(ofLayerAt index: Int, keptEarlier: [Int], profile: CountingProfile) -> EarlierKeptElements {
         var kept = EarlierKeptElements()
         for buffer in keptEarlier {
-            kept.live += activationElements(ofLayerAt: buffer)
-            if graph.lastReader[buffer] == index { kept.dying += activationElements(ofLayerAt: buffer) }
+            kept.live += storageElements(ofLayerAt: buffer, profile: profile)
+            if graph.lastReader[buffer] == index { kept.dying += storageElements(ofLayerAt: buffer, profile: profile) }
         }
         return kept
     }
@@ -70,7 +70,7 @@ extension CostModel {
     /// For each layer, what earlier layers of the step keep whole among the tensors alive while it runs, given
     /// what each layer saves (`heldBy` marked by `markKeptBuffers`).
     /// - Complexity: O(layers + edges).
-    func earlierKeptElements(saved: [[SavedTensor]]) -> [EarlierKeptElements] {
+    func earlierKeptElements(saved: [[SavedTensor]], profile: CountingProfile) -> [EarlierKeptElements] {
         let count = graph.layerCount
         let lastReader = graph.lastReader
         var isKept = [Bool](repeating: false, count: count)
@@ -83,13 +83,13 @@ extension CostModel {
             for case .layer(let producer) in graph.layers[index].inputs
             where isKept[producer] && lastReader[producer] == index && !dyingKept.contains(producer) {
                 dyingKept.append(producer)
-                dying += activationElements(ofLayerAt: producer)
+                dying += storageElements(ofLayerAt: producer, profile: profile)
             }
             result.append(EarlierKeptElements(live: live, dying: dying))
             for tensor in saved[index] where tensor.heldBy == nil {
                 guard let buffer = keptBuffer(tensor, ofLayerAt: index), !isKept[buffer] else { continue }
                 isKept[buffer] = true
-                if lastReader[buffer] > index { live += activationElements(ofLayerAt: buffer) }
+                if lastReader[buffer] > index { live += storageElements(ofLayerAt: buffer, profile: profile) }
             }
             live -= dying
         }

@@ -2,25 +2,43 @@
 /// computes under one update. `adaptation(of:workload:profile:)` and the exact planner's option costs are both
 /// built from these, so they count the same bytes.
 extension CostModel {
-    /// What decides the tensors layer `index` keeps under `update`.
+    /// What decides the tensors layer `index` keeps under `update`, with `samplesPerPass` samples in each pass.
     func backwardContext(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, precision: Precision,
-                         profile: CountingProfile) -> BackwardContext {
+                         samplesPerPass: Int, profile: CountingProfile) -> BackwardContext {
         let inputs = layerInputs[index]
-        return BackwardContext(
+        var context = BackwardContext(
             update: update, isOnBackwardPath: isOnBackwardPath, inputIsNetworkInput: inputs.isNetworkInput,
             inputIsLearnedTensor: inputs.isLearnedTensor, inputElements: inputs.elements, cost: layerCosts[index], profile: profile,
             activationBits: precision.activationBytes * 8)
+        if profile.matrixProductsCopyStridedOperands {
+            context.copiesInput = stridedLayouts.copiesInput(ofLayerAt: index, samplesPerPass: samplesPerPass)
+        }
+        return context
     }
 
     /// The tensors layer `index` stores for one sample in a step with `update`: its operator's, and the network
-    /// output x_L for the loss gradient when the step updates anything.
+    /// output x_L for the loss gradient when the step updates anything (with the loss's copy of it where the
+    /// profile counts one).
     func savedTensors(ofLayerAt index: Int, update: LayerUpdate, isOnBackwardPath: Bool, isOutput: Bool,
-                      stepUpdatesAnything: Bool, precision: Precision, profile: CountingProfile) -> [SavedTensor] {
-        let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath, precision: precision, profile: profile)
+                      stepUpdatesAnything: Bool, workload: Workload, profile: CountingProfile) -> [SavedTensor] {
+        let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: isOnBackwardPath, precision: workload.precision,
+                                      samplesPerPass: workload.samplesPerPass, profile: profile)
         var saved = graph.layers[index].operation.accept(SavedTensorsVisitor(context: context))
+        if profile.workingSet == .viewsOnly {
+            // A tensor kept whole that is a view keeps its base's whole storage (a class token keeps every token).
+            for position in saved.indices {
+                guard case .input(let input) = saved[position].alias, case .layer(let producer) = graph.layers[index].inputs[input] else { continue }
+                saved[position].elements = stridedLayouts.storageElements[producer]
+            }
+        }
         if isOutput && stepUpdatesAnything {
             saved.append(SavedTensor(kind: .networkOutput, elements: layerCosts[index].outputElements, bitsPerElement: context.activationBits,
                                      alias: .output))
+            if profile.lossKeepsLogSoftmax {
+                // log_softmax's result, and nll_loss's total weight (one element for the pass).
+                saved.append(SavedTensor(kind: .lossInput, elements: layerCosts[index].outputElements, bitsPerElement: context.activationBits))
+                saved.append(SavedTensor(kind: .lossInput, elements: 1, bitsPerElement: context.activationBits, isPerMicroBatch: true))
+            }
         }
         return saved
     }
@@ -41,57 +59,159 @@ extension CostModel {
     /// - Throws: `ArithmeticOverflow`.
     func workingBytes(ofLayerAt index: Int, update: LayerUpdate, inputNeedsGradient: Bool, workload: Workload,
                       profile: CountingProfile) throws -> (forward: Int, backward: Int) {
-        guard profile.workingSet == .inPlaceLayersOnly else {
-            return try workingBytes(ofLayerAt: index, saved: [], inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
+        guard profile.workingSet != .inputAndOutputShare else {
+            return try workingBytes(ofLayerAt: index, saved: [], update: update, inputNeedsGradient: inputNeedsGradient, workload: workload,
+                                    profile: profile)
         }
-        let context = backwardContext(ofLayerAt: index, update: update, isOnBackwardPath: inputNeedsGradient, precision: workload.precision, profile: profile)
-        return try workingBytes(ofLayerAt: index, saved: graph.layers[index].operation.accept(SavedTensorsVisitor(context: context)),
-                                inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
+        let saved = savedTensors(ofLayerAt: index, update: profile.realized(update), isOnBackwardPath: inputNeedsGradient, isOutput: false,
+                                 stepUpdatesAnything: true, workload: workload, profile: profile)
+        return try workingBytes(ofLayerAt: index, saved: saved, update: profile.realized(update), inputNeedsGradient: inputNeedsGradient,
+                                workload: workload, profile: profile)
     }
 
     /// The working set of layer `index` that stores `saved` (what `savedTensors` gives for its update with the
     /// path `inputNeedsGradient`, `heldBy` marked), in the forward pass and in its backward pass.
     ///
     /// Forward: the layer's inputs and output (shared or separate as the profile says) plus the tensors later
-    /// layers still need. Under `inPlaceLayersOnly`, a tensor the layer stores whole (a conv/linear input kept
-    /// for g(w_l), an activation's input or output, a product's operands) is one buffer, counted as stored, and
-    /// so are the tensors earlier layers keep whole (`earlierKept`); an in-place layer cannot write its output
-    /// over an input another layer keeps. The backward pass writes g(x) over an input this layer is the last to
-    /// keep, but needs g(y) beside a stored output, and a new g(x) beside an input an earlier layer still keeps.
-    /// A layer whose input needs no gradient (it computes no g(x)) does not hold the inputs that die with it in
-    /// its backward pass, only g(y) where y was.
-    /// - Parameter inputNeedsGradient: Whether a gradient flows into the layer's input (an updated layer or
-    ///   anything downstream of one feeds it). Only `inPlaceLayersOnly` profiles read it.
+    /// layers still need. Under `inPlaceLayersOnly` and `viewsOnly`, a tensor the layer stores whole (a conv/linear
+    /// input kept for g(w_l), an activation's input or output, a product's operands) is one buffer, counted as
+    /// stored, and so are the tensors earlier layers keep whole (`earlierKept`); an in-place layer cannot write its
+    /// output over an input another layer keeps. The backward pass writes g(x) over an input this layer is the last
+    /// to keep (where the profile allows it), but needs g(y) beside a stored output, and a new g(x) beside an input
+    /// an earlier layer still keeps. A layer whose input needs no gradient (it computes no g(x)) does not hold the
+    /// inputs that die with it in its backward pass, only g(y) where y was. The autograd profile adds what its
+    /// framework holds besides: records the forward pass writes without a backward node, the sums of fork
+    /// gradients, and the caller's output and loss through the backward pass.
+    /// - Parameters:
+    ///   - update: The layer's update (only the autograd profile's backward pass reads it).
+    ///   - inputNeedsGradient: Whether a gradient flows into the layer's input (an updated layer or anything
+    ///     downstream of one feeds it). Only `inPlaceLayersOnly` and `viewsOnly` profiles read it.
     /// - Throws: `ArithmeticOverflow`.
-    func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], earlierKept: EarlierKeptElements = .none, inputNeedsGradient: Bool,
-                      workload: Workload, profile: CountingProfile) throws -> (forward: Int, backward: Int) {
-        let elements = profile.workingSet == .inputAndOutputShare ? workingElements[index] : separateWorkingElements[index]
+    func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], earlierKept: EarlierKeptElements = .none, update: LayerUpdate,
+                      inputNeedsGradient: Bool, workload: Workload, profile: CountingProfile) throws -> (forward: Int, backward: Int) {
+        let elements = forwardWorkingElements(under: profile)[index]
         let working = try Checked.product(elements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
-        guard profile.workingSet == .inPlaceLayersOnly else { return (working, working) }
-        let kept = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload)
+        guard profile.workingSet != .inputAndOutputShare else { return (working, working) }
+        let sharesInput = sharesInputMemory(index, profile: profile)
+        let kept = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload, profile: profile)
         var forward = working - kept.inputs - kept.output
         if earlierKept != .none {
             forward -= try activationBytes(earlierKept.live, workload: workload)
-            let operation = graph.layers[index].operation
-            if operation.computesInPlace && earlierKept.dying > 0 {
+            if sharesInput && earlierKept.dying > 0 {
                 // The output shared the dying inputs' memory (max{dying, output}); kept ones are not its to take.
-                let dying = dyingInputElements[index], output = activationElements(ofLayerAt: index)
+                let dying = dyingElements(ofLayerAt: index, profile: profile), output = storageElements(ofLayerAt: index, profile: profile)
                 let own = max(dying - earlierKept.dying, output) - max(dying, output) + earlierKept.dying
                 forward += try Checked.product(own, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
             }
         }
+        if profile.forwardWritesRecords {
+            forward = try Checked.sum(forward, try unkeptForwardRecordBytes(ofLayerAt: index, saved: saved, workload: workload, profile: profile),
+                                      context: "working set")
+        }
         // The backward pass mirrors the forward working set with gradients; g(y) handed to a sum's inputs is one buffer.
-        let shared = try Checked.product(sharedOutputGradientElements[index], workload.samplesPerPass, workload.workingElementBytes,
-                                         context: "working set")
-        let backward = working - kept.overwrittenByInputGradient - shared
-        guard !inputNeedsGradient && !graph.layers[index].operation.computesInPlace else { return (forward, backward) }
-        let dying = try Checked.product(dyingInputElements[index], workload.samplesPerPass, workload.workingElementBytes, context: "working set")
-        return (forward, max(0, backward - max(0, dying - kept.overwrittenByInputGradient)))
+        let sharedElements = profile.workingSet == .viewsOnly
+            ? viewWorkingSets.sharedOutputGradientElements[index] : sharedOutputGradientElements[index]
+        let shared = try Checked.product(sharedElements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
+        var backward = working - kept.overwrittenByInputGradient - shared
+        if inputNeedsGradient || sharesInput {
+            if profile.sumsForkGradientsInNewBuffers && inputNeedsGradient {
+                backward = try Checked.sum(backward, try forkGradientSumBytes(ofLayerAt: index, workload: workload, profile: profile),
+                                           context: "working set")
+            }
+        } else {
+            let dying = try Checked.product(dyingElements(ofLayerAt: index, profile: profile), workload.samplesPerPass, workload.workingElementBytes,
+                                            context: "working set")
+            backward = max(0, backward - max(0, dying - kept.overwrittenByInputGradient))
+        }
+        let autograd = try autogradBackwardBytes(ofLayerAt: index, update: update, inputNeedsGradient: inputNeedsGradient,
+                                                 workload: workload, profile: profile)
+        guard autograd != 0 else { return (forward, backward) }
+        return (forward, max(0, try Checked.sum(backward, autograd, context: "working set")))
+    }
+
+    /// What an autograd framework's backward pass of layer `index` holds beyond the mirror of its forward working
+    /// set (negative where less): a reshape's copy or view of g(y), a bias-only convolution's dropped weight
+    /// gradient, a broadcast product's full-size gradient, and the caller's output and loss.
+    private func autogradBackwardBytes(ofLayerAt index: Int, update: LayerUpdate, inputNeedsGradient: Bool, workload: Workload,
+                                       profile: CountingProfile) throws -> Int {
+        let operation = graph.layers[index].operation
+        var elements = 0
+        if profile.workingSet == .viewsOnly && inputNeedsGradient {
+            switch stridedLayouts.backwardReshape[index] {
+            case .asForward: break
+            case .copiesWhereForwardViewed: elements += layerCosts[index].inputElements
+            case .viewsWhereForwardCopied:
+                elements -= min(dyingElements(ofLayerAt: index, profile: profile), storageElements(ofLayerAt: index, profile: profile))
+            }
+        }
+        if profile.broadcastProductsFormFullSizeGradients && inputNeedsGradient, case .mul = operation,
+           graph.inputShapes[index].contains(where: { $0 != graph.outputShapes[index] }) {
+            elements += layerCosts[index].outputElements
+        }
+        var bytes = try Checked.product(elements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
+        if profile.biasOnlyConvolutionsComputeWeightGradients && update.parameters == .biasOnly, operation.isConvolution {
+            bytes += try Checked.product(layerCosts[index].weightElements, workload.precision.gradientBytes, context: "working set")
+        }
+        if profile.callerHoldsOutputThroughBackward && index < graph.layerCount - 1 {
+            bytes = try Checked.sum(bytes, try callerHeldBytes(workload: workload), context: "working set")
+        }
+        if index == graph.layerCount - 1 {
+            // The loss's backward pass has run: its copy of the output is gone, the caller's loss and seed are not.
+            if profile.callerHoldsOutputThroughBackward { bytes += 2 * workload.precision.activationBytes }
+            if profile.lossKeepsLogSoftmax {
+                let copy = try Checked.sum(try Checked.product(layerCosts[index].outputElements, workload.samplesPerPass, context: "working set"), 1,
+                                           context: "working set")
+                bytes -= try Checked.product(copy, workload.precision.activationBytes, context: "working set")
+            }
+        }
+        return bytes
     }
 
     /// Bytes of `elements` activations of one pass.
     private func activationBytes(_ elements: Int, workload: Workload) throws -> Int {
         try Checked.product(elements, workload.samplesPerPass, workload.precision.activationBytes, context: "working set")
+    }
+
+    /// What the forward pass writes beside the output even with no backward node to keep it (batch statistics, pool
+    /// indices, a dropout mask, a product's operand copies), when the layer keeps none of it: the records its
+    /// node would keep.
+    private func unkeptForwardRecordBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload, profile: CountingProfile) throws -> Int {
+        let kinds: Set<SavedTensor.Kind> = [.normalizationStatistics, .poolIndices, .dropoutMask, .operandCopy]
+        guard !saved.contains(where: { kinds.contains($0.kind) }) else { return 0 }
+        let context = backwardContext(ofLayerAt: index, update: .frozen, isOnBackwardPath: true, precision: workload.precision,
+                                      samplesPerPass: workload.samplesPerPass, profile: profile)
+        var bytes = 0
+        for record in graph.layers[index].operation.accept(SavedTensorsVisitor(context: context)) where kinds.contains(record.kind) {
+            bytes = try Checked.sum(bytes, try record.bytes(samples: workload.samplesPerPass), context: "working set")
+        }
+        return bytes
+    }
+
+    /// What autograd's engine adds at a layer that reads a tensor a later layer reads too: the gradient pending
+    /// from the later readers stays beside this layer's new g(x), and their sum is a new buffer once g(y) is gone.
+    /// The mirror holds one slot for such a tensor; the new g(x) of each (none for a view or a sum, which hand g(y)
+    /// on) and the largest sum over g(y) come on top.
+    private func forkGradientSumBytes(ofLayerAt index: Int, workload: Workload, profile: CountingProfile) throws -> Int {
+        var total = 0
+        var largest = 0
+        var seen: [Int] = []
+        for case .layer(let producer) in graph.layers[index].inputs where graph.lastReader[producer] > index && !seen.contains(producer) {
+            seen.append(producer)
+            let elements = storageElements(ofLayerAt: producer, profile: profile)
+            total += elements
+            largest = max(largest, elements)
+        }
+        guard largest > 0 else { return 0 }
+        let handsOutputGradientOn = sharesInputMemory(index, profile: profile) || graph.layers[index].operation.sharesOutputGradientWithInputs
+        let extra = handsOutputGradientOn ? largest : total + max(0, largest - storageElements(ofLayerAt: index, profile: profile))
+        return try Checked.product(extra, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
+    }
+
+    /// The network output, the loss and the loss's seed gradient, which the caller holds through the backward pass.
+    private func callerHeldBytes(workload: Workload) throws -> Int {
+        let output = try Checked.sum(try Checked.product(activationElements(ofLayerAt: graph.layerCount - 1), workload.samplesPerPass,
+                                                         context: "working set"), 2, context: "working set")
+        return try Checked.product(output, workload.precision.activationBytes, context: "working set")
     }
 
     /// What a layer stores whole of its own forward tensors and holds itself (not what an earlier layer holds).
@@ -105,11 +225,13 @@ extension CostModel {
     }
 
     /// The bytes of the layer's inputs and of its output that it stores whole and holds itself, and of the kept
-    /// inputs whose buffer its backward pass reuses for g(x).
-    private func storedForwardTensorBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload) throws -> KeptForwardTensors {
+    /// inputs whose buffer its backward pass reuses for g(x) (none where the profile writes every gradient anew).
+    private func storedForwardTensorBytes(ofLayerAt index: Int, saved: [SavedTensor], workload: Workload,
+                                          profile: CountingProfile) throws -> KeptForwardTensors {
         guard saved.contains(where: { $0.alias != nil }) else { return KeptForwardTensors() }
         let layer = graph.layers[index]
-        let gradientWrite = layer.operation.keptInputGradient
+        let gradientWrite = profile.inputGradientsOverwriteKeptInputs ? layer.operation.keptInputGradient : .newBuffer
+        let gradientIsShared = profile.workingSet == .viewsOnly ? viewWorkingSets.outputGradientIsShared[index] : outputGradientIsShared[index]
         var producers: [Int] = []
         var overwritten: [Int] = []
         var outputElements = 0
@@ -125,7 +247,7 @@ extension CostModel {
                 case .overOutputGradientOrOperand:
                     // One operand of the output's shape: over g(y), or over the operand when g(y) is shared.
                     if overwritten.isEmpty, graph.inputShapes[index][position] == graph.outputShapes[index],
-                       !outputGradientIsShared[index] || tensor.heldBy == nil {
+                       !gradientIsShared || tensor.heldBy == nil {
                         overwritten.append(producer)
                     }
                 case .newBuffer: break
@@ -135,7 +257,7 @@ extension CostModel {
             }
         }
         let elements = { (producers: [Int]) in
-            try Checked.sum(of: producers.map { self.graph.outputShapes[$0].elementCount }, context: "working set")
+            try Checked.sum(of: producers.map { self.storageElements(ofLayerAt: $0, profile: profile) }, context: "working set")
         }
         return KeptForwardTensors(inputs: try activationBytes(try elements(producers), workload: workload),
                                   overwrittenByInputGradient: try activationBytes(try elements(overwritten), workload: workload),
@@ -163,6 +285,7 @@ extension CostModel {
     /// m(w_l)) and, where the profile counts them, biases; a normalization's gamma and beta.
     /// - Throws: `ArithmeticOverflow`.
     func gradientBufferElements(ofLayerAt index: Int, update: LayerUpdate, profile: CountingProfile) throws -> Int {
+        let update = profile.realized(update)
         let cost = layerCosts[index]
         switch update.parameters {
         case .none:

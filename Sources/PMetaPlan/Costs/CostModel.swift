@@ -24,6 +24,19 @@ public struct CostModel: Hashable, Sendable {
     /// For each layer, whether g(y) is the gradient buffer of an earlier tensor too (its output reaches, through
     /// sums alone, a sum that also reads an earlier tensor of its shape).
     let outputGradientIsShared: [Bool]
+    /// How PyTorch lays out each output: which layers are views, which product operands it copies.
+    let stridedLayouts: StridedLayouts
+    /// The working sets when only views share their input's memory (`CountingProfile.WorkingSet.viewsOnly`).
+    let viewWorkingSets: ViewWorkingSets
+
+    /// `separateWorkingElements`, `dyingInputElements`, `sharedOutputGradientElements` and `outputGradientIsShared`
+    /// when only views take no memory of their own (and a view keeps its base's whole storage alive).
+    struct ViewWorkingSets: Hashable, Sendable {
+        var forwardElements: [Int]
+        var dyingInputElements: [Int]
+        var sharedOutputGradientElements: [Int]
+        var outputGradientIsShared: [Bool]
+    }
 
     /// For each layer, what its inputs are, as its operator's backward rules read them.
     let layerInputs: [LayerInputs]
@@ -60,22 +73,34 @@ public struct CostModel: Hashable, Sendable {
                 },
                 elements: graph.inputShapes[index].map(\.elementCount))
         }
+        let layouts = StridedLayouts(graph)
+        self.stridedLayouts = layouts
+        let inPlace = graph.layers.map(\.operation.computesInPlace)
         do {
             (self.workingElements, self.dyingInputElements) = try Self.forwardWorkingElements(of: graph, sharing: { _ in true })
-            self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: \.computesInPlace).working
+            self.separateWorkingElements = try Self.forwardWorkingElements(of: graph, sharing: { inPlace[$0] }).working
+            let storage = layouts.storageElements
+            let (viewElements, viewDying) = try Self.forwardWorkingElements(of: graph, storage: storage, sharing: { layouts.isView[$0] })
+            let viewGradients = Self.sharedOutputGradients(of: graph, dyingInputElements: viewDying, storage: storage,
+                                                           sharing: { layouts.isView[$0] })
+            self.viewWorkingSets = ViewWorkingSets(forwardElements: viewElements, dyingInputElements: viewDying,
+                                                   sharedOutputGradientElements: viewGradients.elements,
+                                                   outputGradientIsShared: viewGradients.isShared)
         } catch {
             throw DataError(path: "layers", message: "\(error)")
         }
-        (self.sharedOutputGradientElements, self.outputGradientIsShared) = Self.sharedOutputGradients(of: graph, dyingInputElements: dyingInputElements)
+        (self.sharedOutputGradientElements, self.outputGradientIsShared) = Self.sharedOutputGradients(
+            of: graph, dyingInputElements: dyingInputElements, sharing: { inPlace[$0] })
     }
 
     /// Liveness over the topological order: working(i) = live before i - dying inputs + max(dying inputs, output)
     /// where a layer's output may share its dying inputs' memory, live before i + output where it may not. A
     /// learned tensor's output is model memory and takes no activation memory.
-    private static func forwardWorkingElements(of graph: ShapedGraph, sharing: (Operation) -> Bool) throws -> (working: [Int], dying: [Int]) {
+    private static func forwardWorkingElements(of graph: ShapedGraph, storage: [Int]? = nil, sharing: (Int) -> Bool) throws -> (working: [Int], dying: [Int]) {
         let count = graph.layerCount
         let lastReader = graph.lastReader
-        let activationElements = graph.layers.indices.map { graph.layers[$0].operation.producesActivation ? graph.outputShapes[$0].elementCount : 0 }
+        let activationElements = storage
+            ?? graph.layers.indices.map { graph.layers[$0].operation.producesActivation ? graph.outputShapes[$0].elementCount : 0 }
         var working: [Int] = []
         var dyingPerLayer: [Int] = []
         working.reserveCapacity(count)
@@ -88,7 +113,7 @@ public struct CostModel: Hashable, Sendable {
                 dying = try Checked.sum(dying, activationElements[producer], context: "layer '\(layer.name)': working set")
             }
             let output = activationElements[index]
-            let held = sharing(layer.operation) ? max(dying, output) : try Checked.sum(dying, output, context: "layer '\(layer.name)': working set")
+            let held = sharing(index) ? max(dying, output) : try Checked.sum(dying, output, context: "layer '\(layer.name)': working set")
             working.append(try Checked.sum(live - dying, held, context: "layer '\(layer.name)': working set"))
             live = try Checked.sum(live - dying, output, context: "layer '\(layer.name)': working set")
             dyingPerLayer.append(dying)
@@ -105,11 +130,14 @@ public struct CostModel: Hashable, Sendable {
     /// so every member beyond the first is counted once too often, except an in-place member's own slot at its
     /// own layer: it cannot write g(x) over the shared g(y), so that slot is its new g(x).
     /// - Complexity: O(layers + edges).
-    private static func sharedOutputGradients(of graph: ShapedGraph, dyingInputElements: [Int]) -> (elements: [Int], isShared: [Bool]) {
+    private static func sharedOutputGradients(of graph: ShapedGraph, dyingInputElements: [Int], storage: [Int]? = nil,
+                                              sharing: (Int) -> Bool) -> (elements: [Int], isShared: [Bool]) {
         let count = graph.layerCount
         let lastReader = graph.lastReader
         let layers = graph.layers
-        let activation = { (index: Int) in layers[index].operation.producesActivation ? graph.outputShapes[index].elementCount : 0 }
+        let activation = { (index: Int) in
+            storage?[index] ?? (layers[index].operation.producesActivation ? graph.outputShapes[index].elementCount : 0)
+        }
         var readers = [[Int]](repeating: [], count: count)
         for (index, layer) in layers.enumerated() {
             for case .layer(let producer) in layer.inputs where readers[producer].last != index { readers[producer].append(index) }
@@ -150,7 +178,7 @@ public struct CostModel: Hashable, Sendable {
             // Members alive at each layer of the chain's span, by a sweep over starts and ends.
             var events: [(layer: Int, change: Int)] = []
             for (member, end) in intervals {
-                let excludesItself = layers[member].operation.computesInPlace && !isSum[member]
+                let excludesItself = sharing(member) && !isSum[member]
                 events.append((excludesItself ? member + 1 : member, 1))
                 events.append((end, -1))
                 // g(y) of the member is shared when another member's slot is alive at its layer.
@@ -193,10 +221,38 @@ public struct CostModel: Hashable, Sendable {
                 }
             }
             let dying = dyingInputElements[index]
-            let held = layers[index].operation.computesInPlace ? max(dying, output) : dying + output
+            let held = sharing(index) ? max(dying, output) : dying + output
             elements[index] += held - output - dyingBroadcast + liveFull
         }
         return (elements, isShared)
+    }
+}
+
+extension CostModel {
+    /// The elements alive while each layer runs in the forward pass under `profile`'s sharing rule, for one sample.
+    func forwardWorkingElements(under profile: CountingProfile) -> [Int] {
+        switch profile.workingSet {
+        case .inputAndOutputShare: workingElements
+        case .inPlaceLayersOnly: separateWorkingElements
+        case .viewsOnly: viewWorkingSets.forwardElements
+        }
+    }
+
+    /// Whether layer `index` writes its output over its input under `profile`: an in-place layer, or under
+    /// `viewsOnly` a view.
+    func sharesInputMemory(_ index: Int, profile: CountingProfile) -> Bool {
+        profile.workingSet == .viewsOnly ? stridedLayouts.isView[index] : graph.layers[index].operation.computesInPlace
+    }
+
+    /// The activation elements layer `index`'s output keeps alive for one sample: its own, or under `viewsOnly` a
+    /// view's base's whole storage (0 for a view of the network input, which is static memory).
+    func storageElements(ofLayerAt index: Int, profile: CountingProfile) -> Int {
+        profile.workingSet == .viewsOnly ? stridedLayouts.storageElements[index] : activationElements(ofLayerAt: index)
+    }
+
+    /// `dyingInputElements` under `profile`'s storage rule.
+    func dyingElements(ofLayerAt index: Int, profile: CountingProfile) -> Int {
+        profile.workingSet == .viewsOnly ? viewWorkingSets.dyingInputElements[index] : dyingInputElements[index]
     }
 }
 
@@ -241,7 +297,7 @@ extension CostModel {
     /// (inputs and outputs shared, or held at once by conv/linear/pooling/concat).
     /// - Throws: `ArithmeticOverflow` for absurd sizes.
     public func inference(batch: Int = 1, precision: Precision = .float32, profile: CountingProfile = .physical) throws -> InferenceCost {
-        let elements = profile.workingSet == .inputAndOutputShare ? workingElements : separateWorkingElements
+        let elements = forwardWorkingElements(under: profile)
         var peakLayer = 0
         for index in elements.indices where elements[index] > elements[peakLayer] { peakLayer = index }
         let peak = try Checked.product(elements[peakLayer], batch, precision.activationBytes, context: "inference peak")

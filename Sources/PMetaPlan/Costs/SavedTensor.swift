@@ -22,6 +22,12 @@ public struct SavedTensor: Hashable, Sendable {
         case dropoutMask = "dropout mask"
         /// An operand of a product (mul, matmul), needed for the other operand's gradient.
         case operand
+        /// A contiguous copy of a matrix product's strided operand, kept instead of it (`pytorch`).
+        case operandCopy = "operand copy"
+        /// A normalization's or a pool's input itself, kept by autograd (`pytorch`).
+        case layerInput = "layer input"
+        /// The copy of the network output the loss keeps (cross-entropy's log_softmax, `pytorch`).
+        case lossInput = "loss input"
     }
 
     /// Which tensor of the forward pass a saved tensor is, when it is one whole (the same buffer, not a copy).

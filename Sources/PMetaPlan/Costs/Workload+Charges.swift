@@ -16,6 +16,8 @@ extension Workload {
         var largestThroughStep = 0
         /// Alive only while its own layer's backward pass runs (`accumulatedOrEachLayerDuringItsBackward`).
         var duringOwnBackward = 0
+        /// Alive from its own layer's backward pass to the end of the step (`accumulatedOrFromEachLayersBackwardOn`).
+        var fromOwnBackwardOn = 0
     }
 
     /// The charge of a layer whose tensors take `perSample` bytes for one sample and `forMicroBatch` for the
@@ -35,15 +37,20 @@ extension Workload {
         case .onlyWhenAccumulating: return GradientBufferCharge()
         case .accumulatedOrLargestLayer: return GradientBufferCharge(largestThroughStep: bytes)
         case .accumulatedOrEachLayerDuringItsBackward: return GradientBufferCharge(duringOwnBackward: bytes)
+        case .accumulatedOrFromEachLayersBackwardOn: return GradientBufferCharge(fromOwnBackwardOn: bytes)
         }
     }
 
     /// The bytes a learned tensor's gradient (a class token's, a position embedding's) holds from its last reader's
     /// backward pass down to its own: its buffer without accumulation, the gradient its readers wrote beside the
-    /// accumulator with it. Only profiles that free each buffer after its layer's backward pass place it in time.
+    /// accumulator with it. Only profiles that free each buffer after its layer's backward pass or keep it from
+    /// there to the end of the step place it in time.
     func learnedTensorGradientCharge(bytes: Int, charge: GradientBufferCharge, profile: CountingProfile) -> Int {
-        guard profile.gradientBuffers == .accumulatedOrEachLayerDuringItsBackward else { return charge.duringOwnBackward }
-        return bytes
+        switch profile.gradientBuffers {
+        case .accumulatedOrEachLayerDuringItsBackward: return bytes
+        case .accumulatedOrFromEachLayersBackwardOn: return accumulatesGradients ? bytes : charge.fromOwnBackwardOn
+        case .accumulatedOrLargestLayer, .onlyWhenAccumulating: return charge.duringOwnBackward
+        }
     }
 
     /// Samples a working set holds: the micro-batch when batched, one sample when streamed.

@@ -188,6 +188,14 @@ public enum Operation: Hashable, Sendable {
     /// Whether the operation is a convolution or linear layer (the layers Eq. (16) counts).
     public var isWeightLayer: Bool { parameterRole == .weightLayer }
 
+    /// Whether the operation is a convolution (2-D or 1-D).
+    public var isConvolution: Bool {
+        switch self {
+        case .conv2d, .conv1d: true
+        default: false
+        }
+    }
+
     /// Whether the operation is a normalization.
     public var isNormalization: Bool { parameterRole == .normalization }
 
@@ -205,6 +213,9 @@ public enum Operation: Hashable, Sendable {
 
     /// Where the backward pass writes g(x) of an input it keeps whole and that dies with it.
     var keptInputGradient: KeptInputGradient { accept(KeptInputGradientVisitor()) }
+
+    /// How PyTorch lays out the output: a view, the input's strides, or a new contiguous tensor.
+    var stridedLayout: StridedLayout { accept(StridedLayoutVisitor()) }
 
     /// Whether the output is an activation: false for a learned tensor, whose output is model memory.
     public var producesActivation: Bool { accept(ActivationOutputVisitor()) }

@@ -38,9 +38,20 @@ struct Activation: OperatorDefinition {
         }
     }
 
+    /// What autograd keeps of one element: ReLU, sigmoid and tanh their float output, the others their float
+    /// input (ReLU6 and leaky ReLU are hardtanh and leaky_relu, whose backward reads x); dropout its mask.
+    var keptByAutograd: Kept {
+        switch function {
+        case .relu, .sigmoid, .tanh: .output
+        case .relu6, .leakyReLU, .hardSigmoid, .hardSwish, .silu, .gelu: .input
+        case .dropout: .dropoutMask
+        }
+    }
+
     var arity: InputArity { .one }
     /// An activation that keeps its input cannot overwrite it.
     var computesInPlace: Bool { kept != .input }
+    var stridedLayout: StridedLayout { .keepsInputStrides }
 
     func outputShape(for inputs: [TensorShape]) throws -> TensorShape { inputs[0] }
 
@@ -53,7 +64,7 @@ struct Activation: OperatorDefinition {
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
         guard context.isOnBackwardPath else { return [] }
         let elements = context.cost.outputElements
-        switch kept {
+        switch context.profile.activationsKeepFloatTensors ? keptByAutograd : kept {
         case .mask: return [SavedTensor(kind: .activationMask, elements: elements, bitsPerElement: context.profile.activationMaskBits)]
         case .dropoutMask: return [SavedTensor(kind: .dropoutMask, elements: elements, bitsPerElement: context.profile.activationMaskBits)]
         case .output: return [SavedTensor(.activationOutput, elements: elements, in: context, alias: .output)]

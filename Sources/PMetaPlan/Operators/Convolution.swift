@@ -143,7 +143,7 @@ extension Convolution: OperatorDefinition {
     }
 
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
-        WeightLayerBackward.savedTensors(context)
+        WeightLayerBackward.savedTensors(context, isConvolution: true)
     }
 
     var jsonAttributes: [(key: String, value: JSONValue)] {
@@ -179,7 +179,7 @@ struct Convolution1D: OperatorDefinition {
     }
 
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
-        WeightLayerBackward.savedTensors(context)
+        WeightLayerBackward.savedTensors(context, isConvolution: true)
     }
 
     func selectedWeightElements(selectedInputs: Int, selectedOutputs: Int, cost: LayerCost) throws -> Int {
@@ -201,11 +201,15 @@ struct Convolution1D: OperatorDefinition {
 
 /// What a conv/linear layer keeps: Eq. (17)'s alpha-hat mu_fw m(x_{l-1}), its selected input channels, when its
 /// weights are updated; under the printed baselines' profile a frozen one on the backward path keeps its whole
-/// input too. An updated first layer reads x_0 where it already is (the support samples) unless the profile
-/// stores the network input.
+/// input too, and under autograd's records a convolution keeps it whenever its backward node exists. An updated
+/// first layer reads x_0 where it already is (the support samples) unless the profile stores the network input.
 enum WeightLayerBackward {
-    static func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
+    static func savedTensors(_ context: BackwardContext, isConvolution: Bool) -> [SavedTensor] {
         let cost = context.cost
+        if isConvolution && context.profile.convolutionsAlwaysStoreInput && context.hasBackwardNode {
+            if context.readsNetworkInput && !context.profile.storesNetworkInput { return [] }
+            return [SavedTensor(.input, elements: cost.inputElements, in: context, alias: context.inputAlias(0))]
+        }
         if context.update.parameters == .all {
             if context.readsNetworkInput && !context.profile.storesNetworkInput { return [] }
             let selected = context.update.inputChannelRatio.selectedCount(of: cost.inputChannels)

@@ -21,6 +21,7 @@ struct Elementwise: OperatorDefinition {
 
     /// A product on the backward path keeps its operands, so it cannot overwrite one of them.
     var computesInPlace: Bool { function != .mul }
+    var stridedLayout: StridedLayout { .keepsInputStrides }
 
     /// g(x) = g(y) for every input of the sum's shape: one buffer, not a copy per input.
     var sharesOutputGradientWithInputs: Bool { function == .add }
@@ -94,6 +95,10 @@ struct MatrixProduct: OperatorDefinition {
         guard context.isOnBackwardPath else { return [] }
         return context.inputElements.enumerated().compactMap { position, elements in
             guard !context.inputIsLearnedTensor[position] else { return nil }
+            // A strided operand is copied before the product; the copy is what the product keeps.
+            if context.copiesInput.indices.contains(position) && context.copiesInput[position] {
+                return SavedTensor(.operandCopy, elements: elements, in: context)
+            }
             return SavedTensor(.operand, elements: elements, in: context, alias: context.inputAlias(position))
         }
     }

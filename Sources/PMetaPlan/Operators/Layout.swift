@@ -106,6 +106,15 @@ struct Layout: OperatorDefinition {
         }
     }
 
+    /// PyTorch views: flatten and reshape when the input's strides allow; transpose, slice and gather always
+    /// (a view that keeps its base's whole storage alive, which `computesInPlace` avoids by copying).
+    var stridedLayout: StridedLayout {
+        switch function {
+        case .flatten, .reshape, .transpose, .slice, .gather: .view
+        case .shuffle, .concat, .reduceMean: .contiguous
+        }
+    }
+
     func counts(inputs: [TensorShape], output: TensorShape) throws -> OperatorCounts { OperatorCounts() }
 
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] { [] }

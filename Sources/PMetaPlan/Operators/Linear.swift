@@ -36,7 +36,7 @@ extension Linear: OperatorDefinition {
     }
 
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
-        WeightLayerBackward.savedTensors(context)
+        WeightLayerBackward.savedTensors(context, isConvolution: false)
     }
 
     /// selected in x selected out.

@@ -52,8 +52,14 @@ struct Normalization: OperatorDefinition {
         return counts
     }
 
-    /// x̂ (and 1/std where the profile counts it) when gamma is updated or a gradient flows through.
+    /// x̂ (and 1/std where the profile counts it) when gamma is updated or a gradient flows through; under
+    /// autograd's records the input itself, the mean and 1/std whenever the backward node exists.
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
+        if context.profile.normalizationsKeepInput {
+            guard context.hasBackwardNode else { return [] }
+            return [SavedTensor(.layerInput, elements: context.cost.inputElements, in: context, alias: context.inputAlias(0)),
+                    autogradStatistics(context)]
+        }
         guard context.update.parameters == .all || context.isOnBackwardPath else { return [] }
         var saved = [SavedTensor(.normalizedInput, elements: context.cost.inputElements, in: context)]
         if context.profile.countsNormalizationStatistics {
@@ -62,6 +68,14 @@ struct Normalization: OperatorDefinition {
             saved.append(statistics)
         }
         return saved
+    }
+
+    /// The mean and 1/std autograd's normalization writes: per channel over the whole batch for batch norm, per
+    /// sample and group (or token) otherwise.
+    func autogradStatistics(_ context: BackwardContext) -> SavedTensor {
+        var statistics = SavedTensor(.normalizationStatistics, elements: 2 * context.cost.statisticElements, in: context)
+        statistics.isPerMicroBatch = kind == .batch
+        return statistics
     }
 
     var jsonAttributes: [(key: String, value: JSONValue)] {

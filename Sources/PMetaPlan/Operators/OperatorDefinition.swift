@@ -12,6 +12,9 @@ protocol OperatorDefinition: Sendable {
     var role: ParameterRole { get }
     /// Whether the output can be written over the input (element-wise operations, normalizations, views).
     var computesInPlace: Bool { get }
+    /// How PyTorch lays out the output: a view of the input (flatten, reshape, transpose, when the input's
+    /// strides allow), the input's strides kept in a new tensor (element-wise operations), or a new contiguous one.
+    var stridedLayout: StridedLayout { get }
     /// Whether the output is an activation (false for a learned tensor, whose output is the parameter itself).
     var producesActivation: Bool { get }
     /// Whether the backward pass hands g(y) itself, one buffer, to every input of the output's shape (a sum).
@@ -38,6 +41,7 @@ extension OperatorDefinition {
     var producesActivation: Bool { true }
     var sharesOutputGradientWithInputs: Bool { false }
     var keptInputGradient: KeptInputGradient { .overKeptInput }
+    var stridedLayout: StridedLayout { .contiguous }
     var role: ParameterRole { .none }
     var jsonAttributes: [(key: String, value: JSONValue)] { [] }
     /// Layers that select no channels update every weight.
@@ -55,6 +59,17 @@ enum KeptInputGradient: Sendable {
     case overOutputGradientOrOperand
     /// Into a new buffer: each gradient reads the other kept operand (a matrix product).
     case newBuffer
+}
+
+/// How a framework with strided tensors (PyTorch) lays out an operator's output.
+enum StridedLayout: Sendable {
+    /// A new contiguous tensor.
+    case contiguous
+    /// A new tensor with the strides of its first input (an element-wise operation keeps a permuted layout).
+    case keepsInputStrides
+    /// A view of the input: the same storage, strides rearranged (transpose), or reinterpreted when the input's
+    /// strides allow (flatten, reshape), else a contiguous copy.
+    case view
 }
 
 /// How many inputs an operator reads.
@@ -153,9 +168,16 @@ struct BackwardContext {
     var profile: CountingProfile
     /// Bits of one stored activation element.
     var activationBits: Int
+    /// Which inputs a batched matrix product copies to a contiguous tensor before multiplying
+    /// (`CountingProfile.matrixProductsCopyStridedOperands`); all false otherwise.
+    var copiesInput: [Bool] = []
 
     /// Whether the layer's first input is the network input x_0.
     var readsNetworkInput: Bool { inputIsNetworkInput.first ?? false }
+
+    /// Whether an autograd framework makes a backward node for the layer: a gradient flows into it or it updates
+    /// a parameter of its own.
+    var hasBackwardNode: Bool { isOnBackwardPath || update.isUpdated }
 
     /// The alias of input `position` kept whole: nil for x_0, which is no buffer of the pass.
     func inputAlias(_ position: Int) -> SavedTensor.Alias? {

@@ -19,6 +19,11 @@ struct InPlaceVisitor: OperatorVisitor {
     func visit<Definition: OperatorDefinition>(_ definition: Definition) -> Bool { definition.computesInPlace }
 }
 
+/// `OperatorDefinition.stridedLayout`.
+struct StridedLayoutVisitor: OperatorVisitor {
+    func visit<Definition: OperatorDefinition>(_ definition: Definition) -> StridedLayout { definition.stridedLayout }
+}
+
 /// `OperatorDefinition.sharesOutputGradientWithInputs`.
 struct SharedGradientVisitor: OperatorVisitor {
     func visit<Definition: OperatorDefinition>(_ definition: Definition) -> Bool { definition.sharesOutputGradientWithInputs }

@@ -65,11 +65,18 @@ struct WindowPooling: OperatorDefinition {
         return counts
     }
 
-    /// A max pool's indices: ceil(log2(window positions)) bits each, or the profile's fixed count.
+    /// A max pool's indices: ceil(log2(window positions)) bits each, or the profile's fixed count; where the
+    /// profile says so, the input of a max or average pool too (autograd's pooling backward reads it).
     func savedTensors(_ context: BackwardContext) -> [SavedTensor] {
-        guard isMax && context.isOnBackwardPath else { return [] }
+        guard context.isOnBackwardPath else { return [] }
+        var saved: [SavedTensor] = []
+        if context.profile.poolsKeepInput {
+            saved.append(SavedTensor(.layerInput, elements: context.cost.inputElements, in: context, alias: context.inputAlias(0)))
+        }
+        guard isMax else { return saved }
         let bits = context.profile.fixedPoolIndexBits ?? Self.bitsToIndex(context.cost.poolWindowPositions)
-        return bits > 0 ? [SavedTensor(kind: .poolIndices, elements: context.cost.outputElements, bitsPerElement: bits)] : []
+        if bits > 0 { saved.append(SavedTensor(kind: .poolIndices, elements: context.cost.outputElements, bitsPerElement: bits)) }
+        return saved
     }
 
     /// ceil(log2(positions)): the bits that index one of `positions` window positions.

@@ -11,6 +11,10 @@
 ///   the option chosen for it: its forward working set, or its backward working set plus its own gradient
 ///   buffer when that buffer lives only during its backward pass (`LayerOptionCosts`),
 /// - G, the largest transient gradient buffer (no accumulation), and V, its value.
+/// When gradient buffers live from their layer's backward pass to the end of the step (`pytorch`), a later layer's
+/// buffer weighs on the backward passes of the layers before it but on no forward pass, so E is the smaller of two
+/// slacks carried apart: the forward passes' and the backward passes' (the latter only from the first update on,
+/// where the backward pass reaches), and a layer's buffer lowers the backward slack alone. C is then never settled.
 /// A state is dropped when E - G < 0 (it cannot fit whatever comes next), when another state with the same
 /// flags is at least as good in C, E, G and V, or when V plus an upper bound on what the remaining layers can
 /// add is below a target. The bound is Lagrangian (weak duality over two relaxed resources: the always-alive
@@ -28,7 +32,12 @@ public enum ExactPlanner {
         /// Which live tensors an earlier layer keeps whole (store once); 0 unless the table tracks them.
         var kept: UInt64 = 0
         var committed: Int
+        /// min(forward slack, backward slack).
         var slack: Int
+        /// The forward passes' and the backward passes' slack when the profile keeps gradients until the step
+        /// (`LayerOptionCosts.Cost.trailingGradientBytes`); the backward slack is `unbounded` before any update.
+        var forwardSlack: Int = 0
+        var backwardSlack: Int = 0
         var transientGradient: Int
         var value: Double
         var parent: Int32
@@ -236,7 +245,10 @@ public enum ExactPlanner {
         let count = graph.layerCount
         let irrelevant = Int.min / 4
         let target = knownValue - context.tolerance
-        var frontier = [State(flags: 0, kept: 0, committed: 0, slack: Int.max / 4, transientGradient: 0, value: 0, parent: -1, option: 0)]
+        let unbounded = Int.max / 4
+        let splitsSlack = problem.profile.keepsGradientsUntilTheStep
+        var frontier = [State(flags: 0, kept: 0, committed: 0, slack: unbounded, forwardSlack: unbounded, backwardSlack: unbounded,
+                              transientGradient: 0, value: 0, parent: -1, option: 0)]
         // What the backtrack needs of every kept state, layer after layer: its parent and its option.
         var parents: [Int32] = []
         var options: [Int16] = []
@@ -275,7 +287,19 @@ public enum ExactPlanner {
                     let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
                     if overflow1 || overflow2 { continue }
                     // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
-                    let slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
+                    var slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
+                    var forwardSlack = 0, backwardSlack = 0
+                    if splitsSlack {
+                        forwardSlack = min(state.forwardSlack, cost.capacity - withPrefix) - cost.globalBytes
+                        // The backward pass reaches this layer once an update is made here or earlier.
+                        if state.backwardSlack < unbounded || update.isUpdated {
+                            backwardSlack = min(state.backwardSlack, cost.backwardCapacity - pending - withPrefix) - cost.globalBytes
+                                - cost.trailingGradientBytes
+                        } else {
+                            backwardSlack = unbounded
+                        }
+                        slack = min(forwardSlack, backwardSlack)
+                    }
                     let transient = max(state.transientGradient, cost.transientGradientBytes)
                     if slack - transient < 0 { continue }
                     let value = state.value + layerValues[optionIndex]
@@ -283,7 +307,7 @@ public enum ExactPlanner {
                     let flags = outputCarries ? flagsWithOutput : flagsWithoutOutput
                     if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
                                          isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }
-                    let settled = committed <= irrelevant / 2 || committed <= horizon - slack
+                    let settled = !splitsSlack && (committed <= irrelevant / 2 || committed <= horizon - slack)
                     var kept: UInt64 = 0
                     if tracksKept {
                         let keeps = table.flatKeeps[keepOffset + optionIndex * 2 + path]
@@ -294,11 +318,12 @@ public enum ExactPlanner {
                         }
                     }
                     candidates.append(State(flags: flags, kept: kept,
-                                            committed: settled ? irrelevant : committed, slack: slack, transientGradient: transient, value: value,
+                                            committed: settled ? irrelevant : committed, slack: slack, forwardSlack: forwardSlack,
+                                            backwardSlack: backwardSlack, transientGradient: transient, value: value,
                                             parent: Int32(parent), option: Int16(optionIndex)))
                 }
             }
-            paretoFront(of: &candidates, into: &frontier, scratch: &scratch)
+            paretoFront(of: &candidates, into: &frontier, scratch: &scratch, splitsSlack: splitsSlack)
             explored += frontier.count
             layerStarts.append(parents.count)
             for state in frontier {
@@ -351,7 +376,7 @@ public enum ExactPlanner {
     /// The states no other state with the same flags and kept buffers dominates (lower or equal C and G, higher or equal E and V),
     /// in the order of `precedes`. Sorts `states` in place and writes the front into `kept`.
     /// - Complexity: O(F log F) per flag group without transient gradients (a staircase over C and E), O(F^2) with.
-    static func paretoFront(of states: inout [State], into kept: inout [State], scratch: inout ParetoScratch) {
+    static func paretoFront(of states: inout [State], into kept: inout [State], scratch: inout ParetoScratch, splitsSlack: Bool = false) {
         states.sort(by: precedes)
         kept.removeAll(keepingCapacity: true)
         var groupStart = 0
@@ -359,7 +384,7 @@ public enum ExactPlanner {
             let flags = states[groupStart].flags
             let keptBuffers = states[groupStart].kept
             var groupEnd = groupStart
-            var hasTransient = false
+            var hasTransient = splitsSlack
             while groupEnd < states.count && states[groupEnd].flags == flags && states[groupEnd].kept == keptBuffers {
                 if states[groupEnd].transientGradient != 0 { hasTransient = true }
                 groupEnd += 1
@@ -395,6 +420,7 @@ public enum ExactPlanner {
                     let dominated = scratch.front.contains { other in
                         other.committed <= candidate.committed && other.slack >= candidate.slack
                             && other.transientGradient <= candidate.transientGradient
+                            && (!splitsSlack || (other.forwardSlack >= candidate.forwardSlack && other.backwardSlack >= candidate.backwardSlack))
                     }
                     if !dominated { scratch.front.append(candidate) }
                 }

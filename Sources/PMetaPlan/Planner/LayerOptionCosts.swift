@@ -25,6 +25,11 @@ struct LayerOptionCosts: Sendable {
         /// budget - what its backward pass holds besides stored tensors and always-alive bytes (its working set and
         /// own gradient buffer): the capacity left when learned tensors' gradients are alive too.
         var backwardCapacity: Int
+        /// A gradient buffer alive from this layer's backward pass to the end of the step
+        /// (`CountingProfile.keepsGradientsUntilTheStep`): it weighs on this and every earlier layer's backward
+        /// pass, not on any forward pass. `capacity` is then the forward pass's alone, and `backwardCapacity` leaves
+        /// the buffer out.
+        var trailingGradientBytes: Int = 0
     }
 
     /// Which live tensors an option keeps whole (their bits in the live set before the layer) and whether its output.
@@ -115,9 +120,9 @@ struct LayerOptionCosts: Sendable {
                 var boundingByPath: [Cost] = []
                 var keepsByPath: [Keeps] = []
                 for isOnPath in [false, true] {
-                    let saved = model.savedTensors(ofLayerAt: index, update: update, isOnBackwardPath: isOnPath,
+                    let saved = model.savedTensors(ofLayerAt: index, update: profile.realized(update), isOnBackwardPath: isOnPath,
                                                    isOutput: index == count - 1, stepUpdatesAnything: isOnPath || update.isUpdated,
-                                                   precision: workload.precision, profile: profile)
+                                                   workload: workload, profile: profile)
                     var keptHere = Keeps()
                     for tensor in saved {
                         guard let buffer = model.keptBuffer(tensor, ofLayerAt: index) else { continue }
@@ -138,7 +143,8 @@ struct LayerOptionCosts: Sendable {
                     byPath.append(variants)
                     boundingByPath.append(Cost(prefixBytes: variants.map(\.prefixBytes).min()!, globalBytes: variants.map(\.globalBytes).min()!,
                                                transientGradientBytes: variants.map(\.transientGradientBytes).min()!,
-                                               capacity: variants.map(\.capacity).max()!, backwardCapacity: variants.map(\.backwardCapacity).max()!))
+                                               capacity: variants.map(\.capacity).max()!, backwardCapacity: variants.map(\.backwardCapacity).max()!,
+                                               trailingGradientBytes: variants.map(\.trailingGradientBytes).min()!))
                     let pending = learned[index].reduce(0) { $0 + $1.bytes }
                     for variant in variants {
                         layerLowest = min(layerLowest, variant.capacity, variant.backwardCapacity - pending)
@@ -223,25 +229,36 @@ struct LayerOptionCosts: Sendable {
             var keepers: [Int: Int] = [:]
             for buffer in keptEarlier { keepers[buffer] = -1 }
             model.markKeptBuffers(&saved, ofLayerAt: index) { keepers[$0] } keep: { keepers[$0] = index }
-            earlierKept = model.earlierKeptElements(ofLayerAt: index, keptEarlier: keptEarlier)
+            earlierKept = model.earlierKeptElements(ofLayerAt: index, keptEarlier: keptEarlier, profile: problem.profile)
         }
         let (perSample, forMicroBatch) = try model.storedBytes(of: saved, workload: workload)
         let gradient = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: update, profile: problem.profile),
                                            workload.precision.gradientBytes, context: "gradient buffer")
         // On the path, a gradient flows into the layer's input (positional profiles share their working sets, so
         // only the gradient-flow profiles read the flag).
-        let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, earlierKept: earlierKept, inputNeedsGradient: isOnPath,
+        let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, earlierKept: earlierKept,
+                                                        update: problem.profile.realized(update), inputNeedsGradient: isOnPath,
                                                         workload: workload, profile: problem.profile)
         let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
         let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
+        let budget = problem.budget.bytes
+        let global = try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers")
+        if problem.profile.keepsGradientsUntilTheStep {
+            // Its buffer from its backward pass on (a learned tensor's from its last reader's, which carries it
+            // there as a pending gradient); the forward pass holds none of it. With accumulation a learned tensor's
+            // gradient lives from its readers' backward passes down to its own only.
+            let isLearned = model.graph.layers[index].operation.isLearnedTensor
+            let learned = isLearned ? workload.learnedTensorGradientCharge(bytes: gradient, charge: buffer, profile: problem.profile) : 0
+            let trailing = buffer.fromOwnBackwardOn > 0 ? max(buffer.fromOwnBackwardOn, learned) : 0
+            let backwardHeld = try Checked.sum(backward, trailing > 0 ? 0 : learned, context: "gradient buffer")
+            return Cost(prefixBytes: stored.thisPass, globalBytes: global, transientGradientBytes: buffer.largestThroughStep,
+                        capacity: budget - forward, backwardCapacity: budget - backwardHeld, trailingGradientBytes: trailing)
+        }
         // Its own buffer while its backward pass runs; a learned tensor's gradient lives there in every case.
         let own = model.graph.layers[index].operation.isLearnedTensor
             ? workload.learnedTensorGradientCharge(bytes: gradient, charge: buffer, profile: problem.profile) : buffer.duringOwnBackward
-        let budget = problem.budget.bytes
         let backwardHeld = try Checked.sum(backward, own, context: "gradient buffer")
-        return Cost(prefixBytes: stored.thisPass,
-                    globalBytes: try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers"),
-                    transientGradientBytes: buffer.largestThroughStep,
+        return Cost(prefixBytes: stored.thisPass, globalBytes: global, transientGradientBytes: buffer.largestThroughStep,
                     capacity: min(budget - forward, budget - backwardHeld, budget - backward),
                     backwardCapacity: budget - backwardHeld)
     }

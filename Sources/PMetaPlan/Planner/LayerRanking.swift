@@ -38,7 +38,7 @@ public struct LayerRanking: Hashable, Sendable {
             let importance = (0..<problem.innerSteps).reduce(0.0) { $0 + problem.importance.scores[$1][index] }
             guard importance > 0 else { continue }
             let saved = model.savedTensors(ofLayerAt: index, update: .full, isOnBackwardPath: true, isOutput: false,
-                                           stepUpdatesAnything: true, precision: workload.precision, profile: problem.profile)
+                                           stepUpdatesAnything: true, workload: workload, profile: problem.profile)
                 .filter { $0.kind == .input }
             let input = try model.storedBytes(of: saved, workload: workload).forMicroBatch
             let gradient = try Checked.product(try model.gradientBufferElements(ofLayerAt: index, update: .full, profile: problem.profile),

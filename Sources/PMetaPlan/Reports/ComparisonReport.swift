@@ -107,6 +107,7 @@ extension CountingProfile {
         case "paper": "the printed baselines of Tables 1 and 2"
         case "paper-eq18": "the printed baselines of Table 3, Eq. (18) input gradients from l_min"
         case "torch-helper": "what python/pmeta_torch.py holds in PyTorch: physical with bool masks and int64 pool indices"
+        case "pytorch": "what stock PyTorch autograd holds (live tensors; kernel workspaces come on top)"
         default: "custom"
         }
     }

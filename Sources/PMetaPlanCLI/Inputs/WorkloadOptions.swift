@@ -12,7 +12,7 @@ enum WorkloadOptions {
         OptionSpec("weight-bytes", valueName: "n", help: "Bytes per weight.", defaultValue: "4"),
         OptionSpec("activation-bytes", valueName: "n", help: "Bytes per stored activation (1 for int8).", defaultValue: "4"),
         OptionSpec("gradient-bytes", valueName: "n", help: "Bytes per gradient element.", defaultValue: "4"),
-        OptionSpec("profile", valueName: "name", help: "Counting conventions: physical is what a trainer holds (Eq. (16)'s masks); appendix-a shares every layer's input and output; paper and paper-eq18 reproduce the printed baselines; torch-helper is what python/pmeta_torch.py holds in PyTorch.",
+        OptionSpec("profile", valueName: "name", help: "Counting conventions: physical is what a trainer holds (Eq. (16)'s masks); appendix-a shares every layer's input and output; paper and paper-eq18 reproduce the printed baselines; torch-helper is what python/pmeta_torch.py holds in PyTorch; pytorch is what stock PyTorch autograd holds.",
                    defaultValue: "physical", allowedValues: CountingProfile.all.map(\.name)),
     ]
 

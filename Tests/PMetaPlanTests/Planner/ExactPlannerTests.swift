@@ -2,13 +2,15 @@ import Testing
 @testable import PMetaPlan
 
 @Suite struct ExactPlannerTests {
-    /// One random case: graph, workload, profile, budget and scores from `seed`.
-    static func problem(seed: UInt64) throws -> PlanningProblem {
+    /// One random case: graph, workload, profile, budget and scores from `seed` (the profile drawn from every named
+    /// one unless given; the graph from `architecture`).
+    static func problem(seed: UInt64, profile fixedProfile: CountingProfile? = nil,
+                        architecture: (inout SeededGenerator) -> String = { RandomPlanningCases.architecture(using: &$0) }) throws -> PlanningProblem {
         var generator = SeededGenerator(seed: seed)
-        let text = RandomPlanningCases.architecture(using: &generator)
+        let text = architecture(&generator)
         let model = try CostModel(try ShapedGraph(jsonBytes: Array(text.utf8)))
         let workload = RandomPlanningCases.workload(using: &generator)
-        let profile = CountingProfile.all.randomElement(using: &generator)!
+        let profile = fixedProfile ?? CountingProfile.all.randomElement(using: &generator)!
         let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: workload, profile: profile).peak
         let budget = ByteCount(Int.random(in: (maml.bytes / 3)...(maml.bytes + 64), using: &generator))
         let scores = model.graph.layers.map { $0.operation.isTrainable ? Double(Int.random(in: 0...9, using: &generator)) / 3 : 0 }
@@ -17,9 +19,8 @@ import Testing
                                importance: ImportanceScores(scores: [scores], source: "random"))
     }
 
-    @Test(arguments: 1...220 as ClosedRange<UInt64>)
-    func exactSearchEqualsBruteForce(seed: UInt64) throws {
-        let problem = try Self.problem(seed: seed)
+    /// The search's plan is the brute force's optimum, and its peak is the cost model's and fits.
+    static func expectExact(_ problem: PlanningProblem, seed: UInt64) throws {
         let brute = try RandomPlanningCases.bruteForceBestValue(problem)
         let exact = try ExactPlanner.bestStep(of: problem, step: 0)
         #expect((exact?.value ?? 0) == (brute ?? 0) || abs((exact?.value ?? 0) - (brute ?? 0)) < 1e-9,
@@ -31,6 +32,19 @@ import Testing
             #expect(cost.peak == exact.peak, "seed \(seed)")
             #expect(cost.peak <= problem.budget, "seed \(seed)")
         }
+    }
+
+    @Test(arguments: 1...220 as ClosedRange<UInt64>)
+    func exactSearchEqualsBruteForce(seed: UInt64) throws {
+        try Self.expectExact(try Self.problem(seed: seed), seed: seed)
+    }
+
+    /// The `pytorch` profile splits the slack in two (its gradient buffers weigh on earlier layers' backward
+    /// passes only): brute force on networks with the operators whose autograd records differ.
+    @Test(arguments: 1...40 as ClosedRange<UInt64>)
+    func exactSearchEqualsBruteForceUnderThePyTorchProfile(seed: UInt64) throws {
+        let problem = try Self.problem(seed: seed, profile: .pytorch) { RandomPlanningCases.autogradArchitecture(using: &$0) }
+        try Self.expectExact(problem, seed: seed)
     }
 
     @Test(arguments: 1...60 as ClosedRange<UInt64>)

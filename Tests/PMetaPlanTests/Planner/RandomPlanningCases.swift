@@ -46,6 +46,40 @@ enum RandomPlanningCases {
         return #"{"format": 1, "name": "random", "input": {"shape": \#(input), "element_bytes": 4}, "layers": [\#(layers.joined(separator: ", "))]}"#
     }
 
+    /// A random network with what autograd frameworks record differently: batch norm, ReLU6 / hard-swish /
+    /// dropout, max or average pooling, a squeeze-excite gate (a broadcast product), and sometimes a one-block
+    /// attention on tokens (reshapes and transposes that are views, strided matrix-product operands, a class-token
+    /// gather that keeps every token).
+    static func autogradArchitecture(using generator: inout SeededGenerator) -> String {
+        var layers: [String] = []
+        let channels = Int.random(in: 2...4, using: &generator)
+        let side = Int.random(in: 2...4, using: &generator) * 2
+        layers.append(#"{"op": "conv2d", "out_channels": \#(channels), "kernel": 3, "padding": 1, "bias": \#(Bool.random(using: &generator))}"#)
+        if Bool.random(using: &generator) { layers.append(#"{"op": "batch_norm"}"#) }
+        layers.append([#"{"op": "relu"}"#, #"{"op": "hard_swish"}"#, #"{"op": "relu6"}"#, #"{"op": "dropout", "p": 0.5}"#].randomElement(using: &generator)!)
+        var tokens = side * side
+        if Bool.random(using: &generator) {
+            layers.append(Bool.random(using: &generator) ? #"{"op": "max_pool", "kernel": 2}"# : #"{"op": "avg_pool", "kernel": 2}"#)
+            tokens /= 4
+        }
+        if Bool.random(using: &generator) {
+            // Squeeze-excite with a broadcast product.
+            layers.append(#"{"repeat": 1, "name": "se", "layers": [{"name": "p", "op": "reduce_mean", "axes": [1, 2]}, {"name": "g", "op": "sigmoid"}, {"op": "mul", "inputs": ["$in", "g"]}]}"#)
+        }
+        if Bool.random(using: &generator) {
+            let heads = channels % 2 == 0 ? 2 : 1
+            let width = channels / heads
+            layers.append(#"{"op": "reshape", "shape": [\#(channels), \#(tokens)]}"#)
+            layers.append(#"{"name": "t", "op": "transpose", "perm": [1, 0]}"#)
+            layers.append(#"{"repeat": 1, "name": "att", "layers": [{"name": "ln", "op": "layer_norm"}, {"name": "q", "op": "linear", "out_features": \#(channels)}, {"name": "k", "op": "linear", "inputs": ["ln"], "out_features": \#(channels)}, {"name": "qs", "op": "reshape", "inputs": ["q"], "shape": [\#(tokens), \#(heads), \#(width)]}, {"name": "qh", "op": "transpose", "perm": [1, 0, 2]}, {"name": "qq", "op": "scale", "factor": 0.5}, {"name": "ks", "op": "reshape", "inputs": ["k"], "shape": [\#(tokens), \#(heads), \#(width)]}, {"name": "kt", "op": "transpose", "perm": [1, 2, 0]}, {"name": "s", "op": "matmul", "inputs": ["qq", "kt"]}, {"name": "a", "op": "softmax", "axis": -1}, {"name": "vs", "op": "reshape", "inputs": ["ln"], "shape": [\#(tokens), \#(heads), \#(width)]}, {"name": "vh", "op": "transpose", "perm": [1, 0, 2]}, {"name": "c", "op": "matmul", "inputs": ["a", "vh"]}, {"name": "ct", "op": "transpose", "perm": [1, 0, 2]}, {"name": "cm", "op": "reshape", "shape": [\#(tokens), \#(channels)]}, {"op": "add", "inputs": ["$in", "cm"]}]}"#)
+            layers.append(#"{"op": "gather", "axis": 0, "index": 0}"#)
+        } else {
+            layers.append(Bool.random(using: &generator) ? #"{"op": "flatten"}"# : #"{"op": "global_avg_pool"}"#)
+        }
+        layers.append(#"{"op": "linear", "out_features": 2}"#)
+        return #"{"format": 1, "name": "random", "input": {"shape": [\#(Int.random(in: 1...2, using: &generator)), \#(side), \#(side)], "element_bytes": 4}, "layers": [\#(layers.joined(separator: ", "))]}"#
+    }
+
     /// A random workload: batched with or without accumulation, or streamed.
     static func workload(using generator: inout SeededGenerator) -> Workload {
         switch Int.random(in: 0..<3, using: &generator) {
