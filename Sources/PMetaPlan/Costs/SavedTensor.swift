@@ -22,6 +22,9 @@ public struct SavedTensor: Hashable, Sendable {
         case dropoutMask = "dropout mask"
         /// An operand of a product (mul, matmul), needed for the other operand's gradient.
         case operand
+        /// Meta attention's input-channel scores gamma^fw of an attended conv/linear layer (Sec. 3.3), one per input
+        /// channel and pass, kept for the weighting of g(w_l).
+        case attentionScores = "attention scores"
     }
 
     /// Which tensor of the forward pass a saved tensor is, when it is one whole (the same buffer, not a copy).
