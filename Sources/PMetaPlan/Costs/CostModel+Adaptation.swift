@@ -46,9 +46,16 @@ extension CostModel {
         let scaled = { (macs: Int, name: String) throws -> MACCount in
             MACCount(try Checked.product(macs, samples, context: name))
         }
-        let forward = try scaled(accounts.forwardMACs, "forward MACs")
+        // Meta attention's modules run once per pass, not per sample.
+        let perPass = { (macs: Int, passes: Int, name: String) throws -> Int in try Checked.product(macs, passes, context: name) }
+        let forward = MACCount(try Checked.sum(try scaled(accounts.forwardMACs, "forward MACs").macs,
+                                               try perPass(accounts.attentionForwardMACsPerPass, workload.forwardPassesPerStep, "forward MACs"),
+                                               context: "forward MACs"))
         let inputGradient = try scaled(accounts.inputGradientMACs, "input-gradient MACs")
-        let weightGradient = try scaled(accounts.weightGradientMACs, "weight-gradient MACs")
+        let weightGradient = MACCount(try Checked.sum(try scaled(accounts.weightGradientMACs, "weight-gradient MACs").macs,
+                                                      try perPass(accounts.attentionBackwardMACsPerPass, workload.backwardPassesPerStep,
+                                                                  "weight-gradient MACs"),
+                                                      context: "weight-gradient MACs"))
         return StepCost(
             stepIndex: stepIndex, firstUpdatedLayer: path.firstUpdated, savedTensors: accounts.saved, storedBytes: accounts.storedForBatch,
             gradientBufferBytesPerLayer: accounts.gradientBytes, gradientBufferBytes: ByteCount(memory.peakBuffers),
@@ -71,6 +78,11 @@ extension CostModel {
         var forwardMACs = 0
         var inputGradientMACs = 0
         var weightGradientMACs = 0
+        /// Meta attention: per layer, what its backward pass holds only while it computes g(w_l); the MACs of its
+        /// modules and weighted accumulation, per pass.
+        var attentionBackwardBytes: [Int] = []
+        var attentionForwardMACsPerPass = 0
+        var attentionBackwardMACsPerPass = 0
     }
 
     private func layerAccounts(_ step: StepUpdates, path: StepPath, workload: Workload, profile: CountingProfile) throws -> LayerAccounts {
@@ -103,7 +115,15 @@ extension CostModel {
             accounts.computesInputGradient.append(computesInput)
             accounts.gradientBytes.append(try Checked.product(try gradientBufferElements(ofLayerAt: index, update: update, profile: profile),
                                                               workload.precision.gradientBytes, context: "gradient buffer"))
-            let weightMACs = try weightGradientMACsPerSample(ofLayerAt: index, update: update)
+            let weightMACs = try weightGradientMACsPerSample(ofLayerAt: index, update: update, profile: profile)
+            accounts.attentionBackwardBytes.append(try attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload, profile: profile))
+            if let attention = try attentionMACs(ofLayerAt: index, update: update, profile: profile) {
+                accounts.forwardMACs = try Checked.sum(accounts.forwardMACs, attention.forwardPerSample, context: "forward MACs")
+                accounts.attentionForwardMACsPerPass = try Checked.sum(accounts.attentionForwardMACsPerPass, attention.forwardPerPass,
+                                                                       context: "forward MACs")
+                accounts.attentionBackwardMACsPerPass = try Checked.sum(accounts.attentionBackwardMACsPerPass, attention.backwardPerPass,
+                                                                        context: "weight-gradient MACs")
+            }
             accounts.weightGradientMACs = try Checked.sum(accounts.weightGradientMACs, weightMACs, context: "weight-gradient MACs")
             accounts.backwardMACsPerSample.append(try Checked.sum(backward, weightMACs, context: "backward MACs"))
         }
@@ -182,6 +202,7 @@ extension CostModel {
                 ofLayerAt: index, saved: accounts.saved[index], earlierKept: earlierKept.isEmpty ? .none : earlierKept[index],
                 update: profile.realized(path.update(ofLayerAt: index, in: step, graph: graph)),
                 inputNeedsGradient: path.flow.inputCarriesGradient[index], workload: workload, profile: profile)
+            backwardWorking[index] = try Checked.sum(backwardWorking[index], accounts.attentionBackwardBytes[index], context: "working set")
         }
         var timeline: [MemoryEvent] = []
         timeline.reserveCapacity(2 * count)

@@ -43,15 +43,24 @@ extension CostModel {
         return saved
     }
 
-    /// The weight elements whose gradients an update computes: mu_fw mu_bw m(w_l) for a conv/linear layer,
-    /// every weight for others, none unless the weights are updated.
+    /// The weight elements whose gradients an update accumulates: mu_fw mu_bw m(w_l) for a conv/linear layer (every
+    /// weight for an attended one, whose passes may each keep other channels), every weight for others, none unless
+    /// the weights are updated.
     /// - Throws: `ArithmeticOverflow`.
     func selectedWeightElements(ofLayerAt index: Int, update: LayerUpdate) throws -> Int {
         guard update.parameters == .all else { return 0 }
         let cost = layerCosts[index]
-        return try graph.layers[index].operation.accept(SelectedWeightsVisitor(
-            selectedInputs: update.inputChannelRatio.selectedCount(of: cost.inputChannels),
-            selectedOutputs: update.outputChannelRatio.selectedCount(of: cost.outputChannels), cost: cost)).get()
+        guard !update.isAttended else { return try weightElements(ofLayerAt: index, inputs: cost.inputChannels, outputs: cost.outputChannels) }
+        return try weightElements(ofLayerAt: index, inputs: update.inputChannelRatio.selectedCount(of: cost.inputChannels),
+                                  outputs: update.outputChannelRatio.selectedCount(of: cost.outputChannels))
+    }
+
+    /// The weight elements that link `inputs` selected input channels with `outputs` selected output channels (the
+    /// first ones, as the trainer keeps them) of layer `index`; every weight for layers that select no channels.
+    /// - Throws: `ArithmeticOverflow`.
+    func weightElements(ofLayerAt index: Int, inputs: Int, outputs: Int) throws -> Int {
+        try graph.layers[index].operation.accept(SelectedWeightsVisitor(selectedInputs: inputs, selectedOutputs: outputs,
+                                                                        cost: layerCosts[index])).get()
     }
 
     /// The working set of layer `index` under `update`, in the forward pass and in its backward pass, when no
@@ -301,9 +310,10 @@ extension CostModel {
 
     /// The weight-gradient MACs of layer `index` under `update` for one sample: mu_fw mu_bw H_l W_l m(w_l) in
     /// Eq. (18) for conv/linear (each selected weight once per position; bias gradients count 0), per-element
-    /// terms for normalizations.
+    /// terms for normalizations. An attended update computes g(w_l) for the channels its scores keep (at most) and
+    /// averages g(y_l) per channel for gamma^bw (`attentionMACs`).
     /// - Throws: `ArithmeticOverflow`.
-    func weightGradientMACsPerSample(ofLayerAt index: Int, update: LayerUpdate) throws -> Int {
+    func weightGradientMACsPerSample(ofLayerAt index: Int, update: LayerUpdate, profile: CountingProfile) throws -> Int {
         let cost = layerCosts[index]
         let operation = graph.layers[index].operation
         switch update.parameters {
@@ -313,6 +323,7 @@ extension CostModel {
             return operation.isNormalization ? cost.weightGradientMACs / 2 : 0
         case .all:
             guard operation.isWeightLayer else { return cost.weightGradientMACs }
+            if let attention = try attentionMACs(ofLayerAt: index, update: update, profile: profile) { return attention.backwardPerSample }
             return try Checked.product(cost.weightPositions, try selectedWeightElements(ofLayerAt: index, update: update),
                                        context: "weight-gradient MACs")
         }

@@ -28,6 +28,9 @@ public struct SavedTensor: Hashable, Sendable {
         case layerInput = "layer input"
         /// The copy of the network output the loss keeps (cross-entropy's log_softmax, `pytorch`).
         case lossInput = "loss input"
+        /// Meta attention's input-channel scores gamma^fw of an attended conv/linear layer (Sec. 3.3), one per input
+        /// channel and pass, kept for the weighting of g(w_l).
+        case attentionScores = "attention scores"
     }
 
     /// Which tensor of the forward pass a saved tensor is, when it is one whole (the same buffer, not a copy).

@@ -53,6 +53,12 @@ extension Workload {
         }
     }
 
+    /// Backward passes per step: one per micro-batch, the last one holding what is left.
+    var backwardPassesPerStep: Int { Checked.divideRoundingUp(samplesPerStep, by: microBatch) }
+
+    /// Forward passes per step: one per micro-batch when batched, one per sample when streamed.
+    var forwardPassesPerStep: Int { propagation == .batched ? backwardPassesPerStep : samplesPerStep }
+
     /// Samples a working set holds: the micro-batch when batched, one sample when streamed.
     var samplesPerPass: Int { propagation == .batched ? microBatch : 1 }
 

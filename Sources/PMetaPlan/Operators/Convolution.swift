@@ -203,6 +203,10 @@ struct Convolution1D: OperatorDefinition {
 /// weights are updated; under the printed baselines' profile a frozen one on the backward path keeps its whole
 /// input too, and under autograd's records a convolution keeps it whenever its backward node exists. An updated
 /// first layer reads x_0 where it already is (the support samples) unless the profile stores the network input.
+///
+/// An attended update (meta attention, Sec. 3.3.2) keeps the input channels gamma^fw keeps, at most
+/// `MetaAttentionRatios.mostKeptInputChannels(of:)` of them (a copy, or the input itself when that is every
+/// channel), and gamma^fw itself: C_{l-1} scores per pass, from the forward pass to the weighting of g(w_l).
 enum WeightLayerBackward {
     static func savedTensors(_ context: BackwardContext, isConvolution: Bool) -> [SavedTensor] {
         let cost = context.cost
@@ -211,13 +215,17 @@ enum WeightLayerBackward {
             return [SavedTensor(.input, elements: cost.inputElements, in: context, alias: context.inputAlias(0))]
         }
         if context.update.parameters == .all {
-            if context.readsNetworkInput && !context.profile.storesNetworkInput { return [] }
-            let selected = context.update.inputChannelRatio.selectedCount(of: cost.inputChannels)
+            let scores = context.update.attention.map { _ in
+                [SavedTensor(kind: .attentionScores, elements: cost.inputChannels, bitsPerElement: context.activationBits, isPerMicroBatch: true)]
+            } ?? []
+            if context.readsNetworkInput && !context.profile.storesNetworkInput { return scores }
+            let selected = context.update.attention?.mostKeptInputChannels(of: cost.inputChannels)
+                ?? context.update.inputChannelRatio.selectedCount(of: cost.inputChannels)
             let perChannel = cost.inputElements / cost.inputChannels
-            guard selected > 0 else { return [] }
+            guard selected > 0 else { return scores }
             // Every channel kept: the input buffer itself; fewer: a copy of the selected ones.
             let alias: SavedTensor.Alias? = selected == cost.inputChannels ? context.inputAlias(0) : nil
-            return [SavedTensor(.input, elements: selected * perChannel, in: context, alias: alias)]
+            return [SavedTensor(.input, elements: selected * perChannel, in: context, alias: alias)] + scores
         }
         if context.profile.frozenWeightLayersStoreInput && context.isOnBackwardPath {
             return [SavedTensor(.input, elements: cost.inputElements, in: context)]

@@ -90,7 +90,7 @@ public struct FitAdvice: Sendable {
         let smallestRatio = problem.ratios.first ?? .all
         for index in model.graph.layers.indices where model.graph.layers[index].operation.isTrainable {
             var layers = [LayerUpdate](repeating: .frozen, count: model.graph.layerCount)
-            layers[index] = LayerUpdate(parameters: .all, inputChannelRatio: model.graph.layers[index].operation.isWeightLayer ? smallestRatio : .all)
+            layers[index] = problem.update(ofLayerAt: index, ratio: smallestRatio)
             let peak = try model.adaptation(of: UpdatePlan(steps: [StepUpdates(layers: layers)]), workload: workload, profile: problem.profile).peak
             if peak < best.0 { best = (peak, index) }
         }

@@ -44,8 +44,7 @@ public enum LassoPathPlanner {
             func plan(keeping prefix: Int) -> UpdatePlan {
                 var steps = Array(repeating: StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount)), count: problem.innerSteps)
                 for candidate in candidates.prefix(prefix) {
-                    let isWeightLayer = graph.layers[candidate.layer].operation.isWeightLayer
-                    steps[candidate.step].layers[candidate.layer] = LayerUpdate(parameters: .all, inputChannelRatio: isWeightLayer ? ratio : .all)
+                    steps[candidate.step].layers[candidate.layer] = problem.update(ofLayerAt: candidate.layer, ratio: ratio)
                 }
                 return UpdatePlan(steps: steps)
             }

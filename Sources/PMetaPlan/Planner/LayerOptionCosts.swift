@@ -236,9 +236,12 @@ struct LayerOptionCosts: Sendable {
                                            workload.precision.gradientBytes, context: "gradient buffer")
         // On the path, a gradient flows into the layer's input (positional profiles share their working sets, so
         // only the gradient-flow profiles read the flag).
-        let (forward, backward) = try model.workingBytes(ofLayerAt: index, saved: saved, earlierKept: earlierKept,
-                                                        update: problem.profile.realized(update), inputNeedsGradient: isOnPath,
-                                                        workload: workload, profile: problem.profile)
+        let (forward, working) = try model.workingBytes(ofLayerAt: index, saved: saved, earlierKept: earlierKept,
+                                                       update: problem.profile.realized(update), inputNeedsGradient: isOnPath,
+                                                       workload: workload, profile: problem.profile)
+        // An attended update's scores and compact gradient, while its backward pass computes g(w_l).
+        let backward = try Checked.sum(working, try model.attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload,
+                                                                                 profile: problem.profile), context: "working set")
         let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
         let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
         let budget = problem.budget.bytes

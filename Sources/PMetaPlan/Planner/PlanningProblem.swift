@@ -13,13 +13,18 @@ public struct PlanningProblem: Sendable {
     public var ratios: [ChannelRatio]
     /// |alpha_l^k| per inner step and layer; K is its step count.
     public var importance: ImportanceScores
+    /// Meta attention for every attendable layer's update (`ShapedGraph.attendableLayers`), or nil: an attended
+    /// layer's one update option is attended with these clip ratios instead of the static ratios.
+    public let attention: MetaAttentionRatios?
+    /// Which layers' updates `attention` attends (all false without it).
+    let attendedLayers: [Bool]
 
     /// The default ratio set: 1/8, 1/4, 1/2, 3/4, 1 (and 0, not updating).
     public static let defaultRatios = [ChannelRatio(1, 8), ChannelRatio(1, 4), ChannelRatio(1, 2), ChannelRatio(3, 4), .all]
 
     /// Creates a problem.
     public init(model: CostModel, workload: Workload, profile: CountingProfile = .physical, budget: ByteCount,
-                ratios: [ChannelRatio] = PlanningProblem.defaultRatios, importance: ImportanceScores) {
+                ratios: [ChannelRatio] = PlanningProblem.defaultRatios, importance: ImportanceScores, attention: MetaAttentionRatios? = nil) {
         precondition(!ratios.isEmpty && ratios.allSatisfy { $0 > .none }, "the planner needs positive channel ratios")
         precondition(importance.scores.allSatisfy { $0.count == model.graph.layerCount }, "importance needs one score per layer")
         self.model = model
@@ -28,6 +33,8 @@ public struct PlanningProblem: Sendable {
         self.budget = budget
         self.ratios = Array(Set(ratios)).sorted()
         self.importance = importance
+        self.attention = attention
+        attendedLayers = attention == nil ? Array(repeating: false, count: model.graph.layerCount) : model.graph.attendableLayers
     }
 
     /// K.
@@ -61,11 +68,20 @@ public struct PlanningProblem: Sendable {
         }
     }
 
-    /// The update options of layer `index`: frozen, then one per ratio for conv/linear, or all for a normalization.
+    /// The update options of layer `index`: frozen, then one per ratio for conv/linear (one attended update for a
+    /// layer meta attention attends), or all for a normalization.
     func options(forLayerAt index: Int) -> [LayerUpdate] {
         let operation = model.graph.layers[index].operation
         guard operation.isTrainable else { return [.frozen] }
+        if let attention, attendedLayers[index] { return [.frozen, .attended(attention)] }
         if operation.isWeightLayer { return [.frozen] + ratios.map { LayerUpdate(parameters: .all, inputChannelRatio: $0) } }
         return [.frozen, .full]
+    }
+
+    /// The update of every parameter of layer `index` at input-channel ratio `ratio`: attended where the problem's
+    /// meta attention attends the layer, the ratio for other conv/linear layers, every channel for the rest.
+    func update(ofLayerAt index: Int, ratio: ChannelRatio) -> LayerUpdate {
+        if let attention, attendedLayers[index] { return .attended(attention) }
+        return LayerUpdate(parameters: .all, inputChannelRatio: model.graph.layers[index].operation.isWeightLayer ? ratio : .all)
     }
 }

@@ -47,6 +47,10 @@ public struct TinyTrainingConfig: Hashable, Sendable {
             throw TinyTrainingExportError("tiny-training applies one backward_config at every step, but the plan's \(plan.innerStepCount) inner steps "
                                           + "update different layers; plan with --inner-steps 1")
         }
+        if let attended = step.layers.firstIndex(where: \.isAttended) {
+            throw TinyTrainingExportError("'\(graph.layers[attended].name)' is attended by meta attention, which tiny-training has no counterpart for "
+                                          + "(it keeps a fixed channel ratio); plan without --attention")
+        }
         if step.updatesFreeParameters && !graph.graph.freeParameters.isEmpty {
             throw TinyTrainingExportError("the plan updates the graph's free parameters, which tiny-training has no counterpart for")
         }

@@ -6,7 +6,8 @@
 /// ```
 /// Layers a step does not list are frozen. `workload` and `profile`, when present, say what the plan was made for
 /// (`PlanFileRecord`); a member this version does not know is an error. `parameters` is `all` (default) or `bias`; `input_ratio` (mu_fw)
-/// and `output_ratio` (mu_bw) are fractions like `1/2` or `0.5` (default 1).
+/// and `output_ratio` (mu_bw) are fractions like `1/2` or `0.5` (default 1); `attention` (`{"rho_forward": "3/10",
+/// "rho_backward": "0"}`) attends an update of all parameters of an attendable layer with meta attention (p-Meta Sec. 3.3).
 extension UpdatePlan {
     /// The `kind` written in plan files.
     public static let fileKind = "update-plan"
@@ -31,6 +32,10 @@ extension UpdatePlan {
                 if update.parameters != .all { members.append(("parameters", .string(update.parameters.rawValue))) }
                 if update.inputChannelRatio != .all { members.append(("input_ratio", .string(update.inputChannelRatio.description))) }
                 if update.outputChannelRatio != .all { members.append(("output_ratio", .string(update.outputChannelRatio.description))) }
+                if let attention = update.attention {
+                    members.append(("attention", .object([("rho_forward", .string(attention.forward.description)),
+                                                          ("rho_backward", .string(attention.backward.description))])))
+                }
                 if update.selectsChannels && (annotated || update.channelSelection != .first) {
                     members.append(("channel_selection", .string(update.channelSelection.rawValue)))
                 }
@@ -67,6 +72,7 @@ extension UpdatePlan {
                 throw architecture.error("the plan is for '\(name.escapingControlCharacters)', but the architecture is '\(graph.graph.name)'")
             }
         }
+        let attendable = graph.attendableLayers
         let indexByName = Dictionary(graph.layers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var steps: [StepUpdates] = []
         let stepFields = try root.required("steps", "a list of inner steps").elements("a list of inner steps")
@@ -85,7 +91,8 @@ extension UpdatePlan {
             }
             var layers = [LayerUpdate](repeating: .frozen, count: graph.layerCount)
             for updateField in try stepField.required("updates", "a list of layer updates").elements("a list of layer updates") {
-                try updateField.rejectUnknownMembers(allowed: ["layer", "parameter_names", "parameters", "input_ratio", "output_ratio", "channel_selection"])
+                try updateField.rejectUnknownMembers(allowed: ["layer", "parameter_names", "parameters", "input_ratio", "output_ratio", "channel_selection",
+                                                               "attention"])
                 let nameField = try updateField.required("layer", "a layer name")
                 let name = try nameField.string()
                 guard let index = indexByName[name] else {
@@ -112,10 +119,13 @@ extension UpdatePlan {
                     }
                     selection = value
                 }
-                let update = LayerUpdate(parameters: parameters,
+                var update = LayerUpdate(parameters: parameters,
                                          inputChannelRatio: try updateField.member("input_ratio")?.channelRatio() ?? .all,
                                          outputChannelRatio: try updateField.member("output_ratio")?.channelRatio() ?? .all,
                                          channelSelection: selection)
+                if let field = updateField.member("attention") {
+                    update.attention = try Self.attention(field, of: graph.layers[index], isAttendable: attendable[index], update: update)
+                }
                 if let namesField = updateField.member("parameter_names") {
                     try Self.checkParameterNames(namesField, of: graph.layers[index], update: update)
                 }
@@ -144,6 +154,32 @@ extension UpdatePlan {
                 throw nameField.error("'\(name.quotedForMessage())': \(reason) (it changes \(changed.map { "'\($0)'" }.joined(separator: ", ")))")
             }
         }
+    }
+}
+
+extension UpdatePlan {
+    /// An update's `attention` member: the clip ratios rho_fw and rho_bw, each a fraction below 1, on an update of all
+    /// parameters of an attendable layer without static ratios (attention chooses the channels).
+    fileprivate static func attention(_ field: JSONField, of layer: Layer, isAttendable: Bool, update: LayerUpdate) throws(DataError) -> MetaAttentionRatios {
+        guard isAttendable else {
+            throw field.error("'\(layer.name.quotedForMessage())' cannot be attended: meta attention attends ungrouped convolutions and "
+                              + "linear layers except the last weight layer")
+        }
+        guard update.parameters == .all else { throw field.error("meta attention selects the channels of a weight update; a bias-only update has none") }
+        guard update.inputChannelRatio == .all && update.outputChannelRatio == .all else {
+            throw field.error("meta attention chooses the kept channels itself; drop input_ratio and output_ratio from an attended update")
+        }
+        guard field.value.objectValue != nil else {
+            throw field.error("expected an object such as {\"rho_forward\": \"3/10\", \"rho_backward\": \"0\"}, found \(field.value.kindDescription)")
+        }
+        try field.rejectUnknownMembers(allowed: ["rho_forward", "rho_backward"])
+        func clipRatio(_ name: String) throws(DataError) -> ChannelRatio {
+            let member = try field.required(name, "a clip ratio below 1 such as \"3/10\"")
+            let ratio = try member.channelRatio()
+            guard ratio < .all else { throw member.error("a clip ratio must be below 1 (Alg. 1 would clear every channel), found 1") }
+            return ratio
+        }
+        return MetaAttentionRatios(forward: try clipRatio("rho_forward"), backward: try clipRatio("rho_backward"))
     }
 }
 

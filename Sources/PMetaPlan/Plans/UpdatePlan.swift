@@ -18,6 +18,10 @@ public struct LayerUpdate: Hashable, Sendable {
     public var outputChannelRatio: ChannelRatio
     /// Which channels a ratio below 1 keeps; it changes no cost.
     public var channelSelection: ChannelSelection
+    /// Meta attention (p-Meta Sec. 3.3) on a conv/linear update of every parameter, or nil: its scores choose the
+    /// kept input and output channels per pass instead of the static ratios (which are then 1), and its gradient
+    /// buffer covers every weight, since each pass may keep other channels.
+    public var attention: MetaAttentionRatios?
 
     /// Creates a layer update.
     public init(parameters: Parameters, inputChannelRatio: ChannelRatio = .all, outputChannelRatio: ChannelRatio = .all,
@@ -26,6 +30,14 @@ public struct LayerUpdate: Hashable, Sendable {
         self.inputChannelRatio = inputChannelRatio
         self.outputChannelRatio = outputChannelRatio
         self.channelSelection = channelSelection
+        self.attention = nil
+    }
+
+    /// Every parameter of a conv/linear layer, with meta attention choosing its channels.
+    public static func attended(_ ratios: MetaAttentionRatios) -> LayerUpdate {
+        var update = LayerUpdate.full
+        update.attention = ratios
+        return update
     }
 
     /// A frozen layer.
@@ -36,8 +48,12 @@ public struct LayerUpdate: Hashable, Sendable {
     /// Whether anything in the layer changes (alpha-hat_l^k = 1).
     public var isUpdated: Bool { parameters != .none }
 
-    /// Whether the update keeps fewer than all input or output channels (so its channel selection matters).
+    /// Whether the update keeps fewer than all input or output channels by a static ratio (so its channel selection
+    /// matters); meta attention's selection is its own.
     public var selectsChannels: Bool { parameters == .all && (inputChannelRatio != .all || outputChannelRatio != .all) }
+
+    /// Whether meta attention chooses the update's channels.
+    public var isAttended: Bool { attention != nil }
 }
 
 /// The updates of one inner step k.

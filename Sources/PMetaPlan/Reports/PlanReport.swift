@@ -47,7 +47,8 @@ public struct PlanReport: Sendable {
                      "",
                      "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)).",
                      "Profile: \(problem.profile.name) (\(problem.profile.summary)). Importance: \(problem.importance.source). "
-                        + "Channel ratios: \(problem.ratios.map(\.description).joined(separator: ", ")).",
+                        + "Channel ratios: \(problem.ratios.map(\.description).joined(separator: ", "))."
+                        + (problem.attention.map { " Meta attention (\($0)) on every attendable layer, counted for the most channels it keeps." } ?? ""),
                      ""]
         if let optimum = result.optimum {
             let peak = optimum.cost.peak

@@ -16,6 +16,9 @@ enum PlanCommand {
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
             OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).",
                        defaultValue: "1/8,1/4,1/2,3/4,1"),
+            OptionSpec("attention", valueName: "rho", help: "Plan with p-Meta's meta attention (Sec. 3.3) on every ungrouped conv and linear layer but the head: "
+                + "rho_fw of Alg. 1 (the paper's 0.3); an attended update keeps at most C - ceil(rho C) input channels, chosen per pass, instead of a ratio."),
+            OptionSpec("rho-backward", valueName: "rho", help: "With --attention: rho_bw of Alg. 1, for the output channels.", defaultValue: "0"),
             OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
             OptionSpec("channel-selection", valueName: "rule", help: "Which input channels the written plan's updates below ratio 1 keep: "
                 + "first (channels 0..n-1, as the reference trainer does) or magnitude (the n whose weight slices have the largest L2 norm, "
@@ -68,6 +71,11 @@ enum PlanCommand {
         let (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         var innerSteps = requestedInnerSteps
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
+        let attention = try PlanInputs.attention(parsed)
+        if attention != nil && parsed.value("strategy") == "dynamic" {
+            throw .usage("--attention chooses channels per pass from the data; the dynamic strategy draws them per epoch (drop one of the two)",
+                         commandPath: parsed.commandPath)
+        }
         let importance: ImportanceScores
         (importance, innerSteps) = try PlanInputs.importanceAndInnerSteps(parsed, graph: model.graph, innerSteps: innerSteps)
         if let importancePath = parsed.value("importance") {
@@ -82,7 +90,7 @@ enum PlanCommand {
             let staticBytes = ByteCount(statics.modelBytes.bytes + statics.sampleBytes.bytes)
             let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
             let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
-                                          ratios: ratios, importance: importance)
+                                          ratios: ratios, importance: importance, attention: attention)
             if parsed.value("strategy") == "dynamic" {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
                                       path: path, outputPath: outputPath)
@@ -182,6 +190,24 @@ enum PlanInputs {
                          commandPath: parsed.commandPath)
         }
         return (importance, importance.innerStepCount)
+    }
+
+    /// Meta attention's clip ratios from `--attention RHO` and `--rho-backward RHO`, or nil without `--attention`.
+    static func attention(_ parsed: ParsedArguments) throws(CommandFailure) -> MetaAttentionRatios? {
+        func clipRatio(_ name: String) throws(CommandFailure) -> ChannelRatio {
+            let text = parsed.value(name) ?? "0"
+            guard let ratio = ChannelRatio(parsing: text), ratio < .all else {
+                throw .usage("--\(name): '\(text.escapingControlCharacters)' is not a clip ratio in [0, 1) such as 0.3 or 3/10", commandPath: parsed.commandPath)
+            }
+            return ratio
+        }
+        guard parsed.givenValues["attention"] != nil else {
+            if parsed.givenValues["rho-backward"] != nil {
+                throw .usage("--rho-backward is meta attention's backward clip ratio; add --attention RHO", commandPath: parsed.commandPath)
+            }
+            return nil
+        }
+        return MetaAttentionRatios(forward: try clipRatio("attention"), backward: try clipRatio("rho-backward"))
     }
 
     /// The importance file at `path`, or uniform scores.

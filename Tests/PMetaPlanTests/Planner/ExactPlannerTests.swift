@@ -3,8 +3,8 @@ import Testing
 
 @Suite struct ExactPlannerTests {
     /// One random case: graph, workload, profile, budget and scores from `seed` (the profile drawn from every named
-    /// one unless given; the graph from `architecture`).
-    static func problem(seed: UInt64, profile fixedProfile: CountingProfile? = nil,
+    /// one unless given; the graph from `architecture`), planned with meta attention when `attention` is given.
+    static func problem(seed: UInt64, profile fixedProfile: CountingProfile? = nil, attention: MetaAttentionRatios? = nil,
                         architecture: (inout SeededGenerator) -> String = { RandomPlanningCases.architecture(using: &$0) }) throws -> PlanningProblem {
         var generator = SeededGenerator(seed: seed)
         let text = architecture(&generator)
@@ -16,7 +16,35 @@ import Testing
         let scores = model.graph.layers.map { $0.operation.isTrainable ? Double(Int.random(in: 0...9, using: &generator)) / 3 : 0 }
         return PlanningProblem(model: model, workload: workload, profile: profile, budget: budget,
                                ratios: [ChannelRatio(1, 2), .all],
-                               importance: ImportanceScores(scores: [scores], source: "random"))
+                               importance: ImportanceScores(scores: [scores], source: "random"), attention: attention)
+    }
+
+    /// Clip ratios for `seed`: rho_fw 1/10, 3/10 or 1/2, rho_bw 0 or 1/4.
+    static func attention(seed: UInt64) -> MetaAttentionRatios {
+        MetaAttentionRatios(forward: [ChannelRatio(1, 10), ChannelRatio(3, 10), ChannelRatio(1, 2)][Int(seed % 3)],
+                            backward: seed % 2 == 0 ? .none : ChannelRatio(1, 4))
+    }
+
+    @Test(arguments: 1...60 as ClosedRange<UInt64>)
+    func exactSearchWithMetaAttentionEqualsBruteForce(seed: UInt64) throws {
+        let problem = try Self.problem(seed: seed, attention: Self.attention(seed: seed))
+        let brute = try RandomPlanningCases.bruteForceBestValue(problem)
+        let exact = try ExactPlanner.bestStep(of: problem, step: 0)
+        #expect(abs((exact?.value ?? 0) - (brute ?? 0)) < 1e-9, "seed \(seed): exact \(exact?.value ?? -1), brute force \(brute ?? -1)")
+        if let exact {
+            let cost = try problem.model.adaptation(of: UpdatePlan(steps: [StepUpdates(layers: exact.updates)]),
+                                                    workload: problem.workload, profile: problem.profile)
+            #expect(cost.peak == exact.peak, "seed \(seed)")
+            #expect(cost.peak <= problem.budget, "seed \(seed)")
+            let layers = problem.model.graph.layers
+            #expect(exact.updates.indices.allSatisfy { !exact.updates[$0].isUpdated || layers[$0].operation.kind != .conv2d || exact.updates[$0].isAttended },
+                    "seed \(seed): every updated conv is attended")
+        }
+        let result = try BudgetPlanner.solve(problem)
+        if let lasso = result.lasso {
+            #expect(lasso.cost.peak <= problem.budget, "seed \(seed)")
+            #expect(lasso.value <= (result.optimum?.value ?? 0) + 1e-9, "seed \(seed)")
+        }
     }
 
     /// The search's plan is the brute force's optimum, and its peak is the cost model's and fits.

@@ -92,8 +92,12 @@ enum RandomPlanningCases {
     /// The best value of step 0 by enumerating every combination of options, with the cost model as judge.
     static func bruteForceBestValue(_ problem: PlanningProblem) throws -> Double? {
         let graph = problem.model.graph
-        let options: [[LayerUpdate]] = graph.layers.map { layer in
+        // With meta attention, every conv2d (the random graphs have no groups) is attended; the head never is.
+        let head = graph.layers.lastIndex { $0.operation.isWeightLayer }
+        let options: [[LayerUpdate]] = graph.layers.indices.map { index in
+            let layer = graph.layers[index]
             guard layer.operation.isTrainable else { return [.frozen] }
+            if let attention = problem.attention, layer.operation.kind == .conv2d, index != head { return [.frozen, .attended(attention)] }
             if layer.operation.isWeightLayer { return [.frozen] + problem.ratios.map { LayerUpdate(parameters: .all, inputChannelRatio: $0) } }
             return [.frozen, .full]
         }
