@@ -20,11 +20,14 @@ public struct PeakBreakdown: Hashable, Sendable {
     public var workingBytes: ByteCount
     /// Weight-gradient buffers.
     public var gradientBufferBytes: ByteCount
+    /// Optimizer state and working copies of the updated weights (`Workload.updateState`), held through the step:
+    /// this step's updates' and those of earlier steps that this step no longer updates.
+    public var updateStateBytes: ByteCount = .zero
     /// The layer whose stored tensors are the largest part of `storedBytes`.
     public var largestStoredLayer: Int?
 
     /// The total.
-    public var total: ByteCount { ByteCount(storedBytes.bytes + workingBytes.bytes + gradientBufferBytes.bytes) }
+    public var total: ByteCount { ByteCount(storedBytes.bytes + workingBytes.bytes + gradientBufferBytes.bytes + updateStateBytes.bytes) }
 }
 
 /// The memory and MACs of one inner step k.

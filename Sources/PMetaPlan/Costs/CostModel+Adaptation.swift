@@ -32,7 +32,39 @@ extension CostModel {
             totalMACs = try Checked.sum(totalMACs, cost.macs.macs, context: "adaptation MACs")
             steps.append(cost)
         }
+        if workload.updateState.elementsPerUpdatedElement > 0 && plan.steps.count > 1 {
+            try chargeCarriedUpdateState(to: &steps, of: plan, workload: workload, profile: profile)
+        }
         return AdaptationCost(steps: steps, macs: MACCount(totalMACs))
+    }
+
+    /// Charges each step the update state that earlier steps left behind: an element updated in an earlier step
+    /// keeps its optimizer state and working copy through every later step, whether or not that step updates it
+    /// again, so step k holds, per layer, the most any step before it held beyond what step k holds itself.
+    private func chargeCarriedUpdateState(to steps: inout [StepCost], of plan: UpdatePlan, workload: Workload,
+                                          profile: CountingProfile) throws {
+        let count = graph.layerCount
+        var heldBefore = [Int](repeating: 0, count: count + 1)
+        let freeState = try freeParameterUpdateStateBytes(workload: workload)
+        for (index, step) in plan.steps.enumerated() {
+            var own = [Int](repeating: 0, count: count + 1)
+            for layer in 0..<count where graph.layers[layer].operation.isTrainable {
+                own[layer] = try updateStateBytes(ofLayerAt: layer, update: step.layers[layer], workload: workload, profile: profile)
+            }
+            own[count] = step.updatesFreeParameters ? freeState : 0
+            var carried = 0
+            for slot in 0...count where heldBefore[slot] > own[slot] {
+                carried = try Checked.sum(carried, heldBefore[slot] - own[slot], context: "optimizer state")
+            }
+            for slot in 0...count { heldBefore[slot] = max(heldBefore[slot], own[slot]) }
+            guard carried > 0 else { continue }
+            steps[index].peak.updateStateBytes = ByteCount(try Checked.sum(steps[index].peak.updateStateBytes.bytes, carried,
+                                                                           context: "optimizer state"))
+            for event in steps[index].timeline.indices {
+                steps[index].timeline[event].liveBytes = ByteCount(try Checked.sum(steps[index].timeline[event].liveBytes.bytes, carried,
+                                                                                   context: "adaptation peak"))
+            }
+        }
     }
 
     private func stepCost(_ step: StepUpdates, index stepIndex: Int, workload: Workload, profile: CountingProfile) throws -> StepCost {
@@ -81,6 +113,8 @@ extension CostModel {
         /// Meta attention: per layer, what its backward pass holds only while it computes g(w_l); the MACs of its
         /// modules and weighted accumulation, per pass.
         var attentionBackwardBytes: [Int] = []
+        /// What the updates hold besides their gradients through the step (`Workload.updateState`), free parameters included.
+        var updateStateBytes = 0
         var attentionForwardMACsPerPass = 0
         var attentionBackwardMACsPerPass = 0
     }
@@ -117,6 +151,9 @@ extension CostModel {
                                                               workload.precision.gradientBytes, context: "gradient buffer"))
             let weightMACs = try weightGradientMACsPerSample(ofLayerAt: index, update: update, profile: profile)
             accounts.attentionBackwardBytes.append(try attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload, profile: profile))
+            accounts.updateStateBytes = try Checked.sum(accounts.updateStateBytes,
+                                                        try updateStateBytes(ofLayerAt: index, update: update, workload: workload, profile: profile),
+                                                        context: "optimizer state")
             if let attention = try attentionMACs(ofLayerAt: index, update: update, profile: profile) {
                 accounts.forwardMACs = try Checked.sum(accounts.forwardMACs, attention.forwardPerSample, context: "forward MACs")
                 accounts.attentionForwardMACsPerPass = try Checked.sum(accounts.attentionForwardMACsPerPass, attention.forwardPerPass,
@@ -126,6 +163,10 @@ extension CostModel {
             }
             accounts.weightGradientMACs = try Checked.sum(accounts.weightGradientMACs, weightMACs, context: "weight-gradient MACs")
             accounts.backwardMACsPerSample.append(try Checked.sum(backward, weightMACs, context: "backward MACs"))
+        }
+        if step.updatesFreeParameters {
+            accounts.updateStateBytes = try Checked.sum(accounts.updateStateBytes, try freeParameterUpdateStateBytes(workload: workload),
+                                                        context: "optimizer state")
         }
         return accounts
     }
@@ -210,9 +251,11 @@ extension CostModel {
         var bestLive = -1
         var bestBuffers = 0
         var bestWorking = 0
+        // Optimizer state and working copies are held through the whole step.
+        let state = accounts.updateStateBytes
         func record(_ phase: MemoryEvent.Phase, _ index: Int, buffers: Int) throws {
             let held = phase == .forward ? working[index] : backwardWorking[index]
-            let live = try Checked.sum(storedUpTo[index], held, buffers, context: "adaptation peak")
+            let live = try Checked.sum(storedUpTo[index], held, buffers, state, context: "adaptation peak")
             timeline.append(MemoryEvent(phase: phase, layer: index, liveBytes: ByteCount(live)))
             if live > bestLive {
                 (best, bestLive, bestBuffers, bestWorking) = (index, live, buffers, held)
@@ -224,7 +267,7 @@ extension CostModel {
         }
         let largestStored = (0...best).max { storedThisPass[$0] < storedThisPass[$1] }
         let peak = PeakBreakdown(layer: best, storedBytes: ByteCount(storedUpTo[best]), workingBytes: ByteCount(bestWorking),
-                                 gradientBufferBytes: ByteCount(bestBuffers),
+                                 gradientBufferBytes: ByteCount(bestBuffers), updateStateBytes: ByteCount(state),
                                  largestStoredLayer: (largestStored.map { storedThisPass[$0] > 0 } ?? false) ? largestStored : nil)
         return MemoryOverTime(timeline: timeline, peak: peak, peakBuffers: bestBuffers)
     }

@@ -99,18 +99,21 @@ extension CostModel {
     func workingBytes(ofLayerAt index: Int, saved: [SavedTensor], earlierKept: EarlierKeptElements = .none, update: LayerUpdate,
                       inputNeedsGradient: Bool, workload: Workload, profile: CountingProfile) throws -> (forward: Int, backward: Int) {
         let elements = forwardWorkingElements(under: profile)[index]
+        // The forward pass holds activations; the backward pass's mirror holds gradients where they were, so its
+        // slots take the larger of the two precisions.
+        let forwardWorking = try activationBytes(elements, workload: workload)
         let working = try Checked.product(elements, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
-        guard profile.workingSet != .inputAndOutputShare else { return (working, working) }
+        guard profile.workingSet != .inputAndOutputShare else { return (forwardWorking, working) }
         let sharesInput = sharesInputMemory(index, profile: profile)
         let kept = try storedForwardTensorBytes(ofLayerAt: index, saved: saved, workload: workload, profile: profile)
-        var forward = working - kept.inputs - kept.output
+        var forward = forwardWorking - kept.inputs - kept.output
         if earlierKept != .none {
             forward -= try activationBytes(earlierKept.live, workload: workload)
             if sharesInput && earlierKept.dying > 0 {
                 // The output shared the dying inputs' memory (max{dying, output}); kept ones are not its to take.
                 let dying = dyingElements(ofLayerAt: index, profile: profile), output = storageElements(ofLayerAt: index, profile: profile)
                 let own = max(dying - earlierKept.dying, output) - max(dying, output) + earlierKept.dying
-                forward += try Checked.product(own, workload.samplesPerPass, workload.workingElementBytes, context: "working set")
+                forward += try activationBytes(own, workload: workload)
             }
         }
         if profile.forwardWritesRecords {
@@ -306,6 +309,39 @@ extension CostModel {
             let bias = (graph.layers[index].operation.isNormalization || profile.countsBiasGradientBuffers) ? cost.biasElements : 0
             return try Checked.sum(selected, bias, context: "gradient buffer")
         }
+    }
+
+    /// The parameter elements `update` changes in layer `index`: the selected weights (every weight of an attended
+    /// update, whose channels change from pass to pass) and the bias of a full update; the bias of a bias-only one.
+    /// - Throws: `ArithmeticOverflow`.
+    func updatedParameterElements(ofLayerAt index: Int, update: LayerUpdate, profile: CountingProfile) throws -> Int {
+        let update = profile.realized(update)
+        let cost = layerCosts[index]
+        switch update.parameters {
+        case .none: return 0
+        case .biasOnly: return cost.biasElements
+        case .all: return try Checked.sum(try selectedWeightElements(ofLayerAt: index, update: update), cost.biasElements, context: "updated parameters")
+        }
+    }
+
+    /// The bytes layer `index`'s update holds besides its gradient, through the step and every step after it
+    /// (`Workload.updateState`: optimizer state, a device's working copy of the updated weights), at the gradient's
+    /// precision. The cost model and the exact planner both charge it through the whole step.
+    /// - Throws: `ArithmeticOverflow`.
+    func updateStateBytes(ofLayerAt index: Int, update: LayerUpdate, workload: Workload, profile: CountingProfile) throws -> Int {
+        let perElement = workload.updateState.elementsPerUpdatedElement
+        guard perElement > 0 else { return 0 }
+        return try Checked.product(try updatedParameterElements(ofLayerAt: index, update: update, profile: profile), perElement,
+                                   workload.precision.gradientBytes, context: "optimizer state")
+    }
+
+    /// The bytes the free parameters (a policy's log-std) hold besides their gradient when a step updates them.
+    /// - Throws: `ArithmeticOverflow`.
+    func freeParameterUpdateStateBytes(workload: Workload) throws -> Int {
+        let perElement = workload.updateState.elementsPerUpdatedElement
+        guard perElement > 0 else { return 0 }
+        return try Checked.product(try Checked.sum(of: graph.graph.freeParameters.map(\.elementCount), context: "free parameters"), perElement,
+                                   workload.precision.gradientBytes, context: "optimizer state")
     }
 
     /// The weight-gradient MACs of layer `index` under `update` for one sample: mu_fw mu_bw H_l W_l m(w_l) in

@@ -262,7 +262,8 @@ extension CostModel {
 public struct StaticMemory: Hashable, Sendable {
     /// Trainable parameters (weights, biases, normalization affine, free parameters).
     public var parameterCount: Int
-    /// The model: parameters and buffers (batch-norm statistics) at the weight precision.
+    /// The model: parameters and buffers (batch-norm statistics) at the weight precision, conv/linear biases at the
+    /// bias precision when one is set.
     public var modelBytes: ByteCount
     /// The support samples of one step at the sample's element size.
     public var sampleBytes: ByteCount
@@ -286,8 +287,14 @@ extension CostModel {
         let parameters = try Checked.sum(of: layerCosts.map(\.parameterElements) + graph.graph.freeParameters.map(\.elementCount),
                                          context: "parameter count")
         let buffers = try Checked.sum(of: layerCosts.map(\.bufferElements), context: "buffer count")
-        let model = try Checked.product(try Checked.sum(parameters, buffers, context: "model size"), precision.weightBytes,
-                                        context: "model bytes")
+        // Conv/linear biases at their own precision when one is set (an int8 model's int32 biases).
+        let biases = precision.biasBytes == nil ? 0
+            : try Checked.sum(of: layerCosts.indices.filter { graph.layers[$0].operation.isWeightLayer }.map { layerCosts[$0].biasElements },
+                              context: "bias count")
+        let model = try Checked.sum(try Checked.product(try Checked.sum(parameters, buffers, context: "model size") - biases, precision.weightBytes,
+                                                        context: "model bytes"),
+                                    try Checked.product(biases, precision.biasBytes ?? precision.weightBytes, context: "model bytes"),
+                                    context: "model bytes")
         let sample = try Checked.product(samples, graph.inputShape.elementCount, graph.graph.sampleElementBytes,
                                          context: "sample bytes")
         return StaticMemory(parameterCount: parameters, modelBytes: ByteCount(model), sampleBytes: ByteCount(sample))

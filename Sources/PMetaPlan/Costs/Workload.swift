@@ -1,15 +1,19 @@
 /// Bytes per element of each kind of tensor.
 public struct Precision: Hashable, Sendable {
-    /// Model weights (static memory).
+    /// Model weights (static memory), and everything stored with them but conv/linear biases when `biasBytes` is set.
     public var weightBytes: Int
+    /// Conv and linear biases as the model stores them (4 for the int32 biases of an int8 model); nil stores them
+    /// at `weightBytes`.
+    public var biasBytes: Int?
     /// Activations: stored inputs, normalized inputs, the working set of the forward pass.
     public var activationBytes: Int
     /// Gradients: weight-gradient buffers and the working set of the backward pass.
     public var gradientBytes: Int
 
     /// Creates a precision.
-    public init(weightBytes: Int = 4, activationBytes: Int = 4, gradientBytes: Int = 4) {
+    public init(weightBytes: Int = 4, activationBytes: Int = 4, gradientBytes: Int = 4, biasBytes: Int? = nil) {
         self.weightBytes = weightBytes
+        self.biasBytes = biasBytes
         self.activationBytes = activationBytes
         self.gradientBytes = gradientBytes
     }
@@ -39,10 +43,12 @@ public struct Workload: Hashable, Sendable {
     public var precision: Precision
     /// Samples per inference pass, for the inference peak and its MACs.
     public var inferenceBatch: Int
+    /// What each updated element holds besides its gradient (optimizer state, a working copy on a device).
+    public var updateState: UpdateState
 
     /// Creates a workload.
     public init(samplesPerStep: Int, microBatch: Int, propagation: Propagation = .batched,
-                precision: Precision = .float32, inferenceBatch: Int = 1) {
+                precision: Precision = .float32, inferenceBatch: Int = 1, updateState: UpdateState = .none) {
         precondition(samplesPerStep >= 1 && microBatch >= 1 && microBatch <= samplesPerStep && inferenceBatch >= 1,
                      "a workload needs 1 <= microBatch <= samplesPerStep and inferenceBatch >= 1")
         self.samplesPerStep = samplesPerStep
@@ -50,6 +56,7 @@ public struct Workload: Hashable, Sendable {
         self.propagation = propagation
         self.precision = precision
         self.inferenceBatch = inferenceBatch
+        self.updateState = updateState
     }
 
     /// Whether gradients are accumulated over several micro-batches before the step is applied.

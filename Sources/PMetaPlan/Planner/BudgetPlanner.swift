@@ -17,6 +17,10 @@ public struct PlanningResult: Sendable {
         public var cost: AdaptationCost
         /// States the search kept, over all steps.
         public var statesExplored: Int
+        /// Whether the steps were searched one after another with the update state earlier steps leave behind taken
+        /// off the budget (`Workload.updateState`): the plan fits, but a layer updated again is charged twice in the
+        /// search, so the plan is the optimum of that stricter problem, not proven optimal.
+        public var chargedCarriedStateInSearch = false
     }
 
     /// Whether some plan with at least one update fits.
@@ -73,7 +77,50 @@ public enum BudgetPlanner {
             let plan = UpdatePlan(steps: steps)
             let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
             result.optimum = PlanningResult.Optimum(plan: plan, value: value, cost: cost, statesExplored: explored)
+            // Steps searched alone ignore the state earlier steps leave behind; when that breaks the budget, the
+            // optimum of the relaxation is out of reach and the steps are searched again one after another.
+            if cost.peak > problem.budget {
+                result.optimum = try solveChargingCarriedState(problem, explored: explored)
+            }
         }
         return result
+    }
+
+    /// The steps searched in order, each within the budget less the update state (optimizer state, working copies)
+    /// that the steps before it hold per layer at most, which bounds what they leave behind.
+    private static func solveChargingCarriedState(_ problem: PlanningProblem, explored: Int) throws -> PlanningResult.Optimum? {
+        let model = problem.model
+        let count = model.graph.layerCount
+        var heldBefore = [Int](repeating: 0, count: count)
+        var steps: [StepUpdates] = []
+        var value = 0.0
+        var explored = explored
+        var tables: [Int: LayerOptionCosts] = [:]
+        for step in 0..<problem.innerSteps {
+            let carried = try Checked.sum(of: heldBefore, context: "optimizer state")
+            var updates = Array(repeating: LayerUpdate.frozen, count: count)
+            if carried < problem.budget.bytes {
+                var reduced = problem
+                reduced.budget = ByteCount(problem.budget.bytes - carried)
+                let table = try tables[carried] ?? LayerOptionCosts(reduced)
+                tables[carried] = table
+                if let optimum = ExactPlanner.bestStep(of: reduced, step: step, table: table, knownFeasibleValue: 0) {
+                    updates = optimum.updates
+                    value += optimum.value
+                    explored += optimum.statesExplored
+                }
+            }
+            for layer in 0..<count {
+                heldBefore[layer] = max(heldBefore[layer], try model.updateStateBytes(ofLayerAt: layer, update: updates[layer],
+                                                                                      workload: problem.workload, profile: problem.profile))
+            }
+            steps.append(StepUpdates(layers: updates))
+        }
+        guard steps.contains(where: { $0.layers.contains { $0.isUpdated } }) else { return nil }
+        let plan = UpdatePlan(steps: steps)
+        let cost = try model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+        var optimum = PlanningResult.Optimum(plan: plan, value: value, cost: cost, statesExplored: explored)
+        optimum.chargedCarriedStateInSearch = true
+        return optimum
     }
 }

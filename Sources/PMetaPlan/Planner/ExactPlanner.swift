@@ -246,7 +246,7 @@ public enum ExactPlanner {
         let irrelevant = Int.min / 4
         let target = knownValue - context.tolerance
         let unbounded = Int.max / 4
-        let splitsSlack = problem.profile.keepsGradientsUntilTheStep
+        let splitsSlack = problem.splitsForwardAndBackwardSlack
         var frontier = [State(flags: 0, kept: 0, committed: 0, slack: unbounded, forwardSlack: unbounded, backwardSlack: unbounded,
                               transientGradient: 0, value: 0, parent: -1, option: 0)]
         // What the backtrack needs of every kept state, layer after layer: its parent and its option.

@@ -245,7 +245,9 @@ struct LayerOptionCosts: Sendable {
         let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
         let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
         let budget = problem.budget.bytes
-        let global = try Checked.sum(stored.earlierSamples, buffer.wholeStep, context: "gradient buffers")
+        // Optimizer state and a device's working copies are held through the whole step, as gradient buffers that accumulate.
+        let state = try model.updateStateBytes(ofLayerAt: index, update: update, workload: workload, profile: problem.profile)
+        let global = try Checked.sum(stored.earlierSamples, buffer.wholeStep, state, context: "gradient buffers")
         if problem.profile.keepsGradientsUntilTheStep {
             // Its buffer from its backward pass on (a learned tensor's from its last reader's, which carries it
             // there as a pending gradient); the forward pass holds none of it. With accumulation a learned tensor's
@@ -261,8 +263,9 @@ struct LayerOptionCosts: Sendable {
         let own = model.graph.layers[index].operation.isLearnedTensor
             ? workload.learnedTensorGradientCharge(bytes: gradient, charge: buffer, profile: problem.profile) : buffer.duringOwnBackward
         let backwardHeld = try Checked.sum(backward, own, context: "gradient buffer")
+        // With the slack split, the search weighs the backward pass only on layers it reaches.
         return Cost(prefixBytes: stored.thisPass, globalBytes: global, transientGradientBytes: buffer.largestThroughStep,
-                    capacity: min(budget - forward, budget - backwardHeld, budget - backward),
+                    capacity: problem.splitsForwardAndBackwardSlack ? budget - forward : min(budget - forward, budget - backwardHeld, budget - backward),
                     backwardCapacity: budget - backwardHeld)
     }
 }

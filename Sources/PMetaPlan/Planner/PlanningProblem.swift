@@ -37,6 +37,14 @@ public struct PlanningProblem: Sendable {
         attendedLayers = attention == nil ? Array(repeating: false, count: model.graph.layerCount) : model.graph.attendableLayers
     }
 
+    /// Whether the exact search tracks the forward and the backward passes' slack apart: when gradients outlive
+    /// their layer's backward pass (`CountingProfile.keepsGradientsUntilTheStep`), or when activations take fewer
+    /// bytes than gradients, so that a layer's backward working set can exceed its forward one, and weighs only on
+    /// layers the backward pass reaches (from the first update on).
+    var splitsForwardAndBackwardSlack: Bool {
+        profile.keepsGradientsUntilTheStep || workload.precision.activationBytes < workload.precision.gradientBytes
+    }
+
     /// K.
     public var innerSteps: Int { importance.innerStepCount }
 

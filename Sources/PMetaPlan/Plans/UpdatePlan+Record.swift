@@ -22,7 +22,8 @@ public struct PlanFileRecord: Sendable, Hashable {
     ]
 
     /// The members a recorded workload holds (what `Workload.json(innerSteps:)` writes).
-    static let workloadMembers = ["samples", "micro_batch", "propagation", "inner_steps", "weight_bytes", "activation_bytes", "gradient_bytes"]
+    static let workloadMembers = ["samples", "micro_batch", "propagation", "inner_steps", "weight_bytes", "activation_bytes", "gradient_bytes",
+                                  "bias_bytes", "optimizer", "updated_weight_copies"]
 
     /// Reads the record of a plan file's document.
     /// - Throws: `DataError` naming the JSON path of a malformed workload or profile.
@@ -48,8 +49,20 @@ public struct PlanFileRecord: Sendable, Hashable {
         func bytes(_ name: String) throws(DataError) -> Int {
             try field.required(name, "bytes per element").integer(in: 1...16, "a byte count from 1 to 16")
         }
+        let biasBytes = try field.member("bias_bytes")?.integer(in: 1...16, "a byte count from 1 to 16")
+        var optimizer = Optimizer.sgd
+        if let optimizerField = field.member("optimizer") {
+            let name = try optimizerField.string()
+            guard let value = Optimizer(rawValue: name) else {
+                throw optimizerField.error("expected one of \(Optimizer.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), "
+                                           + "found \"\(name.escapingControlCharacters)\"")
+            }
+            optimizer = value
+        }
+        let copies = try field.member("updated_weight_copies")?.bool() ?? false
         workload = Workload(samplesPerStep: samples, microBatch: microBatch, propagation: propagation,
                             precision: Precision(weightBytes: try bytes("weight_bytes"), activationBytes: try bytes("activation_bytes"),
-                                                 gradientBytes: try bytes("gradient_bytes")))
+                                                 gradientBytes: try bytes("gradient_bytes"), biasBytes: biasBytes),
+                            updateState: UpdateState(optimizer: optimizer, copiesUpdatedWeights: copies))
     }
 }

@@ -103,8 +103,7 @@ public struct AnalysisReport: Sendable {
         }
         var peakLine = "Adaptation peak: \(summary.adaptation.peak) while '\(names[step.peak.layer])' runs"
         if summary.adaptation.steps.count > 1 { peakLine += " in inner step \(step.stepIndex + 1) of \(summary.adaptation.steps.count)" }
-        peakLine += ": stored tensors \(step.peak.storedBytes.humanReadable), working set \(step.peak.workingBytes.humanReadable), "
-            + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."
+        peakLine += ": \(step.peak.partsPhrase)."
         lines.append(peakLine)
         if let largest = step.peak.largestStoredLayer {
             let kinds = SavedTensor.phrase(for: step.savedTensors[largest])
@@ -138,6 +137,14 @@ public struct AnalysisReport: Sendable {
     }
 
     private var json: JSONValue {
+        let step = summary.adaptation.peakStep
+        guard step.peak.updateStateBytes.bytes > 0, case .object(var members) = baseJSON,
+              let position = members.firstIndex(where: { $0.key == "adaptation_gradient_buffer_bytes" }) else { return baseJSON }
+        members.insert(("adaptation_update_state_bytes", .integer(step.peak.updateStateBytes.bytes)), at: position + 1)
+        return .object(members)
+    }
+
+    private var baseJSON: JSONValue {
         let step = summary.adaptation.peakStep
         return [
             "architecture": .string(architectureName),

@@ -9,6 +9,8 @@ public struct BudgetRequest: Hashable, Sendable {
     public var includesStatic: Bool
     /// The bytes of model and samples when `includesStatic`.
     public var staticBytes: ByteCount
+    /// The device whose SRAM is the budget (`plan --device`, `--sram`), and how the model fits its flash.
+    public var device: DeviceFit?
 
     /// Creates a request.
     public init(text: String, includesStatic: Bool, staticBytes: ByteCount) {
@@ -25,6 +27,10 @@ public struct BudgetRequest: Hashable, Sendable {
     /// `budget 256KB = 256,000 B for the adaptation peak (...)`.
     func line(adaptationBudget: ByteCount) -> String {
         let total = totalBytes(adaptationBudget: adaptationBudget).bytes
+        if let device {
+            return "SRAM \(self.text) = \(DecimalFormatting.grouped(total)) B (\(DecimalFormatting.scaled(total, by: 1_024, decimals: 2)) KiB) "
+                + "of \(device.device.name ?? "the device") for the adaptation peak, the updated weights' SRAM copies and the optimizer state"
+        }
         var text = "budget \(self.text) = \(DecimalFormatting.grouped(total)) B"
         if isInKilobytes {
             // An MCU's "256 KB" is usually 256 KiB = 262,144 B; the KiB reading shows which one was meant.
@@ -56,7 +62,7 @@ public struct BudgetRequest: Hashable, Sendable {
             ("profile", .string(problem.profile.name)),
             ("workload", problem.workload.json(innerSteps: problem.innerSteps)),
             ("importance", .string(problem.importance.source)),
-        ]
+        ] + (device.map { [("device", $0.json)] } ?? [])
     }
 }
 

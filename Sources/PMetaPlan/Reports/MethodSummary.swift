@@ -51,17 +51,28 @@ extension Workload {
         let bytes = [precision.weightBytes, precision.activationBytes, precision.gradientBytes]
         let precisionText = bytes.allSatisfy { $0 == 4 } ? "float32 weights, activations and gradients"
             : "\(precision.weightBytes) B weights, \(precision.activationBytes) B activations, \(precision.gradientBytes) B gradients"
+        var stateText = ""
+        if let bias = precision.biasBytes { stateText += ", \(bias) B biases" }
+        if updateState.optimizer != .sgd {
+            stateText += "; \(updateState.optimizer.rawValue) (\(updateState.optimizer.stateSlots) state element\(updateState.optimizer.stateSlots == 1 ? "" : "s") per updated element)"
+        }
+        if updateState.copiesUpdatedWeights { stateText += "; updated weights copied to SRAM" }
         return "\(samplesPerStep) samples per step in micro-batches of \(microBatch) (\(accumulation), \(propagationText)); "
-            + "K = \(innerSteps) inner step\(innerSteps == 1 ? "" : "s"); \(precisionText)"
+            + "K = \(innerSteps) inner step\(innerSteps == 1 ? "" : "s"); \(precisionText)\(stateText)"
     }
 
-    /// The workload as JSON.
+    /// The workload as JSON; the bias precision, the optimizer and working copies only where they are not the defaults
+    /// (separate bias precision unset, SGD, no copies), so files of the default workload read as before.
     public func json(innerSteps: Int) -> JSONValue {
-        [
-            "samples": .integer(samplesPerStep), "micro_batch": .integer(microBatch),
-            "propagation": .string(propagation.rawValue), "inner_steps": .integer(innerSteps),
-            "weight_bytes": .integer(precision.weightBytes), "activation_bytes": .integer(precision.activationBytes),
-            "gradient_bytes": .integer(precision.gradientBytes),
+        var members: [(key: String, value: JSONValue)] = [
+            ("samples", .integer(samplesPerStep)), ("micro_batch", .integer(microBatch)),
+            ("propagation", .string(propagation.rawValue)), ("inner_steps", .integer(innerSteps)),
+            ("weight_bytes", .integer(precision.weightBytes)), ("activation_bytes", .integer(precision.activationBytes)),
+            ("gradient_bytes", .integer(precision.gradientBytes)),
         ]
+        if let bias = precision.biasBytes { members.append(("bias_bytes", .integer(bias))) }
+        if updateState.optimizer != .sgd { members.append(("optimizer", .string(updateState.optimizer.rawValue))) }
+        if updateState.copiesUpdatedWeights { members.append(("updated_weight_copies", .bool(true))) }
+        return .object(members)
     }
 }

@@ -46,6 +46,7 @@ public struct PlanReport: Sendable {
         var lines = [markdown ? "### \(architectureName): \(budgetLine)" : "\(architectureName): \(budgetLine)",
                      "",
                      "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)).",
+                     ] + (request.device?.lines(precision: problem.workload.precision) ?? []) + [
                      "Profile: \(problem.profile.name) (\(problem.profile.summary)). Importance: \(problem.importance.source). "
                         + "Channel ratios: \(problem.ratios.map(\.description).joined(separator: ", "))."
                         + (problem.attention.map { " Meta attention (\($0)) on every attendable layer, counted for the most channels it keeps." } ?? ""),
@@ -58,6 +59,10 @@ public struct PlanReport: Sendable {
             lines.append("")
             lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
             lines += optimum.plan.compactDescription(for: graph).map { bullet + $0 }
+            if optimum.chargedCarriedStateInSearch {
+                lines.append("(Searched step by step with the optimizer state and copies of earlier steps' updates taken off the budget, "
+                    + "which fits but charges a layer updated again twice: the best plan found, not proven optimal.)")
+            }
             lines.append("")
             lines += Self.peakLines(optimum.cost, graph: graph)
             if let lasso = result.lasso {
@@ -82,6 +87,12 @@ public struct PlanReport: Sendable {
         }
         lines += renderTable(headers, [.left, .right, .left, .right], rows, markdown: markdown)
         lines.append(ComparisonReport.conventions)
+        if problem.workload.updateState.elementsPerUpdatedElement > 0 {
+            lines.append("Every adaptation peak here also holds what each updated element keeps through the step besides its gradient: "
+                + [problem.workload.updateState.copiesUpdatedWeights ? "its SRAM copy" : nil,
+                   problem.workload.updateState.optimizer == .sgd ? nil : "\(problem.workload.updateState.optimizer.rawValue)'s state"]
+                    .compactMap { $0 }.joined(separator: " and ") + ", at the gradient's precision.")
+        }
         return lines
     }
 
@@ -91,8 +102,7 @@ public struct PlanReport: Sendable {
         let names = graph.layers.map(\.name)
         var lines = ["Peak: \(cost.peak) while '\(names[step.peak.layer])' runs"
             + (cost.steps.count > 1 ? " in inner step \(step.stepIndex + 1)" : "")
-            + ": stored tensors \(step.peak.storedBytes.humanReadable), working set \(step.peak.workingBytes.humanReadable), "
-            + "weight-gradient buffers \(step.peak.gradientBufferBytes.humanReadable)."]
+            + ": \(step.peak.partsPhrase)."]
         if let largest = step.peak.largestStoredLayer {
             let kinds = SavedTensor.phrase(for: step.savedTensors[largest])
             lines.append("Largest stored tensor at the peak: the \(kinds) of '\(names[largest])', \(ByteCount(step.storedBytes[largest]).humanReadable).")
@@ -144,5 +154,14 @@ public struct PlanReport: Sendable {
             return json
         })))
         return .object(members)
+    }
+}
+
+extension PeakBreakdown {
+    /// `stored tensors 1.2 MB, working set 300 kB, weight-gradient buffers 40 kB` (and the update state where there is one).
+    var partsPhrase: String {
+        "stored tensors \(storedBytes.humanReadable), working set \(workingBytes.humanReadable), "
+            + "weight-gradient buffers \(gradientBufferBytes.humanReadable)"
+            + (updateStateBytes.bytes > 0 ? ", optimizer state and updated weights' copies \(updateStateBytes.humanReadable)" : "")
     }
 }

@@ -11,8 +11,13 @@ enum PlanCommand {
         arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
         options: [
             OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed, a fraction of a byte rounds down; lower-case m is milli and refused. With --sweep it marks the row of its optimum.",
-                       valueExample: "256KB").required(unless: "--sweep"),
+                       valueExample: "256KB").required(unless: "--sweep, --device or --sram"),
             OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
+            OptionSpec("device", valueName: "name", help: "Plan for a microcontroller's memories instead of --budget: its SRAM bounds the adaptation peak with the updated weights' SRAM copies "
+                + "and the optimizer state, and its flash must hold the model at --weight-bytes (--bias-bytes for biases). Datasheet sizes, KB = 1,024 B.",
+                       allowedValues: DeviceMemory.presets.compactMap(\.name)),
+            OptionSpec("sram", valueName: "size", help: "The device's SRAM, as --budget's sizes (or a --device preset's, overridden)."),
+            OptionSpec("flash", valueName: "size", help: "The device's flash, which must hold the model (with --sram; or a --device preset's, overridden)."),
             OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
             OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).",
                        defaultValue: "1/8,1/4,1/2,3/4,1"),
@@ -43,12 +48,29 @@ enum PlanCommand {
     static func plan(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let format = try WorkloadOptions.format(parsed)
         let isSweep = parsed.flag("sweep")
-        // A sweep spans every budget; one given only marks its row.
-        guard let budgetText = parsed.value("budget") ?? (isSweep ? "" : nil) else {
-            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze'; "
-                         + "for the frontier over every budget, --sweep)", commandPath: parsed.commandPath)
+        let device = try PlanInputs.device(parsed)
+        if device != nil {
+            for conflict in ["budget", "include-static", "sweep"] where parsed.givenValues[conflict] != nil || (conflict != "budget" && parsed.flag(conflict)) {
+                throw .usage("--\(conflict) and the device options (--device, --sram) both set the budget; the device model bounds SRAM and "
+                             + "places the model in flash (drop one of the two)", commandPath: parsed.commandPath)
+            }
+            if parsed.value("strategy") == "dynamic" {
+                throw .usage("--strategy dynamic does not take the device options yet; plan the static strategy with --device, or the dynamic one with --budget",
+                             commandPath: parsed.commandPath)
+            }
         }
-        let budget = budgetText.isEmpty ? ByteCount(0) : try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+        // A sweep spans every budget; one given only marks its row.
+        guard let budgetText = parsed.value("budget") ?? device?.sramText ?? (isSweep ? "" : nil) else {
+            throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze'; "
+                         + "for the frontier over every budget, --sweep; for a microcontroller, --device NAME or --sram SIZE --flash SIZE)",
+                         commandPath: parsed.commandPath)
+        }
+        let budget: ByteCount
+        if let device {
+            budget = device.memory.sram
+        } else {
+            budget = budgetText.isEmpty ? ByteCount(0) : try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+        }
         let path = parsed.positional("arch.json") ?? ""
         let model = try InputFile.architecture(at: path)
         try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
@@ -68,7 +90,9 @@ enum PlanCommand {
             throw .usage("--seed draws the dynamic strategy's channels; the static plan has no draw (add --strategy dynamic, or drop --seed)",
                          commandPath: parsed.commandPath)
         }
-        let (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        var (workload, requestedInnerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
+        // On a device the updated weights are copied from flash into SRAM.
+        if device != nil { workload = workload.onDevice() }
         var innerSteps = requestedInnerSteps
         let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
         let attention = try PlanInputs.attention(parsed)
@@ -91,6 +115,13 @@ enum PlanCommand {
             let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
             let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
                                           ratios: ratios, importance: importance, attention: attention)
+            let deviceFit = device.map { DeviceFit(device: $0.memory, flashBytes: statics.modelBytes) }
+            if let deviceFit, !deviceFit.fitsFlash, let flash = deviceFit.device.flash {
+                return CommandResult(output: "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "
+                    + "\(workload.precision.weightBytes) B per weight\(workload.precision.biasBytes.map { " and \($0) B per bias" } ?? ""), and "
+                    + "\(deviceFit.device.name ?? "the device") has \(flash). No plan was searched or written; fewer bytes per weight "
+                    + "(--weight-bytes 1 for int8) or a larger flash would hold it.\n", exitCode: .overBudget)
+            }
             if parsed.value("strategy") == "dynamic" {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
                                       path: path, outputPath: outputPath)
@@ -115,8 +146,9 @@ enum PlanCommand {
                 try MethodSummary(method: $0, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
             }
             let advice = result.fits ? nil : try FitAdvice(for: problem)
-            let report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
+            var report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
+            report.request.device = deviceFit
             if let output = outputPath, let optimum = result.optimum {
                 let document = optimum.plan.selectingChannels(by: channelSelection).json(for: model.graph, extra: [
                     ("workload", workload.json(innerSteps: optimum.plan.innerStepCount)),
@@ -144,6 +176,45 @@ enum PlanInputs {
         guard graph.layers.contains(where: { $0.operation.isTrainable }) else {
             throw .badData("\(path): this network has no trainable layer (no conv, linear or normalization with parameters); there is nothing to adapt or plan")
         }
+    }
+
+    /// The device of `--device NAME`, `--sram SIZE` and `--flash SIZE`, with the SRAM as the user wrote it, or nil
+    /// without them.
+    /// - Throws: `CommandFailure.usage` for an unknown preset, a malformed size or `--flash` alone.
+    static func device(_ parsed: ParsedArguments) throws(CommandFailure) -> (memory: DeviceMemory, sramText: String)? {
+        var preset: DeviceMemory?
+        if let name = parsed.value("device") {
+            guard let found = DeviceMemory.preset(named: name) else {
+                throw .usage("--device: unknown device '\(name.escapingControlCharacters)'; expected one of "
+                             + DeviceMemory.presets.compactMap(\.name).joined(separator: ", ") + " (or --sram SIZE --flash SIZE)",
+                             commandPath: parsed.commandPath)
+            }
+            preset = found
+        }
+        func size(_ option: String) throws(CommandFailure) -> ByteCount? {
+            guard let text = parsed.value(option) else { return nil }
+            do {
+                return try ByteCount(parsing: text)
+            } catch {
+                throw .usage("--\(option): \(error)", commandPath: parsed.commandPath)
+            }
+        }
+        let sram = try size("sram")
+        let flash = try size("flash")
+        guard var memory = preset ?? sram.map({ DeviceMemory(sram: $0, flash: flash) }) else {
+            if flash != nil {
+                throw .usage("--flash needs the SRAM the plan must fit: add --sram SIZE or --device NAME", commandPath: parsed.commandPath)
+            }
+            return nil
+        }
+        if let sram { memory.sram = sram }
+        if let flash { memory.flash = flash }
+        if preset != nil, sram != nil || flash != nil, let source = memory.source {
+            memory.source = source + "; " + [sram.map { _ in "SRAM" }, flash.map { _ in "flash" }].compactMap { $0 }.joined(separator: " and ")
+                + " set by hand"
+        }
+        let sramText = parsed.value("sram") ?? "\(DecimalFormatting.grouped(memory.sram.bytes / 1_024))KiB"
+        return (memory, sramText)
     }
 
     /// A budget such as `256KB`.

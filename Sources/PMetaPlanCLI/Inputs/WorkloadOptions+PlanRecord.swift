@@ -45,6 +45,16 @@ extension WorkloadOptions {
                 guard let given = pair.given else { continue }
                 try reconcile(pair.option, given: String(given), recorded: String(pair.recorded), what: pair.what)
             }
+            if parsed.givenValues["bias-bytes"] != nil, let given = workload.precision.biasBytes {
+                try reconcile("bias-bytes", given: String(given), recorded: recorded.precision.biasBytes.map(String.init) ?? "the weight precision",
+                              what: "bias bytes")
+                result.precision.biasBytes = given
+            }
+            if parsed.givenValues["optimizer"] != nil {
+                try reconcile("optimizer", given: workload.updateState.optimizer.rawValue, recorded: recorded.updateState.optimizer.rawValue,
+                              what: "optimizer")
+                result.updateState.optimizer = workload.updateState.optimizer
+            }
             if parsed.givenValues["propagation"] != nil {
                 try reconcile("propagation", given: workload.propagation.rawValue, recorded: recorded.propagation.rawValue, what: "propagation")
                 result.propagation = workload.propagation

@@ -12,6 +12,9 @@ enum WorkloadOptions {
         OptionSpec("weight-bytes", valueName: "n", help: "Bytes per weight.", defaultValue: "4"),
         OptionSpec("activation-bytes", valueName: "n", help: "Bytes per stored activation (1 for int8).", defaultValue: "4"),
         OptionSpec("gradient-bytes", valueName: "n", help: "Bytes per gradient element.", defaultValue: "4"),
+        OptionSpec("bias-bytes", valueName: "n", help: "Bytes per conv/linear bias as the model stores it (4 for an int8 model's int32 biases). Default: --weight-bytes."),
+        OptionSpec("optimizer", valueName: "name", help: "The inner loop's optimizer, whose state every updated element holds at the gradient's precision: sgd (none), momentum (one), adam (two).",
+                   defaultValue: "sgd", allowedValues: Optimizer.allCases.map(\.rawValue)),
         OptionSpec("profile", valueName: "name", help: "Counting conventions: physical is what a trainer holds (Eq. (16)'s masks); appendix-a shares every layer's input and output; paper and paper-eq18 reproduce the printed baselines; torch-helper is what python/pmeta_torch.py holds in PyTorch; pytorch is what stock PyTorch autograd holds.",
                    defaultValue: "physical", allowedValues: CountingProfile.all.map(\.name)),
     ]
@@ -38,14 +41,27 @@ enum WorkloadOptions {
         }
         let precision = Precision(weightBytes: try integer(parsed, "weight-bytes", in: 1...16) ?? 4,
                                   activationBytes: try integer(parsed, "activation-bytes", in: 1...16) ?? 4,
-                                  gradientBytes: try integer(parsed, "gradient-bytes", in: 1...16) ?? 4)
+                                  gradientBytes: try integer(parsed, "gradient-bytes", in: 1...16) ?? 4,
+                                  biasBytes: try integer(parsed, "bias-bytes", in: 1...16))
+        let optimizer = try self.optimizer(parsed)
         let profileName = parsed.value("profile") ?? CountingProfile.physical.name
         guard let profile = CountingProfile.named(profileName) else {
             throw .usage("--profile must be one of \(CountingProfile.all.map(\.name).joined(separator: ", ")), found '\(profileName)'",
                          commandPath: parsed.commandPath)
         }
-        return (Workload(samplesPerStep: samples, microBatch: microBatch, propagation: propagation, precision: precision),
+        return (Workload(samplesPerStep: samples, microBatch: microBatch, propagation: propagation, precision: precision,
+                         updateState: UpdateState(optimizer: optimizer)),
                 innerSteps, profile)
+    }
+
+    /// The parsed `--optimizer`.
+    static func optimizer(_ parsed: ParsedArguments) throws(CommandFailure) -> Optimizer {
+        let text = parsed.value("optimizer") ?? Optimizer.sgd.rawValue
+        guard let optimizer = Optimizer(rawValue: text) else {
+            throw .usage("--optimizer must be one of \(Optimizer.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text.escapingControlCharacters)'",
+                         commandPath: parsed.commandPath)
+        }
+        return optimizer
     }
 
     /// The integer value of `--name`, if given.

@@ -61,7 +61,7 @@ import Testing
         #expect(help.contains("USAGE: pmeta-plan check <arch.json> --budget <size> [--method <method>]"), "\(help)")
         #expect(help.contains("(required)"))
         let plan = run(["plan", "--help"]).output
-        #expect(plan.contains("(required unless --sweep)"))
+        #expect(plan.contains("(required unless --sweep, --device or --sram)"))
     }
 
     // MARK: - Item 17

@@ -5,11 +5,13 @@ import Testing
     /// One random case: graph, workload, profile, budget and scores from `seed` (the profile drawn from every named
     /// one unless given; the graph from `architecture`), planned with meta attention when `attention` is given.
     static func problem(seed: UInt64, profile fixedProfile: CountingProfile? = nil, attention: MetaAttentionRatios? = nil,
+                        onDevice: Bool = false,
                         architecture: (inout SeededGenerator) -> String = { RandomPlanningCases.architecture(using: &$0) }) throws -> PlanningProblem {
         var generator = SeededGenerator(seed: seed)
         let text = architecture(&generator)
         let model = try CostModel(try ShapedGraph(jsonBytes: Array(text.utf8)))
-        let workload = RandomPlanningCases.workload(using: &generator)
+        var workload = RandomPlanningCases.workload(using: &generator)
+        if onDevice { RandomPlanningCases.moveToDevice(&workload, using: &generator) }
         let profile = fixedProfile ?? CountingProfile.all.randomElement(using: &generator)!
         let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: workload, profile: profile).peak
         let budget = ByteCount(Int.random(in: (maml.bytes / 3)...(maml.bytes + 64), using: &generator))
@@ -69,6 +71,14 @@ import Testing
 
     /// The `pytorch` profile splits the slack in two (its gradient buffers weigh on earlier layers' backward
     /// passes only): brute force on networks with the operators whose autograd records differ.
+    /// Device workloads: int8 or float activations under wider gradients (the backward working set can outgrow
+    /// the forward one, and weighs only from the first update on), optimizer state and SRAM copies of the updated
+    /// weights held through the step.
+    @Test(arguments: 1...120 as ClosedRange<UInt64>)
+    func exactSearchEqualsBruteForceOnDeviceWorkloads(seed: UInt64) throws {
+        try Self.expectExact(try Self.problem(seed: seed, onDevice: true), seed: seed)
+    }
+
     @Test(arguments: 1...40 as ClosedRange<UInt64>)
     func exactSearchEqualsBruteForceUnderThePyTorchProfile(seed: UInt64) throws {
         let problem = try Self.problem(seed: seed, profile: .pytorch) { RandomPlanningCases.autogradArchitecture(using: &$0) }

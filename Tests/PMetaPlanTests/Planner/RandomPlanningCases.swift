@@ -89,6 +89,16 @@ enum RandomPlanningCases {
         }
     }
 
+    /// `workload` on a microcontroller: 1-byte activations with 2- or 4-byte gradients, or 2-byte activations
+    /// with 4-byte gradients; an optimizer with 0, 1 or 2 state elements; updated weights copied to SRAM or not.
+    static func moveToDevice(_ workload: inout Workload, using generator: inout SeededGenerator) {
+        let precisions = [(1, 2), (1, 4), (2, 4)]
+        let (activation, gradient) = precisions[Int.random(in: 0..<precisions.count, using: &generator)]
+        workload.precision = Precision(weightBytes: 1, activationBytes: activation, gradientBytes: gradient, biasBytes: 4)
+        workload.updateState = UpdateState(optimizer: Optimizer.allCases.randomElement(using: &generator)!,
+                                           copiesUpdatedWeights: Bool.random(using: &generator))
+    }
+
     /// The best value of step 0 by enumerating every combination of options, with the cost model as judge.
     static func bruteForceBestValue(_ problem: PlanningProblem) throws -> Double? {
         let graph = problem.model.graph
