@@ -79,6 +79,37 @@ import Testing
         try Self.expectExact(try Self.problem(seed: seed, onDevice: true), seed: seed)
     }
 
+    /// Two inner steps that value different layers, on device workloads whose optimizer state or SRAM copies carry
+    /// from step 1 into step 2: the planner's plan always fits (the cost model judges, carried state included);
+    /// when the steps searched alone fit, their values add up to the relaxation's optimum, and otherwise the
+    /// step-by-step search is flagged. Some seeds must take each route.
+    @Test func twoStepDevicePlansFitWithTheStateEarlierStepsLeave() throws {
+        var routes = (alone: 0, stepByStep: 0)
+        for seed in 1...80 as ClosedRange<UInt64> {
+            let single = try Self.problem(seed: seed, onDevice: true)
+            guard single.workload.updateState.elementsPerUpdatedElement > 0 else { continue }
+            var generator = SeededGenerator(seed: seed &+ 1_000)
+            let second = single.model.graph.layers.map { $0.operation.isTrainable ? Double(Int.random(in: 0...9, using: &generator)) / 3 : 0 }
+            let problem = PlanningProblem(model: single.model, workload: single.workload, profile: single.profile, budget: single.budget,
+                                          ratios: single.ratios, importance: ImportanceScores(scores: single.importance.scores + [second], source: "random"))
+            let result = try BudgetPlanner.solve(problem)
+            guard let optimum = result.optimum else { continue }
+            let cost = try problem.model.adaptation(of: optimum.plan, workload: problem.workload, profile: problem.profile)
+            #expect(cost.peak <= problem.budget, "seed \(seed)")
+            #expect(cost.peak == optimum.cost.peak, "seed \(seed)")
+            if optimum.chargedCarriedStateInSearch {
+                routes.stepByStep += 1
+            } else {
+                routes.alone += 1
+                let relaxed = try (0..<2).reduce(0.0) { total, step in
+                    total + (try ExactPlanner.bestStep(of: problem, step: step)?.value ?? 0)
+                }
+                #expect(abs(optimum.value - relaxed) < 1e-9, "seed \(seed)")
+            }
+        }
+        #expect(routes.alone > 0 && routes.stepByStep > 0, "\(routes)")
+    }
+
     @Test(arguments: 1...40 as ClosedRange<UInt64>)
     func exactSearchEqualsBruteForceUnderThePyTorchProfile(seed: UInt64) throws {
         let problem = try Self.problem(seed: seed, profile: .pytorch) { RandomPlanningCases.autogradArchitecture(using: &$0) }
