@@ -271,57 +271,71 @@ public enum ExactPlanner {
             let keepOffset = table.flatKeepOffsets[index]
             let variantCount = table.variantCounts[index]
             let hasLearnedGradients = !table.learnedTensorGradients[index].isEmpty
-            for (parent, state) in frontier.enumerated() {
-                let carries = tracker.inputCarriesGradient(state.flags, layer: index)
-                let variant = tracksKept ? table.variant(ofLayerAt: index, kept: state.kept) : 0
-                let pending = hasLearnedGradients ? table.learnedTensorGradientBytes(ofLayerAt: index, flags: state.flags) : 0
+            // The frontier is sorted by flags and kept buffers, and everything but the per-state arithmetic depends
+            // on those alone: work group by group, option by option, so each (group, option) emits its candidates as
+            // one run in the front's order (value, slack and committed move monotonically with the parent's), which
+            // the sort below merges instead of sorting from scratch.
+            var groupStart = 0
+            while groupStart < frontier.count {
+                let first = frontier[groupStart]
+                var groupEnd = groupStart + 1
+                while groupEnd < frontier.count && frontier[groupEnd].flags == first.flags && frontier[groupEnd].kept == first.kept { groupEnd += 1 }
+                let carries = tracker.inputCarriesGradient(first.flags, layer: index)
+                let variant = tracksKept ? table.variant(ofLayerAt: index, kept: first.kept) : 0
+                let pending = hasLearnedGradients ? table.learnedTensorGradientBytes(ofLayerAt: index, flags: first.flags) : 0
                 // Options differ only in whether the layer's output carries a gradient: two flag sets at most.
-                let flagsWithoutOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: false)
-                let flagsWithOutput = tracker.flags(after: state.flags, layer: index, outputCarriesGradient: true)
+                let flagsWithoutOutput = tracker.flags(after: first.flags, layer: index, outputCarriesGradient: false)
+                let flagsWithOutput = tracker.flags(after: first.flags, layer: index, outputCarriesGradient: true)
                 for (optionIndex, update) in layerOptions.enumerated() {
                     let onPath = carries || (positionalPath && update.isUpdated)
                     let path = onPath ? 1 : 0
                     let cost = table.flatCosts[costOffset + (optionIndex * 2 + path) * variantCount + variant]
                     let capacity = pending > 0 ? min(cost.capacity, cost.backwardCapacity - pending) : cost.capacity
-                    let (withPrefix, overflow1) = state.committed.addingReportingOverflow(cost.prefixBytes)
-                    let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
-                    if overflow1 || overflow2 { continue }
-                    // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
-                    var slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
-                    var forwardSlack = 0, backwardSlack = 0
-                    if splitsSlack {
-                        forwardSlack = min(state.forwardSlack, cost.capacity - withPrefix) - cost.globalBytes
-                        // The backward pass reaches this layer once an update is made here or earlier.
-                        if state.backwardSlack < unbounded || update.isUpdated {
-                            backwardSlack = min(state.backwardSlack, cost.backwardCapacity - pending - withPrefix) - cost.globalBytes
-                                - cost.trailingGradientBytes
-                        } else {
-                            backwardSlack = unbounded
-                        }
-                        slack = min(forwardSlack, backwardSlack)
-                    }
-                    let transient = max(state.transientGradient, cost.transientGradientBytes)
-                    if slack - transient < 0 { continue }
-                    let value = state.value + layerValues[optionIndex]
                     let outputCarries = GradientFlow.outputCarriesGradient(inputCarries: carries, isUpdated: isTrainable && update.isUpdated)
                     let flags = outputCarries ? flagsWithOutput : flagsWithoutOutput
-                    if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
-                                         isOnPath: tracker.forcesPathOnLaterLayers(flags, after: index)) { continue }
-                    let settled = !splitsSlack && (committed <= irrelevant / 2 || committed <= horizon - slack)
+                    let laterOnPath = tracker.forcesPathOnLaterLayers(flags, after: index)
+                    let optionValue = layerValues[optionIndex]
                     var kept: UInt64 = 0
                     if tracksKept {
                         let keeps = table.flatKeeps[keepOffset + optionIndex * 2 + path]
-                        let before = state.kept | keeps.inputBits
+                        let before = first.kept | keeps.inputBits
                         // Only bits that survive the layer, and its output, carry over.
                         if before & tracker.survivingBits[index] != 0 || keeps.output {
                             kept = tracker.flags(after: before, layer: index, outputCarriesGradient: keeps.output)
                         }
                     }
-                    candidates.append(State(flags: flags, kept: kept,
-                                            committed: settled ? irrelevant : committed, slack: slack, forwardSlack: forwardSlack,
-                                            backwardSlack: backwardSlack, transientGradient: transient, value: value,
-                                            parent: Int32(parent), option: Int16(optionIndex)))
+                    for parent in groupStart..<groupEnd {
+                        let state = frontier[parent]
+                        let (withPrefix, overflow1) = state.committed.addingReportingOverflow(cost.prefixBytes)
+                        let (committed, overflow2) = withPrefix.addingReportingOverflow(cost.globalBytes)
+                        if overflow1 || overflow2 { continue }
+                        // A settled state (C is the sentinel) keeps C at the sentinel: capacity - C never binds.
+                        var slack = min(state.slack, capacity - withPrefix) - cost.globalBytes
+                        var forwardSlack = 0, backwardSlack = 0
+                        if splitsSlack {
+                            forwardSlack = min(state.forwardSlack, cost.capacity - withPrefix) - cost.globalBytes
+                            // The backward pass reaches this layer once an update is made here or earlier.
+                            if state.backwardSlack < unbounded || update.isUpdated {
+                                backwardSlack = min(state.backwardSlack, cost.backwardCapacity - pending - withPrefix) - cost.globalBytes
+                                    - cost.trailingGradientBytes
+                            } else {
+                                backwardSlack = unbounded
+                            }
+                            slack = min(forwardSlack, backwardSlack)
+                        }
+                        let transient = max(state.transientGradient, cost.transientGradientBytes)
+                        if slack - transient < 0 { continue }
+                        let value = state.value + optionValue
+                        if !context.canReach(target, from: value, after: index, slack: slack - transient, committed: committed,
+                                             isOnPath: laterOnPath) { continue }
+                        let settled = !splitsSlack && (committed <= irrelevant / 2 || committed <= horizon - slack)
+                        candidates.append(State(flags: flags, kept: kept,
+                                                committed: settled ? irrelevant : committed, slack: slack, forwardSlack: forwardSlack,
+                                                backwardSlack: backwardSlack, transientGradient: transient, value: value,
+                                                parent: Int32(parent), option: Int16(optionIndex)))
+                    }
                 }
+                groupStart = groupEnd
             }
             paretoFront(of: &candidates, into: &frontier, scratch: &scratch, splitsSlack: splitsSlack)
             explored += frontier.count
