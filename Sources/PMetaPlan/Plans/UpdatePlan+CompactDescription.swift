@@ -1,20 +1,69 @@
 extension UpdatePlan {
-    /// The plan in one line per step, in the spirit of tiny-training's `--manual_weight_idx 21-24-27
-    /// --weight_update_ratio 1-0.5-0.25`: `k=1: layers 12-16-17 ratios 1/2-1-1 (block4.conv, block4.gn, head)`; an
-    /// attended update reads `att(rho_fw,rho_bw)`.
+    /// The plan in one line per step, by block: `k=1: block2: pw 1/8, pw_bn 1; block3-block4: dw 1/2, dw_bn 1; head 1`.
+    /// A layer named `PREFIX.SUFFIX` (a module path) belongs to block PREFIX; consecutive blocks that update the
+    /// same layers at the same ratios, with no other block's trainable layer between them, read as one range. A
+    /// bias-only update reads `bias`, an attended one `att(rho_fw,rho_bw)`.
     public func compactDescription(for graph: ShapedGraph) -> [String] {
         steps.enumerated().map { offset, step in
             let updated = step.layers.indices.filter { step.layers[$0].isUpdated }
             guard !updated.isEmpty else { return "k=\(offset + 1): no update" }
-            let indices = updated.map(String.init).joined(separator: "-")
-            let ratios = updated.map { index -> String in
-                let update = step.layers[index]
-                if update.parameters == .biasOnly { return "bias" }
-                if let attention = update.attention { return "att(\(attention.forward),\(attention.backward))" }
-                return update.inputChannelRatio.description
-            }.joined(separator: "-")
-            let names = updated.map { graph.layers[$0].name }.joined(separator: ", ")
-            return "k=\(offset + 1): layers \(indices) ratios \(ratios) (\(names))"
+            return "k=\(offset + 1): " + Self.blockDescription(of: updated, in: step, graph: graph)
         }
+    }
+
+    /// The updated layers `updated` of `step`, block by block.
+    private static func blockDescription(of updated: [Int], in step: StepUpdates, graph: ShapedGraph) -> String {
+        struct Block {
+            var prefix: String?
+            var entries: [String]
+            var first: Int
+            var last: Int
+            var lastPrefix: String?
+        }
+        func ratioText(_ update: LayerUpdate) -> String {
+            if update.parameters == .biasOnly { return "bias" }
+            if let attention = update.attention { return "att(\(attention.forward),\(attention.backward))" }
+            return update.inputChannelRatio.description
+        }
+        func split(_ name: String) -> (prefix: String?, suffix: String) {
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex else { return (nil, name) }
+            return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+        }
+        let trainable = graph.layers.map(\.operation.isTrainable)
+        // Blocks in graph order: consecutive updated layers of one prefix; a name without one stands alone.
+        var blocks: [Block] = []
+        for index in updated {
+            let (prefix, suffix) = split(graph.layers[index].name)
+            let entry = "\(suffix) \(ratioText(step.layers[index]))"
+            if let prefix, let last = blocks.last, last.prefix == prefix, last.lastPrefix == prefix,
+               !(last.last + 1..<index).contains(where: { trainable[$0] && split(graph.layers[$0].name).prefix != prefix }) {
+                blocks[blocks.count - 1].entries.append(entry)
+                blocks[blocks.count - 1].last = index
+            } else {
+                blocks.append(Block(prefix: prefix, entries: [entry], first: index, last: index, lastPrefix: prefix))
+            }
+        }
+        // Ranges: a block that repeats the one before it, with nothing trainable of another block between them.
+        var parts: [(label: String, entries: [String])] = []
+        var previous: Block?
+        var rangeStart: String?
+        for block in blocks {
+            if let before = previous, let prefix = block.prefix, before.prefix != nil, before.entries == block.entries,
+               !(before.last + 1..<block.first).contains(where: { trainable[$0] && ![before.lastPrefix, prefix].contains(split(graph.layers[$0].name).prefix) }) {
+                parts[parts.count - 1].label = "\(rangeStart ?? "")-\(prefix)"
+                previous = block
+                continue
+            }
+            rangeStart = block.prefix
+            parts.append((block.prefix ?? "", block.entries))
+            previous = block
+        }
+        // Layers outside any block run on with commas (`stem 1, stem_bn 1`); blocks are set apart by semicolons.
+        var text = ""
+        for (position, part) in parts.enumerated() {
+            if position > 0 { text += part.label.isEmpty && parts[position - 1].label.isEmpty ? ", " : "; " }
+            text += (part.label.isEmpty ? "" : "\(part.label): ") + part.entries.joined(separator: ", ")
+        }
+        return text
     }
 }

@@ -52,7 +52,7 @@ public struct SweepReport: Sendable {
         let headers = ["Budget", "Adaptation peak", "Value", "MACs", "Plan"]
         let rows = sweep.points.map { point in
             [(isMarked(point) ? "> " : "") + point.budget.humanReadable, point.peak.description, String(format: "%.3g", point.value), point.macs.humanReadable,
-             point.plan.compactDescription(for: graph).joined(separator: "; ")]
+             point.plan.compactDescription(for: graph).joined(separator: " | ")]
         }
         let title = "\(architectureName): the frontier of optimal plans over budgets (\(sweep.points.count) distinct plans)"
         var context = "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)). Profile: \(problem.profile.name). Importance: \(problem.importance.source)."

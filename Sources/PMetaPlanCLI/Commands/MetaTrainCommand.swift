@@ -152,7 +152,7 @@ enum MetaTrainCommand {
             table.append([graph.layers[layer].name] + learner.stepSizes.map { String(format: "%.4g", Double($0[layer])) })
         }
         text += table.render()
-        text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n"
+        text += "Deployed plan: " + plan.compactDescription(for: graph).joined(separator: " | ") + "\n"
         text += "Wrote \(folder)/weights.bin, model.json, importance.json, plan.json\(learner.attention == nil ? "" : ", attention.bin").\n"
         switch format {
         case .text:
@@ -160,7 +160,7 @@ enum MetaTrainCommand {
         case .markdown:
             return CommandResult(output: "### pmeta-plan meta-train: \(graph.graph.name) with \(method.displayName)\n\n"
                 + MarkdownTable(header: table.headers, alignments: table.alignments, rows: table.rows).render()
-                + "\nDeployed plan: " + plan.compactDescription(for: graph).joined(separator: "; ") + "\n\n"
+                + "\nDeployed plan: " + plan.compactDescription(for: graph).joined(separator: " | ") + "\n\n"
                 + files.map { "- \($0.path)\n" }.joined())
         case .json:
             var members: [(key: String, value: JSONValue)] = [("model", description.json())]

@@ -30,7 +30,7 @@ import Testing
         var dense = plan
         dense.steps[0].layers[2] = .full
         #expect(JSONWriter.write(plan.json(for: graph, annotated: false)) != JSONWriter.write(dense.json(for: graph, annotated: false)))
-        #expect(plan.compactDescription(for: graph) == ["k=1: layers 2-5 ratios att(3/10,1/10)-1 (conv2, head)"])
+        #expect(plan.compactDescription(for: graph) == ["k=1: conv2 att(3/10,1/10), head 1"])
     }
 
     @Test func aPlanWithoutAttentionReadsAsBefore() throws {
