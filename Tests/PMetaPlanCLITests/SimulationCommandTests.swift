@@ -53,6 +53,10 @@ import Testing
         // n = 16 global weights (fc1), k = 4.
         #expect(first.output.contains("Global weights n = 16; Top-25% sends k = 4 values"))
         #expect(first.output.contains("Communication saving of Top-25%"))
+        // Full communication: 2 clients x 2 rounds x 16 weights x 4 B, up and down = 512 B, 256 B of it up;
+        // every size prints with its unit (issue 15, item 18).
+        #expect(first.output.contains("full 512 B (up 256 B) by round 2"), "\(first.output)")
+        #expect(first.output.split(separator: "\n").contains { $0.hasPrefix("    2 ") && $0.contains("512 B") })
         #expect(CommandHarness.run(arguments).output == first.output)
     }
 

@@ -324,6 +324,22 @@ extension CostModel {
         }
     }
 
+    /// The parameter elements `plan` updates in any of its steps (per layer the most any step updates; the free
+    /// parameters when a step updates them): torchinfo's "trainable params" of the plan.
+    /// - Throws: `ArithmeticOverflow`.
+    public func updatedParameterCount(of plan: UpdatePlan, profile: CountingProfile) throws -> Int {
+        var total = 0
+        for index in 0..<graph.layerCount where graph.layers[index].operation.isTrainable {
+            let most = try plan.steps.map { try updatedParameterElements(ofLayerAt: index, update: $0.layers[index], profile: profile) }.max() ?? 0
+            total = try Checked.sum(total, most, context: "updated parameters")
+        }
+        if plan.steps.contains(where: \.updatesFreeParameters) {
+            total = try Checked.sum(total, try Checked.sum(of: graph.graph.freeParameters.map(\.elementCount), context: "free parameters"),
+                                    context: "updated parameters")
+        }
+        return total
+    }
+
     /// The bytes layer `index`'s update holds besides its gradient, through the step and every step after it
     /// (`Workload.updateState`: optimizer state, a device's working copy of the updated weights), at the gradient's
     /// precision. The cost model and the exact planner both charge it through the whole step.

@@ -48,6 +48,8 @@ public struct AnalysisReport: Sendable {
         public var saved: [SavedTensor]
         /// The layer's plan-independent costs: m(x_{l-1}), m(y_l), m(w_l), MACs.
         public var cost: LayerCost
+        /// What it reads: `x` for the network input, else the producing layers' names.
+        public var inputs: [String]
     }
 
     /// The rows, one per layer.
@@ -66,7 +68,13 @@ public struct AnalysisReport: Sendable {
                            guard let keeper = tensor.heldBy, keeper != index else { return tensor.kind.rawValue }
                            return "\(tensor.kind.rawValue) (\(model.graph.layers[keeper].name)'s)"
                        }.joined(separator: ", "),
-                       saved: step.savedTensors[index], cost: model.layerCosts[index])
+                       saved: step.savedTensors[index], cost: model.layerCosts[index],
+                       inputs: layer.inputs.map { reference in
+                           switch reference {
+                           case .graphInput: "x"
+                           case .layer(let producer): model.graph.layers[producer].name
+                           }
+                       })
         }
     }
 
@@ -78,13 +86,60 @@ public struct AnalysisReport: Sendable {
         }
     }
 
-    static let headers = ["#", "Layer", "Op", "Output shape", "Params", "Stored (B)", "Saves", "Fwd MACs", "Bwd MACs", "Peak share"]
+    /// The columns; stored bytes are the micro-batch's, MACs one sample's. A graph that is not a chain gets an
+    /// inputs column after the op.
+    var headers: [String] {
+        ["#", "Layer", "Op"] + (isChain ? [] : ["Inputs"])
+            + ["Output shape", "Params", "Stored (B/micro-batch)", "Saves", "Fwd MACs/sample", "Bwd MACs/sample", "Peak share"]
+    }
+
+    private var alignments: [ColumnAlignment] {
+        [.right, .left, .left] + (isChain ? [] : [.left]) + [.left, .right, .right, .left, .right, .right, .right]
+    }
+
+    /// Whether every layer reads the one before it (the first the network input) and nothing else.
+    var isChain: Bool {
+        model.graph.layers.indices.allSatisfy { index in
+            model.graph.layers[index].inputs == [index == 0 ? .graphInput : .layer(index - 1)]
+        }
+    }
+
+    /// What layer `index` reads: `x` for the network input, else the producing layers' numbers.
+    private func inputsCell(_ index: Int) -> String {
+        model.graph.layers[index].inputs.map { reference in
+            switch reference {
+            case .graphInput: "x"
+            case .layer(let producer): String(producer)
+            }
+        }.joined(separator: ", ")
+    }
 
     private func cells(_ index: Int, _ row: Row) -> [String] {
-        [String(index), row.name, row.op, row.outputShape.description, DecimalFormatting.grouped(row.parameters),
-         DecimalFormatting.grouped(row.storedBytes), row.savedKinds.isEmpty ? "-" : row.savedKinds,
-         DecimalFormatting.grouped(row.forwardMACs), DecimalFormatting.grouped(row.backwardMACs),
-         row.peakShare > 0 ? DecimalFormatting.scaled(Int((row.peakShare * 1000).rounded()), by: 10, decimals: 1) + "%" : "-"]
+        [String(index), row.name, row.op] + (isChain ? [] : [inputsCell(index)])
+            + [row.outputShape.description, DecimalFormatting.grouped(row.parameters),
+               DecimalFormatting.grouped(row.storedBytes), row.savedKinds.isEmpty ? "-" : row.savedKinds,
+               DecimalFormatting.grouped(row.forwardMACs), DecimalFormatting.grouped(row.backwardMACs),
+               row.peakShare > 0 ? DecimalFormatting.scaled(Int((row.peakShare * 1000).rounded()), by: 10, decimals: 1) + "%" : "-"]
+    }
+
+    /// The totals in torchinfo's habit: parameters (all, the plan's, frozen), buffers, mult-adds, and the sizes
+    /// of the input, the parameters and one adaptation pass, with their sum.
+    public var totalLines: [String] {
+        let statics = summary.staticMemory
+        let buffers = model.layerCosts.reduce(0) { $0 + $1.bufferElements }
+        let total = statics.sampleBytes.bytes.addingReportingOverflow(statics.modelBytes.bytes)
+        let estimated = total.overflow ? nil : total.partialValue.addingReportingOverflow(summary.adaptation.peak.bytes)
+        return [
+            "Total params: \(DecimalFormatting.grouped(statics.parameterCount))",
+            "Trainable params (updated by the plan): \(DecimalFormatting.grouped(summary.updatedParameterCount))",
+            "Frozen params: \(DecimalFormatting.grouped(statics.parameterCount - summary.updatedParameterCount))"
+                + (buffers > 0 ? "; non-trainable buffers (normalization statistics): \(DecimalFormatting.grouped(buffers))" : ""),
+            "Total mult-adds (forward, one sample): \(summary.inference.macs)",
+            "Input size (the support samples of one step): \(statics.sampleBytes)",
+            "Params size: \(statics.modelBytes)",
+            "Adaptation pass size (the peak of one step): \(summary.adaptation.peak)",
+            "Estimated total size: " + (estimated.flatMap { $0.overflow ? nil : ByteCount($0.partialValue).description } ?? "over 2^63 B"),
+        ]
     }
 
     /// The peak and what sets it, in sentences.
@@ -118,22 +173,24 @@ public struct AnalysisReport: Sendable {
     }
 
     private func table(markdown: Bool) -> String {
-        let alignments: [ColumnAlignment] = [.right, .left, .left, .left, .right, .right, .left, .right, .right, .right]
+        let headers = self.headers
+        let alignments = self.alignments
         let header = "\(architectureName): \(model.graph.layerCount) layers, \(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters"
         let context = ["Plan: \(planName); profile: \(profile.name) (\(profile.summary)).",
                        "Workload: \(workload.description(innerSteps: summary.adaptation.steps.count))."]
         let body: String
         if markdown {
-            var table = MarkdownTable(header: Self.headers, alignments: alignments)
+            var table = MarkdownTable(header: headers, alignments: alignments)
             for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
             body = table.render()
-            return (["### \(header)", ""] + context + ["", body] + peakLines.map { "- \($0)" } + ["", ComparisonReport.conventions, ""])
+            return (["### \(header)", ""] + context + ["", body] + totalLines.map { "- \($0)" } + [""] + peakLines.map { "- \($0)" }
+                    + ["", ComparisonReport.conventions, ""])
                 .joined(separator: "\n")
         }
-        var table = TextTable(headers: Self.headers, alignments: alignments)
+        var table = TextTable(headers: headers, alignments: alignments)
         for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
         body = table.render()
-        return ([header] + context + ["", body] + peakLines + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
+        return ([header] + context + ["", body] + totalLines + [""] + peakLines + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
     }
 
     private var json: JSONValue {
@@ -152,6 +209,7 @@ public struct AnalysisReport: Sendable {
             "profile": .string(profile.name),
             "workload": workload.json(innerSteps: summary.adaptation.steps.count),
             "parameters": .integer(summary.staticMemory.parameterCount),
+            "updated_parameters": .integer(summary.updatedParameterCount),
             "model_bytes": .integer(summary.staticMemory.modelBytes.bytes),
             "sample_bytes": .integer(summary.staticMemory.sampleBytes.bytes),
             "inference_peak_bytes": .integer(summary.inference.peak.bytes),
@@ -168,7 +226,7 @@ public struct AnalysisReport: Sendable {
             "equation16_literal_bytes": .integer(step.equation16Bytes.bytes),
             "layers": .array(rows.map { row in
                 [
-                    "name": .string(row.name), "op": .string(row.op),
+                    "name": .string(row.name), "op": .string(row.op), "inputs": .array(row.inputs.map { .string($0) }),
                     "output_shape": .array(row.outputShape.dimensions.map { .integer($0) }),
                     "parameters": .integer(row.parameters), "stored_bytes": .integer(row.storedBytes),
                     "saves": .array(row.saved.map { .string($0.kind.rawValue) }),

@@ -10,6 +10,8 @@ public struct MethodSummary: Sendable {
     public var inference: InferenceCost
     /// One adaptation (all inner steps of the plan).
     public var adaptation: AdaptationCost
+    /// The parameter elements the plan updates in some step.
+    public var updatedParameterCount: Int
 
     /// Evaluates `plan` on `model`.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
@@ -20,6 +22,7 @@ public struct MethodSummary: Sendable {
         self.staticMemory = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
         self.inference = try model.inference(batch: 1, precision: workload.precision, profile: profile)
         self.adaptation = try model.adaptation(of: plan, workload: workload, profile: profile)
+        self.updatedParameterCount = try model.updatedParameterCount(of: plan, profile: profile)
     }
 
     /// Evaluates a built-in method on `model`.

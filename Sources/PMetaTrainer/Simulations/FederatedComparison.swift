@@ -56,13 +56,15 @@ public struct FederatedComparison: Sendable, Hashable {
                 ? String(format: "%6.2f%% ± %5.2f", 100 * value.mean, 100 * value.halfWidth)
                 : String(format: "%8.4f ± %7.4f", value.mean, value.halfWidth)
         }
+        // A size with its unit and exact bytes: `31.01 kB (31,008 B)`, and `0 B` for round 0.
+        func bytes(_ count: Int) -> String { count == 0 ? "0 B" : ByteCount(count).description }
         var lines = ["Global weights n = \(selective.globalWeights); Top-\(selective.percentage) sends k = \(selective.sentPerClient) "
             + "values with indices per client and round, full communication sends all \(full.globalWeights).",
                      "",
-                     "round  Top-\(selective.percentage) bytes (up+down)  \(metric) (95% CI)        full bytes (up+down)  \(metric) (95% CI)"]
+                     "round  Top-\(selective.percentage) bytes (up+down)  \(metric) (95% CI)            full bytes (up+down)  \(metric) (95% CI)"]
         for (top, dense) in zip(selective.rounds, full.rounds) {
-            lines.append(String(format: "%5d", top.round) + "  " + "\(top.totalBytes)".leftPadded(to: 24) + "  " + score(top.score)
-                         + "  " + "\(dense.totalBytes)".leftPadded(to: 20) + "  " + score(dense.score))
+            lines.append(String(format: "%5d", top.round) + "  " + bytes(top.totalBytes).leftPadded(to: 24) + "  " + score(top.score)
+                         + "  " + bytes(dense.totalBytes).leftPadded(to: 24) + "  " + score(dense.score))
         }
         let (total, upload) = saving
         lines.append("")
@@ -74,7 +76,7 @@ public struct FederatedComparison: Sendable, Hashable {
         for target in targets + [commonTarget] {
             func reached(_ run: FederatedRun) -> String {
                 guard let round = run.firstRound(reaching: target) else { return "not reached" }
-                return "\(round.totalBytes) B (up \(round.uploadedBytes) B) by round \(round.round)"
+                return "\(DecimalFormatting.grouped(round.totalBytes)) B (up \(DecimalFormatting.grouped(round.uploadedBytes)) B) by round \(round.round)"
             }
             var line = "Bytes to reach mean \(metric) \(relation) " + String(format: selective.metric == .accuracy ? "%.2f%%" : "%.4f",
                                                                              selective.metric == .accuracy ? 100 * target : target)
