@@ -23,6 +23,20 @@ public struct PlanningResult: Sendable {
         public var chargedCarriedStateInSearch = false
     }
 
+    /// Set when the exact search ran out of `PlanningProblem.searchTimeLimit`: `optimum` is then the best plan
+    /// found, not a proven optimum.
+    public var stoppedSearch: StoppedSearch?
+
+    /// What an exact search that ran out of time leaves: how far it got and how far from the bound its plan may be.
+    public struct StoppedSearch: Sendable {
+        /// The steps whose exact search finished.
+        public var solvedSteps: Int
+        /// The Lagrangian bound on the value of any plan: the solved steps' values plus the other steps' bounds.
+        public var valueBound: Double
+        /// (bound - value) / bound of the plan given, 1 when there is none.
+        public var gap: Double
+    }
+
     /// Whether some plan with at least one update fits.
     public var fits: Bool { optimum != nil }
 
@@ -49,6 +63,7 @@ public enum BudgetPlanner {
         var explored = 0
         var anyUpdate = false
         var solvedRows: [[Double]: ExactPlanner.StepOptimum?] = [:]
+        let deadline = problem.searchTimeLimit.map { ContinuousClock.now + $0 }
         for step in 0..<problem.innerSteps {
             let row = problem.importance.scores[step]
             let known = lasso.map { selection in
@@ -60,7 +75,11 @@ public enum BudgetPlanner {
             if let cached = solvedRows[row] {
                 optimum = cached
             } else {
-                optimum = ExactPlanner.bestStep(of: problem, step: step, table: table, knownFeasibleValue: known)
+                do {
+                    optimum = try ExactPlanner.bestStep(of: problem, step: step, table: table, knownFeasibleValue: known, deadline: deadline)
+                } catch {
+                    return try stopped(problem, lasso: lasso, table: table, solved: steps, solvedValue: value, explored: explored)
+                }
                 solvedRows[row] = optimum
                 explored += optimum?.statesExplored ?? 0
             }
@@ -86,6 +105,33 @@ public enum BudgetPlanner {
         return result
     }
 
+    /// The answer when the exact search ran out of time at step `solved.count`: the steps it solved and the Lasso
+    /// path's plan for the rest, if that fits (else the Lasso path's plan alone), with the gap to the Lagrangian bound.
+    private static func stopped(_ problem: PlanningProblem, lasso: LassoPathPlanner.Selection?, table: LayerOptionCosts,
+                                solved: [StepUpdates], solvedValue: Double, explored: Int) throws -> PlanningResult {
+        var bound = solvedValue
+        for step in solved.count..<problem.innerSteps {
+            bound += max(0, ExactPlanner.valueBound(of: problem, step: step, table: table))
+        }
+        var result = PlanningResult(problem: problem, lasso: lasso, optimum: nil)
+        if let lasso {
+            var candidates = [lasso.plan]
+            if !solved.isEmpty { candidates.insert(UpdatePlan(steps: solved + lasso.plan.steps[solved.count...]), at: 0) }
+            for plan in candidates {
+                let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+                guard cost.peak <= problem.budget else { continue }
+                let value = problem.value(of: plan)
+                if result.optimum.map({ value > $0.value }) ?? true {
+                    result.optimum = PlanningResult.Optimum(plan: plan, value: value, cost: cost, statesExplored: explored)
+                }
+            }
+        }
+        let value = result.optimum?.value ?? 0
+        result.stoppedSearch = PlanningResult.StoppedSearch(solvedSteps: solved.count, valueBound: bound,
+                                                            gap: bound > 0 ? max(0, (bound - value) / bound) : 0)
+        return result
+    }
+
     /// The steps searched in order, each within the budget less the update state (optimizer state, working copies)
     /// that the steps before it hold per layer at most, which bounds what they leave behind.
     private static func solveChargingCarriedState(_ problem: PlanningProblem, explored: Int) throws -> PlanningResult.Optimum? {
@@ -104,7 +150,7 @@ public enum BudgetPlanner {
                 reduced.budget = ByteCount(problem.budget.bytes - carried)
                 let table = try tables[carried] ?? LayerOptionCosts(reduced)
                 tables[carried] = table
-                if let optimum = ExactPlanner.bestStep(of: reduced, step: step, table: table, knownFeasibleValue: 0) {
+                if let optimum = try? ExactPlanner.bestStep(of: reduced, step: step, table: table, knownFeasibleValue: 0) {
                     updates = optimum.updates
                     value += optimum.value
                     explored += optimum.statesExplored

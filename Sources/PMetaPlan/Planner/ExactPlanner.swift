@@ -66,11 +66,22 @@ public enum ExactPlanner {
     ///   chains and residual networks because states with the same flags dominate each other.
     public static func bestStep(of problem: PlanningProblem, step: Int, knownFeasibleValue: Double = 0) throws -> StepOptimum? {
         let table = try LayerOptionCosts(problem)
-        return bestStep(of: problem, step: step, table: table, knownFeasibleValue: knownFeasibleValue)
+        return try bestStep(of: problem, step: step, table: table, knownFeasibleValue: knownFeasibleValue)
     }
 
-    static func bestStep(of problem: PlanningProblem, step: Int, table: LayerOptionCosts, knownFeasibleValue: Double) -> StepOptimum? {
-        let context = SearchContext(problem: problem, step: step, table: table)
+    /// The search ran past its deadline (`PlanningProblem.searchTimeLimit`) before it finished.
+    struct DeadlinePassed: Error {}
+
+    /// The Lagrangian bound on the value of step `step`: no plan of it is worth more.
+    static func valueBound(of problem: PlanningProblem, step: Int, table: LayerOptionCosts) -> Double {
+        SearchContext(problem: problem, step: step, table: table).valueBound(after: -1, slack: Int.max / 4, committed: 0, isOnPath: false)
+    }
+
+    /// - Throws: `DeadlinePassed` when `deadline` passes before the search ends.
+    static func bestStep(of problem: PlanningProblem, step: Int, table: LayerOptionCosts, knownFeasibleValue: Double,
+                         deadline: ContinuousClock.Instant? = nil) throws(DeadlinePassed) -> StepOptimum? {
+        var context = SearchContext(problem: problem, step: step, table: table)
+        context.deadline = deadline
         // Search first with a high target: a pass prunes every state whose value bound is below its target, so it
         // is fast, and if it returns a plan at least as valuable as the target, that plan is the optimum (the
         // optimum's states all have bounds above it). Otherwise lower the target; the last pass uses the plan
@@ -80,14 +91,16 @@ public enum ExactPlanner {
         for fraction in [0.8, 0.6, 0.4, 0.2] {
             let target = known + (ceiling - known) * fraction
             guard target > known else { break }
-            if let result = search(context, target: target), result.value >= target - context.tolerance { return result }
+            if let result = try search(context, target: target), result.value >= target - context.tolerance { return result }
         }
-        return search(context, target: known)
+        return try search(context, target: known)
     }
 
     /// What the search precomputes once per step: option values, value bounds and horizons.
     struct SearchContext {
         let problem: PlanningProblem
+        /// When the search gives up (checked once per layer).
+        var deadline: ContinuousClock.Instant? = nil
         let table: LayerOptionCosts
         let tracker: GradientFlowTracker
         let positionalPath: Bool
@@ -238,7 +251,7 @@ public enum ExactPlanner {
     }
 
     /// The dynamic programme, dropping states whose value bound is below `knownValue`.
-    static func search(_ context: SearchContext, target knownValue: Double) -> StepOptimum? {
+    static func search(_ context: SearchContext, target knownValue: Double) throws(DeadlinePassed) -> StepOptimum? {
         let problem = context.problem
         let table = context.table
         let graph = problem.model.graph
@@ -262,6 +275,7 @@ public enum ExactPlanner {
         var candidates: [State] = []
         var scratch = ParetoScratch()
         for index in 0..<count {
+            if let deadline = context.deadline, ContinuousClock.now >= deadline { throw DeadlinePassed() }
             candidates.removeAll(keepingCapacity: true)
             let layerOptions = table.options[index]
             let layerValues = context.values[index]

@@ -45,6 +45,11 @@ public struct PlanningProblem: Sendable {
         profile.keepsGradientsUntilTheStep || workload.precision.activationBytes < workload.precision.gradientBytes
     }
 
+    /// How long the exact search may run over all steps, or nil for no limit (the default: figures are then
+    /// independent of the machine). When it runs out, the planner answers with the best plan found and its gap
+    /// to the Lagrangian bound (`PlanningResult.stoppedSearch`).
+    public var searchTimeLimit: Duration?
+
     /// K.
     public var innerSteps: Int { importance.innerStepCount }
 

@@ -57,7 +57,13 @@ public struct PlanReport: Sendable {
             let percent = DecimalFormatting.scaled(Int((Double(spare) / Double(max(budgetBytes.bytes, 1)) * 1000).rounded()), by: 10, decimals: 1)
             lines.append("FITS: the best plan's adaptation peak is \(peak), with \(ByteCount(spare).humanReadable) (\(percent)%) to spare.")
             lines.append("")
-            lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
+            if let stopped = result.stoppedSearch {
+                lines.append("Plan (best found: the exact search ran out of its time limit after \(stopped.solvedSteps) of \(problem.innerSteps) "
+                    + "step\(problem.innerSteps == 1 ? "" : "s"); value \(format(optimum.value)), within \(percentText(stopped.gap)) of the Lagrangian bound "
+                    + "\(format(stopped.valueBound)); a longer --time-limit may close the gap):")
+            } else {
+                lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
+            }
             lines += optimum.plan.compactDescription(for: graph).map { bullet + $0 }
             if optimum.chargedCarriedStateInSearch {
                 lines.append("(Searched step by step with the optimizer state and copies of earlier steps' updates taken off the budget, "
@@ -68,12 +74,16 @@ public struct PlanReport: Sendable {
             if let lasso = result.lasso {
                 lines.append("")
                 lines.append("Lasso path (p-Meta Eq. (9)): lambda = \(String(format: "%.3g", lasso.lambda)) per element, ratio \(lasso.ratio): "
-                    + "value \(format(lasso.value)), peak \(lasso.cost.peak.humanReadable); gap to the optimum "
-                    + "\(DecimalFormatting.scaled(Int(((result.lassoGap ?? 0) * 1000).rounded()), by: 10, decimals: 1))%.")
+                    + "value \(format(lasso.value)), peak \(lasso.cost.peak.humanReadable); "
+                    + (result.stoppedSearch.map { "gap to the Lagrangian bound \(percentText(max(0, ($0.valueBound - lasso.value) / max($0.valueBound, .leastNonzeroMagnitude))))." }
+                       ?? "gap to the optimum \(DecimalFormatting.scaled(Int(((result.lassoGap ?? 0) * 1000).rounded()), by: 10, decimals: 1))%."))
             } else {
                 lines.append("")
                 lines.append("Lasso path (p-Meta Eq. (9)): no plan on the path fits; only the exact search found one.")
             }
+        } else if let stopped = result.stoppedSearch {
+            lines.append("NO PLAN FOUND: the exact search ran out of its time limit after \(stopped.solvedSteps) of \(problem.innerSteps) step"
+                + "\(problem.innerSteps == 1 ? "" : "s") and the Lasso path has no plan that fits \(problem.budget); a longer --time-limit may find one.")
         } else {
             lines.append("DOES NOT FIT: no plan with even one update fits in \(problem.budget).")
             if let advice { lines += advice.lines(bullet: bullet) }
@@ -116,10 +126,18 @@ public struct PlanReport: Sendable {
 
     private func format(_ value: Double) -> String { String(format: "%.3g", value) }
 
+    private func percentText(_ fraction: Double) -> String {
+        DecimalFormatting.scaled(Int((fraction * 1000).rounded()), by: 10, decimals: 1) + "%"
+    }
+
     private var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("architecture", .string(architectureName)),
         ] + request.jsonMembers(for: problem, fits: result.fits)
+        if let stopped = result.stoppedSearch {
+            members.append(("search", ["stopped_at_time_limit": .bool(true), "solved_steps": .integer(stopped.solvedSteps),
+                                       "value_bound": .double(stopped.valueBound), "gap": .double(stopped.gap)]))
+        }
         if let optimum = result.optimum {
             members += [
                 ("adaptation_peak_bytes", .integer(optimum.cost.peak.bytes)),

@@ -29,6 +29,9 @@ enum PlanCommand {
                 + "first (channels 0..n-1, as the reference trainer does) or magnitude (the n whose weight slices have the largest L2 norm, "
                 + "as MIT tiny-training selects them); the cost is the same.",
                        defaultValue: "first", allowedValues: ChannelSelection.allCases.map(\.rawValue)),
+            OptionSpec("time-limit", valueName: "seconds", help: "How long the exact search may run; when it runs out, the answer is the best plan found "
+                + "(the solved steps and the Lasso path's plan for the rest) with its proven gap to the Lagrangian bound, and says so. 0 is no limit.",
+                       defaultValue: "5"),
             OptionSpec.flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan."),
             OptionSpec("strategy", valueName: "name", help: "static: the exact optimum and the Lasso path, fixed layers and channel ratios; "
                 + "dynamic: MeDyate's LaRa-ranked layers with channel counts whose worst case fits, channels redrawn every epoch.",
@@ -113,8 +116,9 @@ enum PlanCommand {
             let includeStatic = parsed.flag("include-static")
             let staticBytes = ByteCount(statics.modelBytes.bytes + statics.sampleBytes.bytes)
             let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
-            let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
+            var problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
                                           ratios: ratios, importance: importance, attention: attention)
+            problem.searchTimeLimit = try PlanInputs.timeLimit(parsed)
             let deviceFit = device.map { DeviceFit(device: $0.memory, flashBytes: statics.modelBytes) }
             if let deviceFit, !deviceFit.fitsFlash, let flash = deviceFit.device.flash {
                 return CommandResult(output: "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "
@@ -215,6 +219,16 @@ enum PlanInputs {
         }
         let sramText = parsed.value("sram") ?? "\(DecimalFormatting.grouped(memory.sram.bytes / 1_024))KiB"
         return (memory, sramText)
+    }
+
+    /// `--time-limit SECONDS` as a duration, nil for 0 (no limit); 5 s when not given.
+    /// - Throws: `CommandFailure.usage` for a value that is not a number of seconds from 0 to 86,400.
+    static func timeLimit(_ parsed: ParsedArguments) throws(CommandFailure) -> Duration? {
+        let text = parsed.value("time-limit") ?? "5"
+        guard let seconds = Double(text), seconds.isFinite, (0...86_400).contains(seconds) else {
+            throw .usage("--time-limit expects seconds from 0 (no limit) to 86,400, found '\(text.escapingControlCharacters)'", commandPath: parsed.commandPath)
+        }
+        return seconds == 0 ? nil : .milliseconds(Int((seconds * 1_000).rounded(.up)))
     }
 
     /// A budget such as `256KB`.
