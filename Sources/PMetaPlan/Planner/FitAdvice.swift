@@ -5,6 +5,9 @@ public struct FitAdvice: Sendable {
     public var smallestPeak: ByteCount
     /// The layer whose update alone reaches `smallestPeak`.
     public var smallestPeakLayer: String
+    /// When the network is too large to try every trainable layer alone: how many of the first and last trainable
+    /// layers were tried, and how many there are (`smallestPeak` is then the smallest among those tried).
+    public var triedLayers: (tried: Int, of: Int)?
     /// The inference peak of one sample, a floor no adaptation plan can go under.
     public var inferencePeak: ByteCount
     /// Knobs and the smallest peak each would give.
@@ -26,6 +29,9 @@ public struct FitAdvice: Sendable {
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     public init(for problem: PlanningProblem) throws {
         let (peak, layer) = try Self.smallestPeak(model: problem.model, workload: problem.workload, problem: problem)
+        let trainable = problem.model.graph.layers.filter(\.operation.isTrainable).count
+        let tried = Self.candidates(in: problem.model).count
+        triedLayers = tried < trainable ? (tried, trainable) : nil
         smallestPeak = peak
         smallestPeakLayer = layer.map { problem.model.graph.layers[$0].name } ?? "-"
         inferencePeak = try problem.model.inference(batch: 1, precision: problem.workload.precision, profile: problem.profile).peak
@@ -83,12 +89,25 @@ public struct FitAdvice: Sendable {
         return Knob(change: change, smallestPeak: peak, fits: peak <= problem.budget, note: nil)
     }
 
+    /// Layer-evaluations one smallest-peak search may spend: each plan is costed over every layer.
+    static let evaluationBudget = 2_000_000
+
+    /// The trainable layers the smallest-peak search tries: all of them, or on a network too large for that, the
+    /// first and the last ones, where the smallest plans are (a first layer's input is the network's, stored by
+    /// nobody; a late layer's update keeps little for a short backward pass).
+    static func candidates(in model: CostModel) -> [Int] {
+        let trainable = model.graph.layers.indices.filter { model.graph.layers[$0].operation.isTrainable }
+        let affordable = max(2, evaluationBudget / max(model.graph.layerCount, 1))
+        guard trainable.count > affordable else { return trainable }
+        return Array(trainable.prefix(affordable / 2) + trainable.suffix(affordable - affordable / 2))
+    }
+
     /// The smallest peak over plans that update one trainable layer at the smallest ratio (adding updates
     /// never lowers the peak, so a smallest plan updates a single layer).
     static func smallestPeak(model: CostModel, workload: Workload, problem: PlanningProblem) throws -> (ByteCount, Int?) {
         var best: (ByteCount, Int?) = (ByteCount(Int.max), nil)
         let smallestRatio = problem.ratios.first ?? .all
-        for index in model.graph.layers.indices where model.graph.layers[index].operation.isTrainable {
+        for index in candidates(in: model) {
             var layers = [LayerUpdate](repeating: .frozen, count: model.graph.layerCount)
             layers[index] = problem.update(ofLayerAt: index, ratio: smallestRatio)
             let peak = try model.adaptation(of: UpdatePlan(steps: [StepUpdates(layers: layers)]), workload: workload, profile: problem.profile).peak

@@ -88,12 +88,12 @@ public struct AnalysisReport: Sendable {
 
     /// The columns; stored bytes are the micro-batch's, MACs one sample's. A graph that is not a chain gets an
     /// inputs column after the op.
-    var headers: [String] {
+    func headers(isChain: Bool) -> [String] {
         ["#", "Layer", "Op"] + (isChain ? [] : ["Inputs"])
             + ["Output shape", "Params", "Stored (B/micro-batch)", "Saves", "Fwd MACs/sample", "Bwd MACs/sample", "Peak share"]
     }
 
-    private var alignments: [ColumnAlignment] {
+    private func alignments(isChain: Bool) -> [ColumnAlignment] {
         [.right, .left, .left] + (isChain ? [] : [.left]) + [.left, .right, .right, .left, .right, .right, .right]
     }
 
@@ -114,7 +114,7 @@ public struct AnalysisReport: Sendable {
         }.joined(separator: ", ")
     }
 
-    private func cells(_ index: Int, _ row: Row) -> [String] {
+    private func cells(_ index: Int, _ row: Row, isChain: Bool) -> [String] {
         [String(index), row.name, row.op] + (isChain ? [] : [inputsCell(index)])
             + [row.outputShape.description, DecimalFormatting.grouped(row.parameters),
                DecimalFormatting.grouped(row.storedBytes), row.savedKinds.isEmpty ? "-" : row.savedKinds,
@@ -173,22 +173,24 @@ public struct AnalysisReport: Sendable {
     }
 
     private func table(markdown: Bool) -> String {
-        let headers = self.headers
-        let alignments = self.alignments
-        let header = "\(architectureName): \(model.graph.layerCount) layers, \(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters"
+        // Once per table: the check walks every layer.
+        let isChain = self.isChain
+        let headers = headers(isChain: isChain)
+        let alignments = alignments(isChain: isChain)
+        let header = "\(architectureName): \(DecimalFormatting.grouped(model.graph.layerCount)) layers, \(DecimalFormatting.grouped(summary.staticMemory.parameterCount)) parameters"
         let context = ["Plan: \(planName); profile: \(profile.name) (\(profile.summary)).",
                        "Workload: \(workload.description(innerSteps: summary.adaptation.steps.count))."]
         let body: String
         if markdown {
             var table = MarkdownTable(header: headers, alignments: alignments)
-            for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
+            for (index, row) in rows.enumerated() { table.append(cells(index, row, isChain: isChain)) }
             body = table.render()
             return (["### \(header)", ""] + context + ["", body] + totalLines.map { "- \($0)" } + [""] + peakLines.map { "- \($0)" }
                     + ["", ComparisonReport.conventions, ""])
                 .joined(separator: "\n")
         }
         var table = TextTable(headers: headers, alignments: alignments)
-        for (index, row) in rows.enumerated() { table.append(cells(index, row)) }
+        for (index, row) in rows.enumerated() { table.append(cells(index, row, isChain: isChain)) }
         body = table.render()
         return ([header] + context + ["", body] + totalLines + [""] + peakLines + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
     }

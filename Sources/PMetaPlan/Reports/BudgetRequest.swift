@@ -71,7 +71,8 @@ extension FitAdvice {
     func lines(bullet: String) -> [String] {
         var lines = ["",
                      "\(bullet)Inference alone needs \(inferencePeak) for one sample.",
-                     "\(bullet)The smallest adaptation peak for this network and workload is \(smallestPeak), updating only '\(smallestPeakLayer)'.",
+                     "\(bullet)The smallest adaptation peak for this network and workload is \(smallestPeak), updating only '\(smallestPeakLayer)'"
+                        + (triedLayers.map {  " (the smallest among the first and last \(DecimalFormatting.grouped($0.tried)) of its \(DecimalFormatting.grouped($0.of)) trainable layers, each updated alone: trying every one would take too long)." } ?? "."),
                      "",
                      "What would fit:"]
         for knob in knobs {

@@ -149,7 +149,8 @@ enum PlanCommand {
             let methods = try [AdaptationMethod.maml, .anil, .boil, .tinyTL].map {
                 try MethodSummary(method: $0, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
             }
-            let advice = result.fits ? nil : try FitAdvice(for: problem)
+            // When the search ran out of time there is nothing proven to advise on.
+            let advice = result.fits || result.stoppedSearch != nil ? nil : try FitAdvice(for: problem)
             var report = PlanReport(architectureName: model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                     staticBytes: staticBytes, result: result, methods: methods, advice: advice)
             report.request.device = deviceFit
