@@ -201,18 +201,19 @@ struct CommandViolationLog {
             let errorLines = result.errorOutput.split(separator: "\n", omittingEmptySubsequences: false)
             expect(errorLines.last == "", "the error output of \(shown) does not end with a line feed")
             let first = errorLines.first.map(String.init) ?? ""
-            expect(first.hasPrefix("Error: ") && first.count > "Error: ".count, "no 'Error: ...' first line for \(shown): \(result.errorOutput.prefix(200).debugDescription)")
+            // Compared as bytes: a combining mark after "Error: " joins its space into one Character.
+            expect(first.utf8.starts(with: "Error: ".utf8) && first.utf8.count > "Error: ".utf8.count, "no 'Error: ...' first line for \(shown): \(result.errorOutput.prefix(200).debugDescription)")
             expectOneLine(first, "the error of \(shown)", isPrinted: true)
             // After the one-line error: the usage (wrapped onto indented lines) and help lines of a usage error, or
             // the GitHub annotation of bad data.
             var isInUsage = false
             for line in errorLines.dropFirst() where !line.isEmpty {
-                isInUsage = line.hasPrefix("Usage: ") || (isInUsage && line.hasPrefix(" "))
-                expect(isInUsage || line.hasPrefix("See 'pmeta-plan") || line.hasPrefix("::error "),
+                isInUsage = line.utf8.starts(with: "Usage: ".utf8) || (isInUsage && line.utf8.first == UInt8(ascii: " "))
+                expect(isInUsage || line.utf8.starts(with: "See 'pmeta-plan".utf8) || line.utf8.starts(with: "::error ".utf8),
                        "an unexpected error line for \(shown): \(line.prefix(200).debugDescription)")
             }
             if result.exitCode == .usage {
-                expect(errorLines.contains { $0.hasPrefix("Usage: ") }, "a usage error without its usage line for \(shown)")
+                expect(errorLines.contains { $0.utf8.starts(with: "Usage: ".utf8) }, "a usage error without its usage line for \(shown)")
             }
         }
     }
