@@ -58,7 +58,7 @@ enum TrainerInputs {
             throw .badData("\(modelPath): \(error)")
         }
         guard description.architecture == network.graph.graph.name else {
-            throw .badData("\(modelPath): architecture: the model is a '\(description.architecture)', the architecture file a '\(network.graph.graph.name)'")
+            throw .badData("\(modelPath): architecture: the model is a '\(description.architecture.quotedForMessage())', the architecture file a '\(network.graph.graph.name)'")
         }
         do {
             try description.task.check(fits: network)

@@ -101,12 +101,12 @@ public struct MetaTrainedModel: Sendable, Hashable {
         let format = try root.required("format", "the format version 1").integer(in: Int.min...Int.max, "the format version 1")
         guard format == 1 else { throw DataError(path: "format", message: "unsupported format \(format); this pmeta-plan reads format 1") }
         let kind = try root.required("kind", "\"\(Self.fileKind)\"").string()
-        guard kind == Self.fileKind else { throw DataError(path: "kind", message: "expected \"\(Self.fileKind)\", found \"\(kind)\"") }
+        guard kind == Self.fileKind else { throw DataError(path: "kind", message: "expected \"\(Self.fileKind)\", found \"\(kind.quotedForMessage())\"") }
         architecture = try root.required("architecture", "the architecture's name").string()
         let methodField = try root.required("method", "a meta-learning method")
         let methodName = try methodField.string()
         guard let method = MetaLearningMethod(rawValue: methodName) else {
-            throw methodField.error("expected one of \(MetaLearningMethod.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(methodName)\"")
+            throw methodField.error("expected one of \(MetaLearningMethod.allCases.map(\.rawValue).joined(separator: ", ")), found \"\(methodName.quotedForMessage())\"")
         }
         self.method = method
         innerSteps = try root.required("inner_steps", "K").integer(in: 1...1_000, "a step count from 1 to 1,000")
@@ -126,7 +126,7 @@ public struct MetaTrainedModel: Sendable, Hashable {
                             familySeed: try taskField.required("family_seed", "a seed").unsigned("a seed"),
                             noise: try taskField.required("noise", "a noise level").number(in: 0...100, "a noise level"))
         default:
-            throw DataError(path: "task.kind", message: "expected \"sinusoid\" or \"fewshot\", found \"\(taskKind)\"")
+            throw DataError(path: "task.kind", message: "expected \"sinusoid\" or \"fewshot\", found \"\(taskKind.quotedForMessage())\"")
         }
         if let attention = root.member("attention") {
             attentionClipRatios = (Float(try attention.required("forward_clip_ratio", "ρ^fw").number(in: 0...0.999, "a ratio in 0..<1")),
@@ -137,7 +137,7 @@ public struct MetaTrainedModel: Sendable, Hashable {
         if let best = root.member("best_validation") {
             let metricName = try best.required("metric", "accuracy or mse").string()
             guard let metric = TaskMetric(rawValue: metricName) else {
-                throw DataError(path: "best_validation.metric", message: "expected accuracy or mse, found \"\(metricName)\"")
+                throw DataError(path: "best_validation.metric", message: "expected accuracy or mse, found \"\(metricName.quotedForMessage())\"")
             }
             var score = MeanWithInterval([try best.required("mean", "a score").number(in: -1e300...1e300, "a score")])
             score.halfWidth = try best.required("ci95", "a half width").number(in: 0...1e300, "a half width")

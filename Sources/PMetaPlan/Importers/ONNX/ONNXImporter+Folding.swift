@@ -373,10 +373,11 @@ extension ONNXGraphImport {
 
     // MARK: - Shape helpers shared with the layer mapping
 
-    /// `axis` counted from the front of a tensor of `rank` axes (negative counts from the end).
+    /// `axis` counted from the front of a tensor of `rank` axes (negative counts from the end); a scalar has none,
+    /// so Concat or Squeeze of a scalar constant is an error, not an index outside its shape.
     func normalizedAxis(_ node: ONNXNode, _ axis: Int64, rank: Int) throws(DataError) -> Int {
         let normalized = axis < 0 ? axis + Int64(rank) : axis
-        guard normalized >= 0, normalized < Int64(max(rank, 1)) else {
+        guard normalized >= 0, normalized < Int64(rank) else {
             throw failure(node, "axis \(axis) is outside a tensor of \(rank) dimensions")
         }
         return Int(normalized)
