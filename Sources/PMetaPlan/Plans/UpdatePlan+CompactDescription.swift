@@ -25,9 +25,14 @@ extension UpdatePlan {
             if let attention = update.attention { return "att(\(attention.forward),\(attention.backward))" }
             return update.inputChannelRatio.description
         }
+        // A numeric last part names a position in a container (PyTorch's `layer2.0.downsample.0`): it stays with the
+        // name before it, so the block is `layer2.0` and the layer `downsample.0`.
         func split(_ name: String) -> (prefix: String?, suffix: String) {
-            guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex else { return (nil, name) }
-            return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+            var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count > 1, !parts.contains(where: \.isEmpty) else { return (nil, name) }
+            var suffix = parts.removeLast()
+            if suffix.allSatisfy(\.isNumber), parts.count > 1 { suffix = parts.removeLast() + "." + suffix }
+            return (parts.joined(separator: "."), suffix)
         }
         let trainable = graph.layers.map(\.operation.isTrainable)
         // Blocks in graph order: consecutive updated layers of one prefix; a name without one stands alone.

@@ -46,4 +46,18 @@ import Testing
         let plan = UpdatePlan(steps: [StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount))])
         #expect(plan.compactDescription(for: graph) == ["k=1: no update"])
     }
+
+    /// PyTorch's container positions (`layer2.0.downsample.0`) stay with the module before them.
+    @Test func aNumericLastPartStaysWithItsModule() throws {
+        let json = """
+        {"format": 1, "name": "torch", "input": {"shape": [8]}, "layers": [
+          {"name": "layer2.0.conv1", "op": "linear", "out_features": 8},
+          {"name": "layer2.0.downsample.0", "op": "linear", "out_features": 8},
+          {"name": "fc", "op": "linear", "out_features": 2}
+        ]}
+        """
+        let graph = try ShapedGraph(jsonBytes: Array(json.utf8))
+        let plan = UpdatePlan(steps: [StepUpdates(layers: [half, .full, .full])])
+        #expect(plan.compactDescription(for: graph) == ["k=1: layer2.0: conv1 1/2, downsample.0 1; fc 1"])
+    }
 }
