@@ -45,13 +45,8 @@ extension CostModel {
                                           profile: CountingProfile) throws {
         let count = graph.layerCount
         var heldBefore = [Int](repeating: 0, count: count + 1)
-        let freeState = try freeParameterUpdateStateBytes(workload: workload)
         for (index, step) in plan.steps.enumerated() {
-            var own = [Int](repeating: 0, count: count + 1)
-            for layer in 0..<count where graph.layers[layer].operation.isTrainable {
-                own[layer] = try updateStateBytes(ofLayerAt: layer, update: step.layers[layer], workload: workload, profile: profile)
-            }
-            own[count] = step.updatesFreeParameters ? freeState : 0
+            let own = try updateStateBytesByLayer(step, workload: workload, profile: profile)
             var carried = 0
             for slot in 0...count where heldBefore[slot] > own[slot] {
                 carried = try Checked.sum(carried, heldBefore[slot] - own[slot], context: "optimizer state")

@@ -351,6 +351,17 @@ extension CostModel {
                                    workload.precision.gradientBytes, context: "optimizer state")
     }
 
+    /// `updateStateBytes` of every layer of `step` (0 for layers without parameters), then the free parameters'.
+    /// - Throws: `ArithmeticOverflow`.
+    func updateStateBytesByLayer(_ step: StepUpdates, workload: Workload, profile: CountingProfile) throws -> [Int] {
+        var bytes = [Int](repeating: 0, count: graph.layerCount + 1)
+        for layer in 0..<graph.layerCount where graph.layers[layer].operation.isTrainable {
+            bytes[layer] = try updateStateBytes(ofLayerAt: layer, update: step.layers[layer], workload: workload, profile: profile)
+        }
+        bytes[graph.layerCount] = step.updatesFreeParameters ? try freeParameterUpdateStateBytes(workload: workload) : 0
+        return bytes
+    }
+
     /// The bytes the free parameters (a policy's log-std) hold besides their gradient when a step updates them.
     /// - Throws: `ArithmeticOverflow`.
     func freeParameterUpdateStateBytes(workload: Workload) throws -> Int {

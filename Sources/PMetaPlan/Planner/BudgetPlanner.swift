@@ -137,7 +137,7 @@ public enum BudgetPlanner {
     private static func solveChargingCarriedState(_ problem: PlanningProblem, explored: Int) throws -> PlanningResult.Optimum? {
         let model = problem.model
         let count = model.graph.layerCount
-        var heldBefore = [Int](repeating: 0, count: count)
+        var heldBefore = [Int](repeating: 0, count: count + 1)
         var steps: [StepUpdates] = []
         var value = 0.0
         var explored = explored
@@ -156,11 +156,10 @@ public enum BudgetPlanner {
                     explored += optimum.statesExplored
                 }
             }
-            for layer in 0..<count {
-                heldBefore[layer] = max(heldBefore[layer], try model.updateStateBytes(ofLayerAt: layer, update: updates[layer],
-                                                                                      workload: problem.workload, profile: problem.profile))
-            }
-            steps.append(StepUpdates(layers: updates))
+            let chosen = StepUpdates(layers: updates)
+            let held = try model.updateStateBytesByLayer(chosen, workload: problem.workload, profile: problem.profile)
+            for slot in held.indices { heldBefore[slot] = max(heldBefore[slot], held[slot]) }
+            steps.append(chosen)
         }
         guard steps.contains(where: { $0.layers.contains { $0.isUpdated } }) else { return nil }
         let plan = UpdatePlan(steps: steps)

@@ -196,16 +196,8 @@ enum PlanInputs {
             }
             preset = found
         }
-        func size(_ option: String) throws(CommandFailure) -> ByteCount? {
-            guard let text = parsed.value(option) else { return nil }
-            do {
-                return try ByteCount(parsing: text)
-            } catch {
-                throw .usage("--\(option): \(error)", commandPath: parsed.commandPath)
-            }
-        }
-        let sram = try size("sram")
-        let flash = try size("flash")
+        let sram = try parsed.value("sram").map { (text: String) throws(CommandFailure) in try size(text, option: "--sram", commandPath: parsed.commandPath) }
+        let flash = try parsed.value("flash").map { (text: String) throws(CommandFailure) in try size(text, option: "--flash", commandPath: parsed.commandPath) }
         guard var memory = preset ?? sram.map({ DeviceMemory(sram: $0, flash: flash) }) else {
             if flash != nil {
                 throw .usage("--flash needs the SRAM the plan must fit: add --sram SIZE or --device NAME", commandPath: parsed.commandPath)
@@ -234,10 +226,16 @@ enum PlanInputs {
 
     /// A budget such as `256KB`.
     static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
+        try size(text, option: "--budget", commandPath: commandPath)
+    }
+
+    /// A size such as `256KB` given to `option`.
+    /// - Throws: `CommandFailure.usage` naming the option.
+    static func size(_ text: String, option: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
         do {
             return try ByteCount(parsing: text)
         } catch {
-            throw .usage("--budget: \(error)", commandPath: commandPath)
+            throw .usage("\(option): \(error)", commandPath: commandPath)
         }
     }
 
