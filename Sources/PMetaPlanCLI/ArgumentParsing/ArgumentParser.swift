@@ -86,6 +86,7 @@ public func parse(_ arguments: [String], as spec: CommandSpec) throws -> ParsedA
             throw failure("invalid value '\(value)' for '\(spelling)'; expected one of"
                 + " \(option.allowedValues.joined(separator: ", "))\(hint)")
         }
+        if let message = option.valueCheck?.error(value) { throw failure(message) }
         if parsed.givenValues[option.longName] != nil && !option.isRepeatable {
             throw failure("option '\(spelling)' was given more than once")
         }

@@ -24,6 +24,9 @@ public struct OptionSpec: Hashable, Sendable {
     public var isRequired: Bool = false
     /// The option that makes a required option unnecessary, shown as `(required unless --sweep)`.
     public var unlessOption: String?
+    /// What a typed option's value must be, checked when the command line is parsed, so that a bad value is refused
+    /// even where the command would not read it (`--noise nan` for a task without noise); nil accepts any text.
+    public var valueCheck: ValueCheck?
 
     /// Creates an option that takes a value.
     /// - Parameters:
@@ -71,4 +74,20 @@ public struct OptionSpec: Hashable, Sendable {
 
     /// How the option is written in full: `--budget`.
     public var longSpelling: String { "--" + longName }
+}
+
+/// A check of an option's text: the one-line error naming the option, or nil when the text is a value of its type.
+///
+/// Every check compares equal, so an option's identity (and `Hashable`) stays its names and help.
+public struct ValueCheck: Hashable, Sendable {
+    /// The error for a text that is not a value, else nil.
+    public var error: @Sendable (String) -> String?
+
+    /// Creates a check.
+    public init(_ error: @escaping @Sendable (String) -> String?) {
+        self.error = error
+    }
+
+    public static func == (lhs: ValueCheck, rhs: ValueCheck) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
 }

@@ -1,8 +1,8 @@
 import PMetaPlan
-/// What a command line said, looked up by the names its `CommandSpec` declares.
+/// What a command line said, looked up by the declarations its `CommandSpec` lists.
 ///
-/// Looking up a name the spec does not declare is a mistake in the tool and stops it, so a typo in a
-/// command's code cannot pass silently as "option absent".
+/// Options are read through their typed declarations (TypedOption.swift); reading one the command does not
+/// declare is a mistake in the tool and stops it, so it cannot pass silently as "option absent".
 public struct ParsedArguments: Sendable {
     /// The command that was selected, after following subcommands.
     public var command: CommandSpec
@@ -22,40 +22,33 @@ public struct ParsedArguments: Sendable {
     /// The positional values given, by argument name.
     var positionalValuesByName: [String: [String]]
 
-    /// The value of an option: the last one given, else its default, else nil.
-    /// - Parameter name: The long name without dashes, as declared.
-    public func value(_ name: String) -> String? {
-        let option = declaredOption(name)
-        return givenValues[name]?.last ?? option.defaultValue
+    /// The texts given for a declared option, in order; `[""]` for a flag that was given.
+    ///
+    /// The typed look-ups (`value(_:)`, `values(_:)`, `isSet(_:)` in TypedOption.swift) read through this, so an
+    /// option is named by its declaration, never by a string.
+    func givenTexts(_ option: OptionSpec) -> [String] {
+        let declared = declaredOption(option.longName)
+        if declared.isFlag { return givenFlags.contains(option.longName) ? [""] : [] }
+        return givenValues[option.longName] ?? []
     }
 
-    /// Every value given for a repeatable option in order, else its default alone, else none.
-    /// - Parameter name: The long name without dashes, as declared.
-    public func values(_ name: String) -> [String] {
-        let option = declaredOption(name)
-        return givenValues[name] ?? option.defaultValue.map { [$0] } ?? []
-    }
-
-    /// Whether a flag was given.
-    /// - Parameter name: The long name without dashes, as declared.
-    public func flag(_ name: String) -> Bool {
-        let option = declaredOption(name)
-        precondition(option.isFlag, "'--\(name)' of command '\(command.name)' takes a value, not a flag")
-        return givenFlags.contains(name)
+    /// The last text given for a declared option, or nil.
+    func givenText(_ option: OptionSpec) -> String? {
+        givenTexts(option).last
     }
 
     /// The value given for a positional argument, nil when an optional one was left out.
-    /// - Parameter name: The argument's name as declared, without brackets.
-    public func positional(_ name: String) -> String? {
-        positionalValues(name).first
+    /// - Parameter argument: The argument as the command declares it.
+    public func positional(_ argument: ArgumentSpec) -> String? {
+        positionalValues(argument).first
     }
 
     /// Every value a repeating positional argument took, in order.
-    /// - Parameter name: The argument's name as declared, without brackets.
-    public func positionalValues(_ name: String) -> [String] {
-        precondition(command.arguments.contains { $0.name == name },
-                     "command '\(command.name)' declares no argument <\(name)>")
-        return positionalValuesByName[name] ?? []
+    /// - Parameter argument: The argument as the command declares it.
+    public func positionalValues(_ argument: ArgumentSpec) -> [String] {
+        precondition(command.arguments.contains { $0.name == argument.name },
+                     "command '\(command.name)' declares no argument <\(argument.name)>")
+        return positionalValuesByName[argument.name] ?? []
     }
 
     private func declaredOption(_ name: String) -> OptionSpec {

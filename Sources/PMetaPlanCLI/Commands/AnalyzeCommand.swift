@@ -5,16 +5,13 @@ enum AnalyzeCommand {
     static let spec = CommandSpec(
         name: "analyze",
         abstract: "Show per-layer shapes, parameters, stored bytes and MACs, and the peaks with the layer that sets them.",
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [OptionSpec("method", valueName: "method", help: "The update plan to cost.", defaultValue: "maml",
-                             allowedValues: AdaptationMethod.allCases.map(\.rawValue)),
-                  OptionSpec("plan", valueName: "plan.json", help: "A plan file (as --output writes) to cost instead of a method, under the workload and profile it records."),
-                  WorkloadOptions.overrideSpec]
-            + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+        arguments: [InputFile.architectureArgument],
+        options: [PlanInputs.method.spec, PlanInputs.planFile.spec, WorkloadOptions.overridePlanWorkload.spec]
+            + WorkloadOptions.specs + [WorkloadOptions.format.spec])
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        let path = parsed.positional("arch.json") ?? ""
+        let format = try parsed.value(WorkloadOptions.format)
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let model = try InputFile.architecture(at: path)
         let subject = try CostedSubject(parsed, graph: model.graph)
         let (plan, planName, workload, profile) = (subject.plan, subject.displayName, subject.workload, subject.profile)

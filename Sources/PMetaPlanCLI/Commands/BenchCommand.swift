@@ -9,29 +9,45 @@ enum BenchCommand {
         abstract: "Time the planner: the Lasso path and the exact search on every shipped architecture and on chains of 100, 1,000 and 10,000 layers.",
         discussion: "K = 5 inner steps, six channel ratios (0, 1/8, 1/4, 1/2, 3/4, 1), a budget halfway "
             + "from the smallest peak any update reaches to MAML's. Prints the best of --repeat runs per case, on one core. A benchmark, not a test: the machine's load moves the figures.",
-        options: [
-            OptionSpec("architectures", valueName: "dir", help: "The folder of architecture files.", defaultValue: "architectures"),
-            OptionSpec("repeat", valueName: "n", help: "Runs per case; the best is printed.", defaultValue: "3"),
-            OptionSpec("chains", valueName: "list", help: "Synthetic chain lengths.", defaultValue: "100,1000,10000"),
-            OptionSpec("seed", valueName: "n", help: "Seed of the random importance.", defaultValue: "1"),
-            OptionSpec("importance", valueName: "kind", help: "Layer-step scores: uniform (the planner's default) or seeded random.",
-                       defaultValue: "uniform", allowedValues: ["uniform", "random"]),
-            WorkloadOptions.formatSpec,
-        ])
+        options: [architectures.spec, repeats.spec, chains.spec, seed.spec, importance.spec, WorkloadOptions.format.spec])
+
+    /// `--importance`: the layer-step scores the benchmark plans with.
+    enum ImportanceKind: String, CaseIterable, Sendable {
+        /// Every layer-step scores 1, the planner's default.
+        case uniform
+        /// Seeded random scores.
+        case random
+    }
+
+    static let architectures = Option.text("architectures", valueName: "dir", help: "The folder of architecture files.").defaulting(to: "architectures")
+    static let repeats = Option.integer("repeat", help: "Runs per case; the best is printed.", in: 1...100).defaulting(to: 3)
+    static let chains = Option<[Int]>(spec: OptionSpec("chains", valueName: "list", help: "Synthetic chain lengths."),
+        parse: { text throws(OptionValueError) in
+            var counts: [Int] = []
+            for part in text.split(separator: ",") {
+                guard let count = Int(part), (5...100_000).contains(count) else {
+                    throw OptionValueError(message: "--chains: '\(part)' is not a layer count from 5 to 100,000")
+                }
+                counts.append(count)
+            }
+            return counts
+        },
+        describe: { $0.map(String.init).joined(separator: ",") }).defaulting(to: [100, 1_000, 10_000])
+    static let seed = Option.seed(help: "Seed of the random importance.").defaulting(to: 1)
+    static let importance = Option<ImportanceKind>.choice("importance", valueName: "kind",
+        help: "Layer-step scores: uniform (the planner's default) or seeded random.").defaulting(to: .uniform)
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let folder = parsed.value("architectures") ?? "architectures"
-        let repeats = try WorkloadOptions.integer(parsed, "repeat", in: 1...100) ?? 3
-        let seed = UInt64(try WorkloadOptions.integer(parsed, "seed", in: 0...Int.max) ?? 1)
+        let folder = try parsed.value(architectures)
+        let repeats = try parsed.value(Self.repeats)
+        let seed = try parsed.value(Self.seed)
+        let importanceKind = try parsed.value(importance)
         var cases: [(String, ShapedGraph)] = []
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         for name in names {
             cases.append((name, try InputFile.architecture(at: (folder as NSString).appendingPathComponent(name)).graph))
         }
-        for text in (parsed.value("chains") ?? "100,1000,10000").split(separator: ",") {
-            guard let count = Int(text), (5...100_000).contains(count) else {
-                throw .usage("--chains: '\(text)' is not a layer count from 5 to 100,000", commandPath: parsed.commandPath)
-            }
+        for count in try parsed.value(chains) {
             do {
                 cases.append(("chain of \(DecimalFormatting.grouped(count)) layers", try ShapedGraph(SyntheticNetworks.chain(layerCount: count))))
             } catch {
@@ -44,7 +60,7 @@ enum BenchCommand {
             for (name, graph) in cases {
                 let model = try CostModel(graph)
                 var generator = SplitMix64(seed: seed)
-                let importance = parsed.value("importance") == "random"
+                let importance = importanceKind == .random
                     ? SyntheticNetworks.randomImportance(for: graph, innerSteps: 5, using: &generator)
                     : ImportanceScores.uniform(for: graph, innerSteps: 5)
                 let workload = Workload(samplesPerStep: graph.graph.suggestedWorkload?.samples ?? 25,
@@ -72,8 +88,8 @@ enum BenchCommand {
         } catch {
             throw .badData("\(error)")
         }
-        let title = "Planner benchmark: K = 5, six channel ratios, budget halfway from the smallest peak to MAML's, \(parsed.value("importance") ?? "uniform") importance, best of \(repeats) runs."
+        let title = "Planner benchmark: K = 5, six channel ratios, budget halfway from the smallest peak to MAML's, \(importanceKind.rawValue) importance, best of \(repeats) runs."
         let output = TabularOutput(title: title, tables: [("networks", table)], text: title + "\n\n" + table.render())
-        return CommandResult(output: output.render(try WorkloadOptions.format(parsed)))
+        return CommandResult(output: output.render(try parsed.value(WorkloadOptions.format)))
     }
 }

@@ -10,19 +10,19 @@ enum BenchImportCommand {
             + "over its resident size (VmRSS) just before the import, on Linux; the largest rise over the repeats is printed, so the "
             + "first import of the process, which also touches code and grows the heap, counts. Bytes read are the file's pages "
             + "the decoder read (the rest, tensor payloads, is never read). A benchmark, not a test: the machine's load moves the times.",
-        arguments: [ArgumentSpec("model.onnx", help: "ONNX files to import (e.g. resnet18.onnx with its weights embedded).", isOptional: true, isRepeating: true)],
-        options: [
-            OptionSpec("repeat", valueName: "n", help: "Imports per file; the best time is printed.", defaultValue: "10"),
-            OptionSpec("chain", valueName: "nodes", help: "Nodes of the generated Gemm/Relu chain.", defaultValue: "1000"),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [models],
+        options: [repeats.spec, chainNodes.spec, WorkloadOptions.format.spec])
+
+    static let models = ArgumentSpec("model.onnx", help: "ONNX files to import (e.g. resnet18.onnx with its weights embedded).", isOptional: true, isRepeating: true)
+    static let repeats = Option.integer("repeat", help: "Imports per file; the best time is printed.", in: 1...1_000).defaulting(to: 10)
+    static let chainNodes = Option.integer("chain", valueName: "nodes", help: "Nodes of the generated Gemm/Relu chain.", in: 1...100_000).defaulting(to: 1_000)
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let repeats = try WorkloadOptions.integer(parsed, "repeat", in: 1...1_000) ?? 10
-        let chainNodes = try WorkloadOptions.integer(parsed, "chain", in: 1...100_000) ?? 1_000
+        let repeats = try parsed.value(Self.repeats)
+        let chainNodes = try parsed.value(Self.chainNodes)
         var table = TextTable(headers: ["Model", "File bytes", "Bytes read", "Layers", "Best time", "Peak memory beyond baseline"],
                               alignments: [.left, .right, .right, .right, .right, .right])
-        for path in parsed.positionalValues("model.onnx") {
+        for path in parsed.positionalValues(models) {
             guard ONNXInput.isONNX(at: path) else { throw .badData("\(path): expected an ONNX model") }
             let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0
             var best = UInt64.max, peak = 0, layers = 0, bytesRead = 0
@@ -55,7 +55,7 @@ enum BenchImportCommand {
         let note = "Best time of \(repeats) imports per row, opening the file included; peak memory: the largest rise of VmHWM over VmRSS "
             + "before an import, the process's first import included."
         let output = TabularOutput(title: "ONNX import benchmark", tables: [("imports", table)], text: table.render() + note + "\n")
-        return CommandResult(output: output.render(try WorkloadOptions.format(parsed)))
+        return CommandResult(output: output.render(try parsed.value(WorkloadOptions.format)))
     }
 
     static func milliseconds(_ nanoseconds: UInt64) -> String {

@@ -12,29 +12,29 @@ enum BenchTrainerCommand {
             plan, and prints the best wall time per step and per sample, the meter's peak next to the cost model's, and the \
             process's peak resident memory (VmHWM of /proc/self/status, reset per plan where the kernel allows). Build with -c release.
             """,
-        arguments: [ArgumentSpec("arch.json", help: "The architecture (default: architectures/4conv.json).", isOptional: true)],
-        options: [
-            OptionSpec("plan", valueName: "plan.json", help: "The sparse plan (default: the last conv and the head)."),
-            OptionSpec("samples", valueName: "n", help: "Support samples of the step (5-way 5-shot).", defaultValue: "25"),
-            OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass.", defaultValue: "1"),
-            OptionSpec("repetitions", valueName: "n", help: "Timed steps per plan (after one warm-up).", defaultValue: "3"),
-            OptionSpec("seed", valueName: "s", help: "The seed of the weights and the task.", defaultValue: "1"),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [architecture],
+        options: [plan.spec, samples.spec, microBatch.spec, repetitions.spec, seed.spec, WorkloadOptions.format.spec])
+
+    static let architecture = ArgumentSpec("arch.json", help: "The architecture (default: architectures/4conv.json).", isOptional: true)
+    static let plan = Option.text("plan", valueName: "plan.json", help: "The sparse plan (default: the last conv and the head).")
+    static let samples = Option.integer("samples", help: "Support samples of the step (5-way 5-shot).", in: 1...100_000).defaulting(to: 25)
+    static let microBatch = Option.integer("micro-batch", help: "Samples per forward/backward pass.", in: 1...100_000).defaulting(to: 1)
+    static let repetitions = Option.integer("repetitions", help: "Timed steps per plan (after one warm-up).", in: 1...1_000).defaulting(to: 3)
+    static let seed = Option.seed(help: "The seed of the weights and the task.").defaulting(to: 1)
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        let path = parsed.positional("arch.json") ?? "architectures/4conv.json"
+        let format = try parsed.value(WorkloadOptions.format)
+        let path = parsed.positional(architecture) ?? "architectures/4conv.json"
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph
         guard graph.inputShape.dimensions.count == 3, let ways = graph.outputShapes.last?.dimensions.first, ways >= 2 else {
             throw .badData("\(path): bench-trainer needs an image classifier")
         }
-        let samples = try WorkloadOptions.integer(parsed, "samples", in: 1...100_000) ?? 25
-        let microBatch = try WorkloadOptions.integer(parsed, "micro-batch", in: 1...100_000) ?? 1
+        let samples = try parsed.value(Self.samples)
+        let microBatch = try parsed.value(Self.microBatch)
         guard microBatch <= samples else { throw .usage("--micro-batch \(microBatch) is larger than --samples \(samples)", commandPath: parsed.commandPath) }
-        let repetitions = try WorkloadOptions.integer(parsed, "repetitions", in: 1...1_000) ?? 3
-        var generator = SplitMix64(seed: try TrainerInputs.seed(parsed))
+        let repetitions = try parsed.value(Self.repetitions)
+        var generator = SplitMix64(seed: try parsed.value(seed))
         let parameters = network.initialParameters(using: &generator)
         let dimensions = graph.inputShape.dimensions
         let family = PrototypeImageTasks(channels: dimensions[0], height: dimensions[1], width: dimensions[2], ways: ways,
@@ -43,7 +43,7 @@ enum BenchTrainerCommand {
         if support.count != samples { support = support.samples(0..<min(samples, support.count)) }
 
         let sparse: UpdatePlan
-        if let planPath = parsed.value("plan") {
+        if let planPath = try parsed.value(plan) {
             do {
                 sparse = try UpdatePlan(json: try InputFile.json(at: planPath), for: graph)
             } catch let error as DataError {

@@ -12,42 +12,40 @@ enum CheckCommand {
             + "failures are also printed as GitHub '::error' annotations on stderr; a markdown summary is appended to "
             + "$GITHUB_STEP_SUMMARY when it is set. With --baseline (an earlier check's JSON output of the same architecture, plan, "
             + "workload and profile), the check also fails when the peak grew by more than --max-increase.",
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [
-            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget for the adaptation peak.", valueExample: "256KB").required(),
-            OptionSpec("method", valueName: "method", help: "A built-in method to check (not with --plan).", defaultValue: "maml",
-                       allowedValues: AdaptationMethod.allCases.map(\.rawValue)),
-            OptionSpec("plan", valueName: "plan.json", help: "A plan file to check instead of a method, under the workload and profile it records."),
-            WorkloadOptions.overrideSpec,
-            OptionSpec("baseline", valueName: "previous.json", help: "An earlier check's JSON output to compare the peak with."),
-            OptionSpec("max-increase", valueName: "percent", help: "The largest allowed growth of the peak over the baseline.",
-                       defaultValue: "0%"),
-            OptionSpec("max-macs", valueName: "count", help: "Also fail when one adaptation step needs more MACs: a count such as 120M, 1.5G or 250000 (k, M, G = 10^3, 10^6, 10^9)."),
-        ] + WorkloadOptions.specs + [CheckCommand.formatSpec])
+        arguments: [InputFile.architectureArgument],
+        options: [budget.spec, PlanInputs.method.spec, PlanInputs.planFile.spec, WorkloadOptions.overridePlanWorkload.spec, baseline.spec,
+                  maximumIncrease.spec, maximumMACs.spec]
+            + WorkloadOptions.specs + [format.spec])
 
-    /// `--format`: JSON by default, since the gate's first reader is a CI script.
-    static let formatSpec = OptionSpec("format", valueName: "format", help: "Output format.", defaultValue: "json",
-                                       allowedValues: OutputFormat.allCases.map(\.rawValue))
-
-    static func run(_ parsed: ParsedArguments, environment: [String: String]) throws(CommandFailure) -> CommandResult {
-        guard let budgetText = parsed.value("budget") else {
-            throw .usage("missing --budget, e.g. --budget 256KB", commandPath: parsed.commandPath)
-        }
-        let format = try WorkloadOptions.format(parsed)
-        let budget = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
-        let maximumIncrease: Percentage
-        do {
-            maximumIncrease = try Percentage(parsing: parsed.value("max-increase") ?? "0%")
-        } catch {
-            throw .usage("--max-increase: \(error)", commandPath: parsed.commandPath)
-        }
-        let maximumMACs = try parsed.value("max-macs").map { (text: String) throws(CommandFailure) -> Int in
-            guard let count = Self.macCount(text) else {
-                throw .usage("--max-macs expects a count such as 120M, 1.5G or 250000, found '\(text)'", commandPath: parsed.commandPath)
+    static let budget = Option.size("budget", shortName: "b", help: "The memory budget for the adaptation peak.").required()
+    static let baseline = Option.text("baseline", valueName: "previous.json", help: "An earlier check's JSON output to compare the peak with.")
+    static let maximumIncrease = Option<Percentage>(spec: OptionSpec("max-increase", valueName: "percent",
+                                                                     help: "The largest allowed growth of the peak over the baseline."),
+        parse: { text throws(OptionValueError) in
+            do { return try Percentage(parsing: text) } catch { throw OptionValueError(message: "--max-increase: \(error)") }
+        },
+        describe: \.description).defaulting(to: Percentage(percent: 0))
+    static let maximumMACs = Option<Int>(spec: OptionSpec("max-macs", valueName: "count",
+        help: "Also fail when one adaptation step needs more MACs: a count such as 120M, 1.5G or 250000 (k, M, G = 10^3, 10^6, 10^9)."),
+        parse: { text throws(OptionValueError) in
+            guard let count = CheckCommand.macCount(text) else {
+                throw OptionValueError(message: "--max-macs expects a count such as 120M, 1.5G or 250000, found '\(text)'")
             }
             return count
+        },
+        describe: { String($0) })
+    /// `--format`: JSON by default, since the gate's first reader is a CI script.
+    static let format = WorkloadOptions.format.option.defaulting(to: .json)
+
+    static func run(_ parsed: ParsedArguments, environment: [String: String]) throws(CommandFailure) -> CommandResult {
+        guard let givenBudget = try parsed.value(Self.budget) else {
+            throw .usage("missing --budget, e.g. --budget 256KB", commandPath: parsed.commandPath)
         }
-        let path = parsed.positional("arch.json") ?? ""
+        let (budgetText, budget) = (givenBudget.text, givenBudget.bytes)
+        let format = try parsed.value(Self.format)
+        let maximumIncrease = try parsed.value(Self.maximumIncrease)
+        let maximumMACs = try parsed.value(Self.maximumMACs)
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let model = try InputFile.architecture(at: path)
         // An ONNX model hashes as the architecture document it reads as.
         let document = ONNXInput.isONNX(at: path) ? try ONNXInput.architectureDocument(at: path) : try PlanInputs.jsonDocument(at: path)
@@ -65,7 +63,8 @@ enum CheckCommand {
             ("plan", .string(subject.identifier)), ("plan_hash", .string(planHash)), ("profile", .string(subject.profile.name)),
             ("workload", subject.workload.json(innerSteps: subject.plan.innerStepCount)),
         ]
-        let baselinePeak = try parsed.value("baseline").map { (baselinePath: String) throws(CommandFailure) -> Int in
+        let baselinePath = try parsed.value(Self.baseline)
+        let baselinePeak = try baselinePath.map { (baselinePath: String) throws(CommandFailure) -> Int in
             try Self.baselinePeak(at: baselinePath, identity: identity)
         }
         let verdict = CheckVerdict(budget: budget, peak: cost.peak, baselinePeak: baselinePeak.map(ByteCount.init), maximumIncrease: maximumIncrease,
@@ -77,7 +76,7 @@ enum CheckCommand {
         ]
         if !subject.overrides.isEmpty { json.append(("overrides", .array(subject.overrides.map { .string($0) }))) }
         if let maximumMACs { json += [("max_macs", .integer(maximumMACs)), ("within_max_macs", .bool(verdict.isWithinMACs))] }
-        if let baselinePeak, let baselinePath = parsed.value("baseline") {
+        if let baselinePeak, let baselinePath {
             let baseline = try PlanInputs.jsonDocument(at: baselinePath)
             json += [("baseline_peak_bytes", .integer(baselinePeak))]
             for (key, name) in [("graph_hash", "graph_changed"), ("plan_hash", "plan_changed")] {
@@ -104,7 +103,7 @@ enum CheckCommand {
                 return CommandResult(output: output, errorOutput: errors, exitCode: .ioError)
             }
         }
-        if let note = try PlanInputs.budgetWithNote(budgetText, commandPath: parsed.commandPath).note { errors = note + errors }
+        if let note = givenBudget.roundingNote { errors = note + errors }
         return CommandResult(output: output, errorOutput: errors, exitCode: verdict.passed ? .success : .overBudget)
     }
 

@@ -11,39 +11,51 @@ enum CompareCommand {
             model's learned step sizes, else uniform); each --plan FILE (a plan written by `plan --output` or meta-train) \
             adds its row, costed under this command's workload and profile, which must be the ones the file records.
             """,
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [OptionSpec("methods", valueName: "list", help: "Comma-separated methods: the built-in ones and pmeta (needs --budget).",
-                             defaultValue: "maml,maml++,anil,boil,tinytl,full", valueExample: "maml,anil,pmeta"),
-                  OptionSpec("plan", valueName: "plan.json", help: "A plan file to add as a row (repeatable).", isRepeatable: true),
-                  OptionSpec("budget", valueName: "size", help: "The adaptation budget of the pmeta row, e.g. 1.2MB."),
-                  OptionSpec("importance", valueName: "importance.json", help: "The layer-step scores the pmeta row is planned with (and its K).")]
-            + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+        arguments: [InputFile.architectureArgument],
+        options: [methods.spec, plans.spec, budget.spec, importance.spec] + WorkloadOptions.specs + [WorkloadOptions.format.spec])
+
+    /// The rows `--methods` asks for: built-in methods, and whether the planner's plan is one of them.
+    struct MethodList: Sendable, Equatable {
+        var methods: [AdaptationMethod]
+        var includesPlanner: Bool
+    }
+
+    static let methods = Option<MethodList>(
+        spec: OptionSpec("methods", valueName: "list", help: "Comma-separated methods: the built-in ones and pmeta (needs --budget).",
+                         valueExample: "maml,anil,pmeta"),
+        parse: { text throws(OptionValueError) in try methodList(text) },
+        describe: { list in (list.methods.map(\.rawValue) + (list.includesPlanner ? [plannerMethod] : [])).joined(separator: ",") })
+        .defaulting(to: MethodList(methods: AdaptationMethod.allCases, includesPlanner: false))
+    static let plans = Option.text("plan", valueName: "plan.json", help: "A plan file to add as a row (repeatable).").repeatable()
+    static let budget = Option.size("budget", help: "The adaptation budget of the pmeta row, e.g. 1.2MB.")
+    static let importance = PlanInputs.importanceFile.helped("The layer-step scores the pmeta row is planned with (and its K).")
 
     /// The name `--methods` takes for the planner's plan.
     static let plannerMethod = "pmeta"
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        let path = parsed.positional("arch.json") ?? ""
+        let format = try parsed.value(WorkloadOptions.format)
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let model = try InputFile.architecture(at: path)
         var (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        let (methods, includesPlanner) = try methodList(parsed.value("methods"), commandPath: parsed.commandPath)
+        let list = try parsed.value(Self.methods)
+        let (methods, includesPlanner) = (list.methods, list.includesPlanner)
+        let givenBudget = try parsed.value(Self.budget)
         if !includesPlanner {
-            for option in ["budget", "importance"] where parsed.givenValues[option] != nil {
-                throw .usage("--\(option) is for the pmeta row; add pmeta to --methods, or drop --\(option)", commandPath: parsed.commandPath)
+            for option in [Self.budget.spec, Self.importance.spec] where !parsed.givenTexts(option).isEmpty {
+                throw .usage("\(option.longSpelling) is for the pmeta row; add pmeta to --methods, or drop \(option.longSpelling)", commandPath: parsed.commandPath)
             }
         }
         var importance: ImportanceScores?
         if includesPlanner {
-            guard let budgetText = parsed.value("budget") else {
+            guard givenBudget != nil else {
                 throw .usage("the pmeta row is the planner's plan within a budget: add --budget, e.g. --budget 1.2MB", commandPath: parsed.commandPath)
             }
             let scores: ImportanceScores
             (scores, innerSteps) = try PlanInputs.importanceAndInnerSteps(parsed, graph: model.graph, innerSteps: innerSteps)
             importance = scores
-            _ = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
         }
-        let plans = try parsed.values("plan").map { (planPath: String) throws(CommandFailure) -> (String, UpdatePlan) in
+        let plans = try parsed.values(Self.plans).map { (planPath: String) throws(CommandFailure) -> (String, UpdatePlan) in
             let json = try PlanInputs.jsonDocument(at: planPath)
             do {
                 let plan = try UpdatePlan(json: json, for: model.graph)
@@ -70,8 +82,8 @@ enum CompareCommand {
                 try MethodSummary(method: $0, model: model, workload: workload, innerSteps: innerSteps, profile: profile)
             }
             var notes = ""
-            if let importance, let budgetText = parsed.value("budget") {
-                let budget = try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
+            if let importance, let givenBudget {
+                let (budgetText, budget) = (givenBudget.text, givenBudget.bytes)
                 let problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: budget, importance: importance)
                 if let optimum = try BudgetPlanner.solve(problem).optimum {
                     summaries.append(try MethodSummary(name: "p-Meta plan @ \(budgetText)", identifier: plannerMethod, plan: optimum.plan,
@@ -94,8 +106,7 @@ enum CompareCommand {
     }
 
     /// The built-in methods named in `--methods` (all of them when it is not given), and whether it names pmeta.
-    static func methodList(_ text: String?, commandPath: [String]) throws(CommandFailure) -> (methods: [AdaptationMethod], includesPlanner: Bool) {
-        guard let text else { return (AdaptationMethod.allCases, false) }
+    static func methodList(_ text: String) throws(OptionValueError) -> MethodList {
         var methods: [AdaptationMethod] = []
         var includesPlanner = false
         for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
@@ -104,12 +115,11 @@ enum CompareCommand {
                 continue
             }
             guard let method = AdaptationMethod(rawValue: name) else {
-                throw .usage("unknown method '\(name)'; the methods are \((AdaptationMethod.allCases.map(\.rawValue) + [plannerMethod]).joined(separator: ", "))",
-                             commandPath: commandPath)
+                throw OptionValueError(message: "unknown method '\(name)'; the methods are \((AdaptationMethod.allCases.map(\.rawValue) + [plannerMethod]).joined(separator: ", "))")
             }
             methods.append(method)
         }
-        guard !methods.isEmpty || includesPlanner else { throw .usage("--methods needs at least one method", commandPath: commandPath) }
-        return (methods, includesPlanner)
+        guard !methods.isEmpty || includesPlanner else { throw OptionValueError(message: "--methods needs at least one method") }
+        return MethodList(methods: methods, includesPlanner: includesPlanner)
     }
 }

@@ -10,19 +10,27 @@ enum ExportCommand {
             + "--ratios 0,1/8,1/4,1/2,1 (and --channel-selection magnitude, its selection). A plan it cannot run is refused (exit 65) with the "
             + "reason; what it runs differently (it trains the classifier whole, updates the bias of every conv after the first updated one) "
             + "is listed as notes. The text output is YAML: the backward_config block, with comments. See docs/pytorch-plans.md.",
-        arguments: [ArgumentSpec("plan.json", help: "A plan file (as plan --output writes)."),
-                    ArgumentSpec("arch", help: "The architecture file or ONNX model the plan was made for.")],
-        options: [OptionSpec("to", valueName: "runtime", help: "The runtime to write for.", allowedValues: ["tiny-training"]).required(),
-                  OptionSpec("output", shortName: "o", valueName: "file", help: "Also write the output to this file.", valueExample: "backward_config.yaml"),
-                  WorkloadOptions.formatSpec])
+        arguments: [planArgument, architecture],
+        options: [runtime.spec, output.spec, WorkloadOptions.format.spec])
+
+    /// `--to`: the runtimes a plan can be written for.
+    enum Runtime: String, CaseIterable, Sendable {
+        /// MIT tiny-training's backward_config.
+        case tinyTraining = "tiny-training"
+    }
+
+    static let planArgument = ArgumentSpec("plan.json", help: "A plan file (as plan --output writes).")
+    static let architecture = ArgumentSpec("arch", help: "The architecture file or ONNX model the plan was made for.")
+    static let runtime = Option<Runtime>.choice("to", valueName: "runtime", help: "The runtime to write for.").required()
+    static let output = Option.text("output", shortName: "o", valueName: "file", help: "Also write the output to this file.", valueExample: "backward_config.yaml")
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        guard parsed.value("to") != nil else {
+        let format = try parsed.value(WorkloadOptions.format)
+        guard try parsed.value(runtime) != nil else {
             throw .usage("export needs --to tiny-training (the runtime whose configuration to write)", commandPath: parsed.commandPath)
         }
-        let planPath = parsed.positional("plan.json") ?? ""
-        let path = parsed.positional("arch") ?? ""
+        let planPath = parsed.positional(planArgument) ?? ""
+        let path = parsed.positional(architecture) ?? ""
         let model = try InputFile.architecture(at: path)
         let plan = try PlanInputs.plan(planPath, graph: model.graph)
         let config: TinyTrainingConfig
@@ -32,7 +40,7 @@ enum ExportCommand {
             throw .badData("\(planPath): tiny-training cannot run this plan: \(error)")
         }
         let text = render(config, plan: planPath, architecture: model.graph.graph.name, format: format)
-        if let output = parsed.value("output") {
+        if let output = try parsed.value(Self.output) {
             try InputFile.write(text, to: output)
         }
         return CommandResult(output: text)

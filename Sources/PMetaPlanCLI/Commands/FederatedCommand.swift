@@ -11,41 +11,60 @@ enum FederatedCommand {
             + "(32-bit indices, delta varint, bitmap; the smallest worst case). Local weights never travel. Memory comes from the cost "
             + "model: reconstruction updates only the local layers (K = --inner-steps steps); online learning takes one sample at a time. "
             + "See docs/federated-and-dynamic.md.",
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [
-            OptionSpec("local", valueName: "layers", help: "The locally reconstructed layers: a comma list of layer names, each may end in '*' (block4.*,head).",
-                       valueExample: "head"),
-            OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].",
-                       valueExample: "10"),
-            OptionSpec("clients", valueName: "n", help: "N: the clients taking part in every round.", valueExample: "10"),
-            OptionSpec("rounds", valueName: "n", help: "R: the communication rounds.", valueExample: "100"),
-            OptionSpec("energy-per-byte", valueName: "joules", help: "Energy to send one byte (J, or with a unit: 0.5uJ, 120nJ)."),
-            OptionSpec("energy-per-received-byte", valueName: "joules", help: "Energy to receive one byte.", defaultValue: "0"),
-            OptionSpec("energy-per-mac", valueName: "joules", help: "Energy of one multiply-accumulate (J, or with a unit: 1nJ, 5pJ)."),
-        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+        arguments: [InputFile.architectureArgument],
+        options: [local.spec, topP.spec, clients.spec, rounds.spec, energyPerByte.spec, energyPerReceivedByte.spec, energyPerMAC.spec]
+            + WorkloadOptions.specs + [WorkloadOptions.format.spec])
+
+    static let local = Option<LayerSelector>(
+        spec: OptionSpec("local", valueName: "layers", help: "The locally reconstructed layers: a comma list of layer names, each may end in '*' (block4.*,head).",
+                         valueExample: "head"),
+        parse: { text throws(OptionValueError) in
+            do { return try LayerSelector(parsing: text) } catch { throw OptionValueError(message: "--local: \(error)") }
+        },
+        describe: { _ in "" }).required()
+    /// `--top-p`: shared with `simulate-federated`, which gives it a default.
+    static let topP = Option<Percentage>(
+        spec: OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].", valueExample: "10"),
+        parse: { text throws(OptionValueError) in
+            let percentage: Percentage
+            do { percentage = try Percentage(parsing: text) } catch { throw OptionValueError(message: "--top-p: \(error)") }
+            guard TopPSelection.isValid(percentage) else {
+                throw OptionValueError(message: "--top-p must be above 0% and at most 100%, found \(percentage)")
+            }
+            return percentage
+        },
+        describe: { $0.description.hasSuffix("%") ? String($0.description.dropLast()) : $0.description })
+    static let clients = Option.integer("clients", help: "N: the clients taking part in every round.", in: 1...1_000_000_000).required()
+    static let rounds = Option.integer("rounds", help: "R: the communication rounds.", in: 1...1_000_000_000).required()
+    static let energyPerByte = energy("energy-per-byte", help: "Energy to send one byte (J, or with a unit: 0.5uJ, 120nJ).")
+    static let energyPerReceivedByte = energy("energy-per-received-byte", help: "Energy to receive one byte.").defaulting(to: .zero)
+    static let energyPerMAC = energy("energy-per-mac", help: "Energy of one multiply-accumulate (J, or with a unit: 1nJ, 5pJ).")
+
+    /// An energy such as `0.5uJ`.
+    static func energy(_ longName: String, help: String) -> Option<Energy> {
+        Option(spec: OptionSpec(longName, valueName: "joules", help: help),
+               parse: { text throws(OptionValueError) in
+                   do { return try Energy(parsing: text) } catch { throw OptionValueError(message: "--\(longName): \(error)") }
+               },
+               describe: { $0 == .zero ? "0" : $0.description })
+    }
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
+        let format = try parsed.value(WorkloadOptions.format)
         let commandPath = parsed.commandPath
-        func required(_ name: String, _ example: String) throws(CommandFailure) -> String {
-            guard let value = parsed.value(name) else { throw .usage("missing --\(name), e.g. --\(name) \(example)", commandPath: commandPath) }
+        func required<Value>(_ option: Option<Value>, _ example: String) throws(CommandFailure) -> Value {
+            guard let value = try parsed.value(option) else {
+                throw .usage("missing \(option.spec.longSpelling), e.g. \(option.spec.longSpelling) \(example)", commandPath: commandPath)
+            }
             return value
         }
-        let localText = try required("local", "head")
-        let selector: LayerSelector
-        do {
-            selector = try LayerSelector(parsing: localText)
-        } catch {
-            throw .usage("--local: \(error)", commandPath: commandPath)
-        }
-        let topPercentage = try Self.percentage(try required("top-p", "10"), commandPath: commandPath)
-        _ = try required("clients", "10")
-        _ = try required("rounds", "100")
-        let clients = try WorkloadOptions.integer(parsed, "clients", in: 1...1_000_000_000) ?? 1
-        let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...1_000_000_000) ?? 1
+        let selector = try required(local, "head")
+        let topPercentage = try required(topP, "10")
+        let clients = try required(Self.clients, "10")
+        let rounds = try required(Self.rounds, "100")
         let energy = try Self.energyProfile(parsed)
 
-        let path = parsed.positional("arch.json") ?? ""
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let model = try InputFile.architecture(at: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
         let partition: ParameterPartition
@@ -64,37 +83,15 @@ enum FederatedCommand {
         }
     }
 
-    /// `10`, `10%` or `2.5%`, in (0, 100].
-    static func percentage(_ text: String, commandPath: [String]) throws(CommandFailure) -> Percentage {
-        let percentage: Percentage
-        do {
-            percentage = try Percentage(parsing: text)
-        } catch {
-            throw .usage("--top-p: \(error)", commandPath: commandPath)
-        }
-        guard TopPSelection.isValid(percentage) else {
-            throw .usage("--top-p must be above 0% and at most 100%, found \(percentage)", commandPath: commandPath)
-        }
-        return percentage
-    }
-
     /// The device profile of the energy options, or nil when none is given.
     static func energyProfile(_ parsed: ParsedArguments) throws(CommandFailure) -> DeviceEnergyProfile? {
-        func energy(_ name: String) throws(CommandFailure) -> Energy? {
-            guard let text = parsed.value(name) else { return nil }
-            do {
-                return try Energy(parsing: text)
-            } catch {
-                throw .usage("--\(name): \(error)", commandPath: parsed.commandPath)
-            }
-        }
-        let perByte = try energy("energy-per-byte")
-        let perMAC = try energy("energy-per-mac")
+        let perByte = try parsed.value(Self.energyPerByte)
+        let perMAC = try parsed.value(Self.energyPerMAC)
         switch (perByte, perMAC) {
         case (nil, nil):
             return nil
         case (let perByte?, let perMAC?):
-            return DeviceEnergyProfile(perByteSent: perByte, perByteReceived: try energy("energy-per-received-byte") ?? .zero, perMAC: perMAC)
+            return DeviceEnergyProfile(perByteSent: perByte, perByteReceived: try parsed.value(Self.energyPerReceivedByte), perMAC: perMAC)
         default:
             throw .usage("give --energy-per-byte and --energy-per-mac together (joules, e.g. 0.5uJ and 1nJ)", commandPath: parsed.commandPath)
         }

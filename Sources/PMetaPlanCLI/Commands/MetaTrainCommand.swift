@@ -15,53 +15,65 @@ enum MetaTrainCommand {
             alpha_l^k, the importance file the planner reads) and DIR/plan.json (the layer-steps with a nonzero step size).
             The outer loop is first-order (inner gradients held constant), exact for the step sizes with one inner step.
             """,
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [
-            OptionSpec("task", valueName: "kind", help: "The task family.", valueExample: "fewshot", allowedValues: ["sinusoid", "fewshot"]).required(),
-            OptionSpec("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta").required(),
-            OptionSpec("method", valueName: "method", help: "The meta-learning algorithm.", defaultValue: MetaLearningMethod.pMeta.rawValue,
-                       allowedValues: MetaLearningMethod.allCases.map(\.rawValue)),
-            OptionSpec("iterations", valueName: "n", help: "Outer steps.", defaultValue: "1000"),
-            OptionSpec("seed", valueName: "s", help: "The seed of the initialization and of every task drawn.", defaultValue: "1"),
-            OptionSpec("inner-steps", shortName: "k", valueName: "K", help: "Inner gradient steps per task.", defaultValue: "2"),
-            OptionSpec("inner-lr", valueName: "alpha", help: "The inner step size (initial alpha for maml++ and pmeta). Default: 0.1 for fewshot, 0.01 for sinusoid."),
-            OptionSpec("outer-lr", valueName: "beta", help: "Adam's step size for the weights.", defaultValue: "0.001"),
-            OptionSpec("step-size-lr", valueName: "eta", help: "The gradient step size for alpha (maml++, pmeta).", defaultValue: "0.001"),
-            OptionSpec("lambda", valueName: "lambda", help: "The memory-weighted Lasso strength of Eq. (9), per word of m(x_{l-1}) (pmeta); lambda x m(x_{l-1}) above 1 drives a layer-step to 0.", defaultValue: "0.001"),
-            OptionSpec("lasso-warmup", valueName: "n", help: "Outer steps before the Lasso applies (pmeta). Default: a third of --iterations."),
-            OptionSpec("tasks-per-batch", valueName: "n", help: "Tasks per outer step.", defaultValue: "4"),
-            OptionSpec("shots", valueName: "K", help: "Support samples per class (fewshot) or points (sinusoid). Default: 1 for fewshot, 10 for sinusoid."),
-            OptionSpec("queries", valueName: "n", help: "Query samples per class (fewshot) or points (sinusoid).", defaultValue: "15"),
-            OptionSpec("noise", valueName: "sigma", help: "Per-pixel noise of the generated images (fewshot).", defaultValue: "0.8"),
-            OptionSpec("family-seed", valueName: "s", help: "The seed of the generated classes (fewshot).", defaultValue: "2022"),
-            OptionSpec("validate-every", valueName: "n", help: "Outer steps between validations.", defaultValue: "100"),
-            OptionSpec("validation-tasks", valueName: "n", help: "Validation tasks (fixed for the whole run).", defaultValue: "50"),
-            .flag("attention", help: "Also learn p-Meta's meta attention (Sec. 3.3) for every conv/linear layer but the head; writes DIR/attention.bin."),
-            OptionSpec("rho", valueName: "ratio", help: "The forward clip ratio rho_fw of Alg. 1 (with --attention).", defaultValue: "0.3"),
-            OptionSpec("rho-backward", valueName: "ratio", help: "The backward clip ratio rho_bw of Alg. 1 (with --attention).", defaultValue: "0"),
-            OptionSpec("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
-                       defaultValue: KernelChoice.im2col.rawValue, allowedValues: [KernelChoice.im2col.rawValue, KernelChoice.scratchFree.rawValue]),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [InputFile.architectureArgument],
+        options: [task.spec, output.spec, method.spec, iterations.spec, seed.spec, innerSteps.spec, innerLearningRate.spec, outerLearningRate.spec,
+                  stepSizeLearningRate.spec, lassoStrength.spec, lassoWarmup.spec, tasksPerBatch.spec, shots.spec, queries.spec, noise.spec,
+                  familySeed.spec, validationInterval.spec, validationTasks.spec, attention.spec, forwardClipRatio.spec, backwardClipRatio.spec,
+                  kernels.spec, WorkloadOptions.format.spec])
+
+    /// `--task`: the task family meta-training draws from.
+    enum TaskKind: String, CaseIterable, Sendable {
+        case sinusoid
+        case fewshot
+    }
+
+    static let task = Option<TaskKind>.choice("task", valueName: "kind", help: "The task family.").required()
+    static let output = Option.text("output", shortName: "o", valueName: "dir", help: "The folder to write the model to.", valueExample: "out/pmeta").required()
+    static let method = Option<MetaLearningMethod>.choice("method", valueName: "method", help: "The meta-learning algorithm.").defaulting(to: .pMeta)
+    static let iterations = Option.integer("iterations", help: "Outer steps.", in: 0...100_000_000).defaulting(to: 1000)
+    static let seed = Option.seed(help: "The seed of the initialization and of every task drawn.").defaulting(to: 1)
+    static let innerSteps = Option.integer("inner-steps", shortName: "k", valueName: "K", help: "Inner gradient steps per task.", in: 1...100).defaulting(to: 2)
+    static let innerLearningRate = Option.number("inner-lr", valueName: "alpha",
+        help: "The inner step size (initial alpha for maml++ and pmeta). Default: 0.1 for fewshot, 0.01 for sinusoid.", in: 0...100)
+    static let outerLearningRate = Option.number("outer-lr", valueName: "beta", help: "Adam's step size for the weights.", in: 0...10).defaulting(to: 0.001)
+    static let stepSizeLearningRate = Option.number("step-size-lr", valueName: "eta", help: "Adam's step size for alpha (maml++, pmeta).", in: 0...10)
+        .defaulting(to: 0.001)
+    static let lassoStrength = Option.number("lambda", valueName: "lambda",
+        help: "The memory-weighted Lasso strength of Eq. (9), per word of m(x_{l-1}) (pmeta); lambda x m(x_{l-1}) above 1 drives a layer-step to 0.",
+        in: 0...1e6).defaulting(to: 0.001)
+    static let lassoWarmup = Option.integer("lasso-warmup", help: "Outer steps before the Lasso applies (pmeta). Default: a third of --iterations.", in: 0...100_000_000)
+    static let tasksPerBatch = Option.integer("tasks-per-batch", help: "Tasks per outer step.", in: 1...10_000).defaulting(to: 4)
+    static let shots = Option.integer("shots", valueName: "K", help: "Support samples per class (fewshot) or points (sinusoid). Default: 1 for fewshot, 10 for sinusoid.",
+                                      in: 1...10_000)
+    static let queries = Option.integer("queries", help: "Query samples per class (fewshot) or points (sinusoid).", in: 1...10_000).defaulting(to: 15)
+    static let noise = Option.number("noise", valueName: "sigma", help: "Per-pixel noise of the generated images (fewshot).", in: 0...100).defaulting(to: 0.8)
+    static let familySeed = Option.seed("family-seed", help: "The seed of the generated classes (fewshot).").defaulting(to: 2022)
+    static let validationInterval = Option.integer("validate-every", help: "Outer steps between validations.", in: 1...100_000_000).defaulting(to: 100)
+    static let validationTasks = Option.integer("validation-tasks", help: "Validation tasks (fixed for the whole run).", in: 1...1_000_000).defaulting(to: 50)
+    static let attention = Flag("attention", help: "Also learn p-Meta's meta attention (Sec. 3.3) for every conv/linear layer but the head; writes DIR/attention.bin.")
+    static let forwardClipRatio = Option.number("rho", valueName: "ratio", help: "The forward clip ratio rho_fw of Alg. 1 (with --attention).", in: 0...0.99)
+        .defaulting(to: 0.3)
+    static let backwardClipRatio = Option.number("rho-backward", valueName: "ratio", help: "The backward clip ratio rho_bw of Alg. 1 (with --attention).", in: 0...0.99)
+        .defaulting(to: 0)
+    static let kernels = Option<KernelChoice>.choice("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
+                                                     choices: [(KernelChoice.im2col.rawValue, .im2col), (KernelChoice.scratchFree.rawValue, .scratchFree)])
+        .defaulting(to: .im2col)
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
-        let path = parsed.positional("arch.json") ?? ""
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let commandPath = parsed.commandPath
-        let format = try WorkloadOptions.format(parsed)
-        guard let taskKind = parsed.value("task") else { throw .usage("meta-train needs --task sinusoid or --task fewshot", commandPath: commandPath) }
-        guard let output = parsed.value("output") else { throw .usage("meta-train needs -o DIR, the folder to write the model to", commandPath: commandPath) }
+        let format = try parsed.value(WorkloadOptions.format)
+        guard let taskKind = try parsed.value(Self.task) else { throw .usage("meta-train needs --task sinusoid or --task fewshot", commandPath: commandPath) }
+        guard let output = try parsed.value(Self.output) else { throw .usage("meta-train needs -o DIR, the folder to write the model to", commandPath: commandPath) }
         guard !output.isEmpty else { throw .usage("-o needs a folder name, found an empty value", commandPath: commandPath) }
         let network = try TrainerInputs.network(at: path)
-        let methodName = parsed.value("method") ?? MetaLearningMethod.pMeta.rawValue
-        guard let method = MetaLearningMethod(rawValue: methodName) else {
-            throw .usage("unknown method '\(methodName)'", commandPath: commandPath)
-        }
-        let isSinusoid = taskKind == "sinusoid"
+        let method = try parsed.value(Self.method)
+        let isSinusoid = taskKind == .sinusoid
         let inputShape = network.graph.inputShape.dimensions
         let outputShape = network.graph.outputShapes[network.layerCount - 1].dimensions
         let task: MetaTrainedModel.Task
-        let shots = try WorkloadOptions.integer(parsed, "shots", in: 1...10_000) ?? (isSinusoid ? 10 : 1)
-        let queries = try WorkloadOptions.integer(parsed, "queries", in: 1...10_000) ?? 15
+        let shots = try parsed.value(Self.shots) ?? (isSinusoid ? 10 : 1)
+        let queries = try parsed.value(Self.queries)
         if isSinusoid {
             guard inputShape == [1], outputShape == [1] else {
                 throw .badData("\(path): sinusoid regression needs an input of shape [1] and an output of shape [1], found \(inputShape) and \(outputShape)")
@@ -71,22 +83,22 @@ enum MetaTrainCommand {
             guard inputShape.count == 3, outputShape.count == 1, outputShape[0] >= 2 else {
                 throw .badData("\(path): few-shot classification needs an image input [C, H, W] and a head with N >= 2 outputs, found \(inputShape) and \(outputShape)")
             }
-            task = .fewShot(ways: outputShape[0], shots: shots, queries: queries, familySeed: try TrainerInputs.seed(parsed, "family-seed"),
-                            noise: try TrainerInputs.number(parsed, "noise", in: 0...100) ?? 0.8)
+            task = .fewShot(ways: outputShape[0], shots: shots, queries: queries, familySeed: try parsed.value(Self.familySeed),
+                            noise: try parsed.value(Self.noise))
         }
-        let iterations = try WorkloadOptions.integer(parsed, "iterations", in: 0...100_000_000) ?? 1000
+        let iterations = try parsed.value(Self.iterations)
         let configuration = MetaTrainingConfiguration(
-            method: method, innerSteps: try WorkloadOptions.integer(parsed, "inner-steps", in: 1...100) ?? 2,
-            innerStepSize: Float(try TrainerInputs.number(parsed, "inner-lr", in: 0...100) ?? (isSinusoid ? 0.01 : 0.1)),
-            outerLearningRate: Float(try TrainerInputs.number(parsed, "outer-lr", in: 0...10) ?? 1e-3),
-            stepSizeLearningRate: Float(try TrainerInputs.number(parsed, "step-size-lr", in: 0...10) ?? 1e-3),
-            lassoStrength: Float(try TrainerInputs.number(parsed, "lambda", in: 0...1e6) ?? 1e-3),
-            lassoWarmup: try WorkloadOptions.integer(parsed, "lasso-warmup", in: 0...100_000_000) ?? iterations / 3,
-            tasksPerBatch: try WorkloadOptions.integer(parsed, "tasks-per-batch", in: 1...10_000) ?? 4,
-            kernels: KernelChoice(rawValue: parsed.value("kernels") ?? "") ?? .im2col)
-        let validationInterval = try WorkloadOptions.integer(parsed, "validate-every", in: 1...100_000_000) ?? 100
-        let validationTasks = try WorkloadOptions.integer(parsed, "validation-tasks", in: 1...1_000_000) ?? 50
-        let seed = try TrainerInputs.seed(parsed)
+            method: method, innerSteps: try parsed.value(Self.innerSteps),
+            innerStepSize: Float(try parsed.value(Self.innerLearningRate) ?? (isSinusoid ? 0.01 : 0.1)),
+            outerLearningRate: Float(try parsed.value(Self.outerLearningRate)),
+            stepSizeLearningRate: Float(try parsed.value(Self.stepSizeLearningRate)),
+            lassoStrength: Float(try parsed.value(Self.lassoStrength)),
+            lassoWarmup: try parsed.value(Self.lassoWarmup) ?? iterations / 3,
+            tasksPerBatch: try parsed.value(Self.tasksPerBatch),
+            kernels: try parsed.value(Self.kernels))
+        let validationInterval = try parsed.value(Self.validationInterval)
+        let validationTasks = try parsed.value(Self.validationTasks)
+        let seed = try parsed.value(Self.seed)
         let family = task.family(sampleShape: inputShape)
 
         // Every file is checked before hours of training, and all are written together afterwards (all or none).
@@ -95,15 +107,15 @@ enum MetaTrainCommand {
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw .unreadable("\(folder): exists and is not a directory; -o names the folder to write the model to")
         }
-        let fileNames = ["weights.bin", "model.json", "importance.json", "plan.json"] + (parsed.flag("attention") ? ["attention.bin"] : [])
+        let fileNames = ["weights.bin", "model.json", "importance.json", "plan.json"] + (parsed.isSet(Self.attention) ? ["attention.bin"] : [])
         for name in fileNames { try OutputFiles.checkWritable(folder + "/" + name) }
 
         var generator = SplitMix64(seed: seed)
         let parameters = network.initialParameters(using: &generator)
         var attention: MetaAttention?
-        if parsed.flag("attention") {
-            attention = MetaAttention(network: network, forwardClipRatio: Float(try TrainerInputs.number(parsed, "rho", in: 0...0.99) ?? 0.3),
-                                      backwardClipRatio: Float(try TrainerInputs.number(parsed, "rho-backward", in: 0...0.99) ?? 0),
+        if parsed.isSet(Self.attention) {
+            attention = MetaAttention(network: network, forwardClipRatio: Float(try parsed.value(Self.forwardClipRatio)),
+                                      backwardClipRatio: Float(try parsed.value(Self.backwardClipRatio)),
                                       using: &generator)
         }
         var learner = MetaLearner(network: network, configuration: configuration, parameters: parameters,

@@ -5,20 +5,20 @@ extension PlanCommand {
     /// `--strategy dynamic`: MeDyate's plan, its first draw and the static optimum on the same budget.
     static func runDynamic(_ parsed: ParsedArguments, problem: PlanningProblem, budgetText: String, includeStatic: Bool,
                            staticBytes: ByteCount, path: String, outputPath: String?) throws -> CommandResult {
-        guard !parsed.flag("sweep") else {
+        guard !parsed.isSet(sweep) else {
             throw CommandFailure.usage("--sweep is for the static strategy; drop it or use --strategy static", commandPath: parsed.commandPath)
         }
-        let seed = try WorkloadOptions.integer(parsed, "seed", in: 0...Int.max) ?? 0
+        let seed = try parsed.value(Self.seed)
         let result = try DynamicChannelPlanner.solve(problem)
         var firstDraw: [Int: [Int]] = [:]
         if var plan = result.plan {
-            var generator = SplitMix64(seed: UInt64(seed))
+            var generator = SplitMix64(seed: seed)
             firstDraw = plan.resample(using: &generator)
         }
         let staticOptimum = try BudgetPlanner.solve(problem).optimum
         let advice = result.fits ? nil : try FitAdvice(for: problem)
         let report = DynamicPlanReport(architectureName: problem.model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
-                                       staticBytes: staticBytes, result: result, seed: UInt64(seed), firstDraw: firstDraw,
+                                       staticBytes: staticBytes, result: result, seed: seed, firstDraw: firstDraw,
                                        staticOptimum: staticOptimum, advice: advice)
         if let output = outputPath, let plan = result.plan {
             let document = plan.updatePlan.json(for: problem.model.graph, extra: [
@@ -31,6 +31,6 @@ extension PlanCommand {
             ])
             try InputFile.write(JSONWriter.write(document), to: output)
         }
-        return CommandResult(output: report.render(try WorkloadOptions.format(parsed)), exitCode: result.fits ? .success : .overBudget)
+        return CommandResult(output: report.render(try parsed.value(WorkloadOptions.format)), exitCode: result.fits ? .success : .overBudget)
     }
 }

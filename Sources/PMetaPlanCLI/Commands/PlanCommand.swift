@@ -2,94 +2,107 @@ import PMetaPlan
 
 /// `pmeta-plan [plan] --budget 256KB ARCH.json`: the main job.
 enum PlanCommand {
+    static let budget = Option.size("budget", shortName: "b", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); "
+        + "decimals allowed, a fraction of a byte rounds down; lower-case m is milli and refused. With --sweep it marks the row of its optimum.")
+        .required(unless: "--sweep, --device or --sram")
+    static let includeStatic = Flag("include-static", help: "The budget also holds the model and the support samples.")
+    static let device = Option<DeviceMemory>.choice("device",
+        help: "Plan for a microcontroller's memories instead of --budget: its SRAM bounds the adaptation peak with the updated weights' SRAM copies "
+            + "and the optimizer state, and its flash must hold the model at --weight-bytes (--bias-bytes for biases). Datasheet sizes, KB = 1,024 B.",
+        choices: DeviceMemory.presets.compactMap { preset in preset.name.map { ($0, preset) } })
+    static let sram = Option.size("sram", help: "The device's SRAM, as --budget's sizes (or a --device preset's, overridden).")
+    static let flash = Option.size("flash", help: "The device's flash, which must hold the model (with --sram; or a --device preset's, overridden).")
+    static let ratios = Option.channelRatios("ratios", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, "
+        + "and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).")
+        .defaulting(to: [ChannelRatio(1, 8), ChannelRatio(1, 4), ChannelRatio(1, 2), ChannelRatio(3, 4), .all])
+    static let attention = Option.clipRatio("attention", help: "Plan with p-Meta's meta attention (Sec. 3.3) on every ungrouped conv and linear layer but the head: "
+        + "rho_fw of Alg. 1 (the paper's 0.3); an attended update keeps at most C - ceil(rho C) input channels, chosen per pass, instead of a ratio.")
+    static let rhoBackward = Option.clipRatio("rho-backward", help: "With --attention: rho_bw of Alg. 1, for the output channels.").defaulting(to: .none)
+    static let output = Option.text("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file.")
+    static let channelSelection = Option<ChannelSelection>.choice("channel-selection", valueName: "rule",
+        help: "Which input channels the written plan's updates below ratio 1 keep: first (channels 0..n-1, as the reference trainer does) or magnitude "
+            + "(the n whose weight slices have the largest L2 norm, as MIT tiny-training selects them); the cost is the same.")
+        .defaulting(to: .first)
+    static let timeLimit = Option<Duration>(spec: OptionSpec("time-limit", valueName: "seconds",
+        help: "How long the exact search may run; when it runs out, the answer is the best plan found (the solved steps and the Lasso path's plan "
+            + "for the rest) with its proven gap to the Lagrangian bound, and says so. 0 is no limit."),
+        parse: { text throws(OptionValueError) in
+            guard let seconds = Double(text), seconds.isFinite, (0...86_400).contains(seconds) else {
+                throw OptionValueError(message: "--time-limit expects seconds from 0 (no limit) to 86,400, found '\(text)'")
+            }
+            return .milliseconds(Int((seconds * 1_000).rounded(.up)))
+        },
+        describe: { String($0.components.seconds) }).defaulting(to: .seconds(5))
+    static let sweep = Flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan.")
+    static let strategy = Option<PlanningStrategy>.choice("strategy", help: "static: the exact optimum and the Lasso path, fixed layers and channel ratios; "
+        + "dynamic: MeDyate's LaRa-ranked layers with channel counts whose worst case fits, channels redrawn every epoch.").defaulting(to: .static)
+    static let seed = Option.seed(help: "The seed of the dynamic strategy's first channel draw.").defaulting(to: 0)
+
     static let spec = CommandSpec(
         name: "plan",
         abstract: "Find the most valuable update plan whose adaptation step fits a memory budget (the default command).",
         discussion: "Searches which layers to update at each inner step and which fraction of their input channels, "
             + "with p-Meta's memory-weighted Lasso path and an exact search, and compares MAML, ANIL and BOIL on the same budget. "
             + "Exits 0 when a plan fits, 1 when none does (and says what would fit).",
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/).")],
-        options: [
-            OptionSpec("budget", shortName: "b", valueName: "size", help: "The memory budget: B, kB/KB, MB, GB (10^3 steps) or KiB, MiB, GiB (2^10 steps); decimals allowed, a fraction of a byte rounds down; lower-case m is milli and refused. With --sweep it marks the row of its optimum.",
-                       valueExample: "256KB").required(unless: "--sweep, --device or --sram"),
-            OptionSpec.flag("include-static", help: "The budget also holds the model and the support samples."),
-            OptionSpec("device", valueName: "name", help: "Plan for a microcontroller's memories instead of --budget: its SRAM bounds the adaptation peak with the updated weights' SRAM copies "
-                + "and the optimizer state, and its flash must hold the model at --weight-bytes (--bias-bytes for biases). Datasheet sizes, KB = 1,024 B.",
-                       allowedValues: DeviceMemory.presets.compactMap(\.name)),
-            OptionSpec("sram", valueName: "size", help: "The device's SRAM, as --budget's sizes (or a --device preset's, overridden)."),
-            OptionSpec("flash", valueName: "size", help: "The device's flash, which must hold the model (with --sram; or a --device preset's, overridden)."),
-            OptionSpec("importance", valueName: "file", help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1."),
-            OptionSpec("ratios", valueName: "list", help: "Input-channel ratios mu_fw the search may use; 0 (the weights frozen) is always one, and may be listed (tiny-training's set: 0,1/8,1/4,1/2,1).",
-                       defaultValue: "1/8,1/4,1/2,3/4,1"),
-            OptionSpec("attention", valueName: "rho", help: "Plan with p-Meta's meta attention (Sec. 3.3) on every ungrouped conv and linear layer but the head: "
-                + "rho_fw of Alg. 1 (the paper's 0.3); an attended update keeps at most C - ceil(rho C) input channels, chosen per pass, instead of a ratio."),
-            OptionSpec("rho-backward", valueName: "rho", help: "With --attention: rho_bw of Alg. 1, for the output channels.", defaultValue: "0"),
-            OptionSpec("output", shortName: "o", valueName: "plan.json", help: "Write the chosen plan as a plan file."),
-            OptionSpec("channel-selection", valueName: "rule", help: "Which input channels the written plan's updates below ratio 1 keep: "
-                + "first (channels 0..n-1, as the reference trainer does) or magnitude (the n whose weight slices have the largest L2 norm, "
-                + "as MIT tiny-training selects them); the cost is the same.",
-                       defaultValue: "first", allowedValues: ChannelSelection.allCases.map(\.rawValue)),
-            OptionSpec("time-limit", valueName: "seconds", help: "How long the exact search may run; when it runs out, the answer is the best plan found "
-                + "(the solved steps and the Lasso path's plan for the rest) with its proven gap to the Lagrangian bound, and says so. 0 is no limit.",
-                       defaultValue: "5"),
-            OptionSpec.flag("sweep", help: "Print the frontier over budgets (memory vs value vs MACs) instead of one plan."),
-            OptionSpec("strategy", valueName: "name", help: "static: the exact optimum and the Lasso path, fixed layers and channel ratios; "
-                + "dynamic: MeDyate's LaRa-ranked layers with channel counts whose worst case fits, channels redrawn every epoch.",
-                       defaultValue: "static", allowedValues: ["static", "dynamic"]),
-            OptionSpec("seed", valueName: "n", help: "The seed of the dynamic strategy's first channel draw.", defaultValue: "0"),
-        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+        arguments: [InputFile.architectureArgument],
+        options: [budget.spec, includeStatic.spec, device.spec, sram.spec, flash.spec, PlanInputs.importanceFile.spec, ratios.spec, attention.spec,
+                  rhoBackward.spec, output.spec, channelSelection.spec, timeLimit.spec, sweep.spec, strategy.spec, seed.spec]
+            + WorkloadOptions.specs + [WorkloadOptions.format.spec])
+
+    /// `--strategy`: how the plan is chosen.
+    enum PlanningStrategy: String, CaseIterable, Sendable {
+        /// The exact optimum and the Lasso path: fixed layers and channel ratios.
+        case `static`
+        /// MeDyate's LaRa-ranked layers with channels redrawn every epoch.
+        case dynamic
+    }
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         var result = try plan(parsed)
-        if let text = parsed.value("budget"), let note = try PlanInputs.budgetWithNote(text, commandPath: parsed.commandPath).note {
-            result.errorOutput = note + result.errorOutput
-        }
+        if let note = try parsed.value(Self.budget)?.roundingNote { result.errorOutput = note + result.errorOutput }
         return result
     }
 
     /// The plan, the dynamic plan or the sweep the arguments ask for.
     static func plan(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        let format = try WorkloadOptions.format(parsed)
-        let isSweep = parsed.flag("sweep")
+        let format = try parsed.value(WorkloadOptions.format)
+        let isSweep = parsed.isSet(Self.sweep)
+        let strategy = try parsed.value(Self.strategy)
         let device = try PlanInputs.device(parsed)
         if device != nil {
-            for conflict in ["budget", "include-static", "sweep"] where parsed.givenValues[conflict] != nil || (conflict != "budget" && parsed.flag(conflict)) {
-                throw .usage("--\(conflict) and the device options (--device, --sram) both set the budget; the device model bounds SRAM and "
+            for conflict in [Self.budget.spec, Self.includeStatic.spec, Self.sweep.spec] where !parsed.givenTexts(conflict).isEmpty {
+                throw .usage("\(conflict.longSpelling) and the device options (--device, --sram) both set the budget; the device model bounds SRAM and "
                              + "places the model in flash (drop one of the two)", commandPath: parsed.commandPath)
             }
-            if parsed.value("strategy") == "dynamic" {
+            if strategy == .dynamic {
                 throw .usage("--strategy dynamic does not take the device options yet; plan the static strategy with --device, or the dynamic one with --budget",
                              commandPath: parsed.commandPath)
             }
         }
         // A sweep spans every budget; one given only marks its row.
-        guard let budgetText = parsed.value("budget") ?? device?.sramText ?? (isSweep ? "" : nil) else {
+        let givenBudget = try parsed.value(Self.budget)
+        guard let budgetText = givenBudget?.text ?? device?.sramText ?? (isSweep ? "" : nil) else {
             throw .usage("missing --budget, e.g. --budget 256KB (to see the costs without a budget, run 'pmeta-plan analyze'; "
                          + "for the frontier over every budget, --sweep; for a microcontroller, --device NAME or --sram SIZE --flash SIZE)",
                          commandPath: parsed.commandPath)
         }
-        let budget: ByteCount
-        if let device {
-            budget = device.memory.sram
-        } else {
-            budget = budgetText.isEmpty ? ByteCount(0) : try PlanInputs.budget(budgetText, commandPath: parsed.commandPath)
-        }
-        let path = parsed.positional("arch.json") ?? ""
+        let budget = device?.memory.sram ?? givenBudget?.bytes ?? ByteCount(0)
+        let path = parsed.positional(InputFile.architectureArgument) ?? ""
         let model = try InputFile.architecture(at: path)
         try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
-        let outputPath = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+        let outputPath = try parsed.value(Self.output).map { (value: String) throws(CommandFailure) -> String in
             let resolved = try OutputFiles.outputPath(value, defaultName: "plan.json", option: "--output", commandPath: parsed.commandPath)
             try OutputFiles.checkWritable(resolved)
             return resolved
         }
-        let channelSelection = ChannelSelection(rawValue: parsed.value("channel-selection") ?? "first") ?? .first
-        if parsed.givenValues["channel-selection"] != nil && (parsed.value("strategy") == "dynamic" || outputPath == nil) {
-            throw .usage(parsed.value("strategy") == "dynamic"
+        let channelSelection = try parsed.value(Self.channelSelection)
+        if parsed.isGiven(Self.channelSelection) && (strategy == .dynamic || outputPath == nil) {
+            throw .usage(strategy == .dynamic
                          ? "--channel-selection fixes the channels of a static plan; the dynamic strategy redraws them every epoch (drop one of the two)"
                          : "--channel-selection says which channels the written plan keeps; add --output plan.json",
                          commandPath: parsed.commandPath)
         }
-        if parsed.givenValues["seed"] != nil && parsed.value("strategy") != "dynamic" {
+        if parsed.isGiven(Self.seed) && strategy != .dynamic {
             throw .usage("--seed draws the dynamic strategy's channels; the static plan has no draw (add --strategy dynamic, or drop --seed)",
                          commandPath: parsed.commandPath)
         }
@@ -97,15 +110,15 @@ enum PlanCommand {
         // On a device the updated weights are copied from flash into SRAM.
         if device != nil { workload = workload.onDevice() }
         var innerSteps = requestedInnerSteps
-        let ratios = try PlanInputs.ratios(parsed.value("ratios") ?? "1/8,1/4,1/2,3/4,1", commandPath: parsed.commandPath)
+        let ratios = try parsed.value(Self.ratios)
         let attention = try PlanInputs.attention(parsed)
-        if attention != nil && parsed.value("strategy") == "dynamic" {
+        if attention != nil && strategy == .dynamic {
             throw .usage("--attention chooses channels per pass from the data; the dynamic strategy draws them per epoch (drop one of the two)",
                          commandPath: parsed.commandPath)
         }
         let importance: ImportanceScores
         (importance, innerSteps) = try PlanInputs.importanceAndInnerSteps(parsed, graph: model.graph, innerSteps: innerSteps)
-        if let importancePath = parsed.value("importance") {
+        if let importancePath = try parsed.value(PlanInputs.importanceFile) {
             if importance.scores.allSatisfy({ $0.allSatisfy { $0 == 0 } }) {
                 return CommandResult(output: "\(importancePath): every step size is 0, so no layer-step is worth updating: the plan is to adapt nothing "
                     + "(the Lasso zeroed every alpha_l^k; a smaller --lambda in meta-train keeps some). No plan was searched or written.\n")
@@ -113,12 +126,13 @@ enum PlanCommand {
         }
         do {
             let statics = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
-            let includeStatic = parsed.flag("include-static")
+            let includeStatic = parsed.isSet(Self.includeStatic)
             let staticBytes = ByteCount(statics.modelBytes.bytes + statics.sampleBytes.bytes)
             let adaptationBudget = ByteCount(max(0, budget.bytes - (includeStatic ? staticBytes.bytes : 0)))
             var problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
                                           ratios: ratios, importance: importance, attention: attention)
-            problem.searchTimeLimit = try PlanInputs.timeLimit(parsed)
+            let timeLimit = try parsed.value(Self.timeLimit)
+            problem.searchTimeLimit = timeLimit == .zero ? nil : timeLimit
             let deviceFit = device.map { DeviceFit(device: $0.memory, flashBytes: statics.modelBytes) }
             if let deviceFit, !deviceFit.fitsFlash, let flash = deviceFit.device.flash {
                 return CommandResult(output: "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "
@@ -126,7 +140,7 @@ enum PlanCommand {
                     + "\(deviceFit.device.name ?? "the device") has \(flash). No plan was searched or written; fewer bytes per weight "
                     + "(--weight-bytes 1 for int8) or a larger flash would hold it.\n", exitCode: .overBudget)
             }
-            if parsed.value("strategy") == "dynamic" {
+            if strategy == .dynamic {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,
                                       path: path, outputPath: outputPath)
             }
@@ -187,89 +201,45 @@ enum PlanInputs {
     /// without them.
     /// - Throws: `CommandFailure.usage` for an unknown preset, a malformed size or `--flash` alone.
     static func device(_ parsed: ParsedArguments) throws(CommandFailure) -> (memory: DeviceMemory, sramText: String)? {
-        var preset: DeviceMemory?
-        if let name = parsed.value("device") {
-            guard let found = DeviceMemory.preset(named: name) else {
-                throw .usage("--device: unknown device '\(name.escapingControlCharacters)'; expected one of "
-                             + DeviceMemory.presets.compactMap(\.name).joined(separator: ", ") + " (or --sram SIZE --flash SIZE)",
-                             commandPath: parsed.commandPath)
-            }
-            preset = found
-        }
-        let sram = try parsed.value("sram").map { (text: String) throws(CommandFailure) in try size(text, option: "--sram", commandPath: parsed.commandPath) }
-        let flash = try parsed.value("flash").map { (text: String) throws(CommandFailure) in try size(text, option: "--flash", commandPath: parsed.commandPath) }
-        guard var memory = preset ?? sram.map({ DeviceMemory(sram: $0, flash: flash) }) else {
+        let preset = try parsed.value(PlanCommand.device)
+        let sram = try parsed.value(PlanCommand.sram)
+        let flash = try parsed.value(PlanCommand.flash)
+        guard var memory = preset ?? sram.map({ DeviceMemory(sram: $0.bytes, flash: flash?.bytes) }) else {
             if flash != nil {
                 throw .usage("--flash needs the SRAM the plan must fit: add --sram SIZE or --device NAME", commandPath: parsed.commandPath)
             }
             return nil
         }
-        if let sram { memory.sram = sram }
-        if let flash { memory.flash = flash }
+        if let sram { memory.sram = sram.bytes }
+        if let flash { memory.flash = flash.bytes }
         if preset != nil, sram != nil || flash != nil, let source = memory.source {
             memory.source = source + "; " + [sram.map { _ in "SRAM" }, flash.map { _ in "flash" }].compactMap { $0 }.joined(separator: " and ")
                 + " set by hand"
         }
-        let sramText = parsed.value("sram") ?? "\(DecimalFormatting.grouped(memory.sram.bytes / 1_024))KiB"
+        let sramText = sram?.text ?? "\(DecimalFormatting.grouped(memory.sram.bytes / 1_024))KiB"
         return (memory, sramText)
     }
 
-    /// `--time-limit SECONDS` as a duration, nil for 0 (no limit); 5 s when not given.
-    /// - Throws: `CommandFailure.usage` for a value that is not a number of seconds from 0 to 86,400.
-    static func timeLimit(_ parsed: ParsedArguments) throws(CommandFailure) -> Duration? {
-        let text = parsed.value("time-limit") ?? "5"
-        guard let seconds = Double(text), seconds.isFinite, (0...86_400).contains(seconds) else {
-            throw .usage("--time-limit expects seconds from 0 (no limit) to 86,400, found '\(text.escapingControlCharacters)'", commandPath: parsed.commandPath)
-        }
-        return seconds == 0 ? nil : .milliseconds(Int((seconds * 1_000).rounded(.up)))
-    }
+    /// `--importance`: learned step sizes, shared by `plan` and `compare`.
+    static let importanceFile = Option.text("importance", valueName: "file",
+        help: "Learned step sizes |alpha_l^k| (an importance file, as meta-train writes). Default: every layer-step scores 1.")
 
-    /// A budget such as `256KB`.
-    static func budget(_ text: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
-        try size(text, option: "--budget", commandPath: commandPath)
-    }
+    /// `--plan`: a plan file to cost instead of a method (`analyze`, `check`).
+    static let planFile = Option.text("plan", valueName: "plan.json",
+        help: "A plan file (as --output writes) to cost instead of a method, under the workload and profile it records.")
 
-    /// A size such as `256KB` given to `option`.
-    /// - Throws: `CommandFailure.usage` naming the option.
-    static func size(_ text: String, option: String, commandPath: [String]) throws(CommandFailure) -> ByteCount {
-        do {
-            return try ByteCount(parsing: text)
-        } catch {
-            throw .usage("\(option): \(error)", commandPath: commandPath)
-        }
-    }
-
-    /// A budget such as `0.3MiB`, with the note to print when it was not a whole number of bytes.
-    static func budgetWithNote(_ text: String, commandPath: [String]) throws(CommandFailure) -> (ByteCount, note: String?) {
-        do {
-            let (bytes, exact) = try ByteCount.parsingRoundingDown(text)
-            return (bytes, exact.map { "Note: --budget \(text.escapingControlCharacters) is \($0) B; a budget holds whole bytes, so it is \(DecimalFormatting.grouped(bytes.bytes)) B.\n" })
-        } catch {
-            throw .usage("--budget: \(error)", commandPath: commandPath)
-        }
-    }
-
-    /// A ratio list such as `1/4,1/2,1`; a 0 in it (tiny-training's set `0,1/8,1/4,1/2,1`) is the frozen-weights option
-    /// every search has, so it adds nothing.
-    static func ratios(_ text: String, commandPath: [String]) throws(CommandFailure) -> [ChannelRatio] {
-        var ratios: [ChannelRatio] = []
-        for part in text.split(separator: ",") {
-            guard let ratio = ChannelRatio(parsing: String(part)) else {
-                throw .usage("--ratios: '\(part)' is not a fraction in [0, 1] such as 1/4 or 0.5", commandPath: commandPath)
-            }
-            if ratio > .none && !ratios.contains(ratio) { ratios.append(ratio) }
-        }
-        guard !ratios.isEmpty else { throw .usage("--ratios needs at least one fraction above 0, e.g. 1/2,1", commandPath: commandPath) }
-        return ratios
-    }
+    /// `--method`: a built-in method to cost (`analyze`, `check`); not with `--plan`.
+    static let method = Option<AdaptationMethod>.choice("method", valueName: "method", help: "The built-in method to cost (not with --plan).")
+        .defaulting(to: .maml)
 
     /// `--importance` (or uniform scores) and the run's K: the importance file's, since one K serves every row of a
     /// run; an `--inner-steps` that contradicts it is a usage error.
     static func importanceAndInnerSteps(_ parsed: ParsedArguments, graph: ShapedGraph,
                                         innerSteps: Int) throws(CommandFailure) -> (ImportanceScores, innerSteps: Int) {
-        let importance = try importance(parsed.value("importance"), graph: graph, innerSteps: innerSteps)
-        guard let importancePath = parsed.value("importance") else { return (importance, innerSteps) }
-        if parsed.givenValues["inner-steps"] != nil && innerSteps != importance.innerStepCount {
+        let importancePath = try parsed.value(Self.importanceFile)
+        let importance = try importance(importancePath, graph: graph, innerSteps: innerSteps)
+        guard let importancePath else { return (importance, innerSteps) }
+        if parsed.isGiven(WorkloadOptions.innerSteps) && innerSteps != importance.innerStepCount {
             throw .usage("--inner-steps \(innerSteps) contradicts \(importancePath), which scores \(importance.innerStepCount) inner steps; drop --inner-steps",
                          commandPath: parsed.commandPath)
         }
@@ -278,20 +248,13 @@ enum PlanInputs {
 
     /// Meta attention's clip ratios from `--attention RHO` and `--rho-backward RHO`, or nil without `--attention`.
     static func attention(_ parsed: ParsedArguments) throws(CommandFailure) -> MetaAttentionRatios? {
-        func clipRatio(_ name: String) throws(CommandFailure) -> ChannelRatio {
-            let text = parsed.value(name) ?? "0"
-            guard let ratio = ChannelRatio(parsing: text), ratio < .all else {
-                throw .usage("--\(name): '\(text.escapingControlCharacters)' is not a clip ratio in [0, 1) such as 0.3 or 3/10", commandPath: parsed.commandPath)
-            }
-            return ratio
-        }
-        guard parsed.givenValues["attention"] != nil else {
-            if parsed.givenValues["rho-backward"] != nil {
+        guard let forward = try parsed.value(PlanCommand.attention) else {
+            if parsed.isGiven(PlanCommand.rhoBackward) {
                 throw .usage("--rho-backward is meta attention's backward clip ratio; add --attention RHO", commandPath: parsed.commandPath)
             }
             return nil
         }
-        return MetaAttentionRatios(forward: try clipRatio("attention"), backward: try clipRatio("rho-backward"))
+        return MetaAttentionRatios(forward: forward, backward: try parsed.value(PlanCommand.rhoBackward))
     }
 
     /// The importance file at `path`, or uniform scores.
@@ -319,14 +282,10 @@ enum PlanInputs {
     /// (`maml` or the file) and its display name (`MAML` or the file).
     static func planOrMethod(_ parsed: ParsedArguments, graph: ShapedGraph,
                              innerSteps: Int) throws(CommandFailure) -> (plan: UpdatePlan, identifier: String, displayName: String) {
-        if let planPath = parsed.value("plan") {
+        if let planPath = try parsed.value(Self.planFile) {
             return (try plan(planPath, graph: graph), planPath, planPath)
         }
-        let methodName = parsed.value("method") ?? AdaptationMethod.maml.rawValue
-        guard let method = AdaptationMethod(rawValue: methodName.lowercased()) else {
-            throw .usage("unknown method '\(methodName)'; the methods are \(AdaptationMethod.allCases.map(\.rawValue).joined(separator: ", "))",
-                         commandPath: parsed.commandPath)
-        }
+        let method = try parsed.value(Self.method)
         return (method.plan(for: graph, innerSteps: innerSteps), method.rawValue, method.displayName)
     }
 

@@ -16,16 +16,17 @@ enum ReportCommand {
         discussion: "The charts go in a folder named after the report, beside it, and are linked by relative path. "
             + "--all regenerates reports/: one report per architectures/*.json with the default workload and budgets, and "
             + "reports/paper-reproduction.md. Output is deterministic: regenerating gives byte-identical files.",
-        arguments: [ArgumentSpec("arch.json", help: "An architecture file (see architectures/); not with --all.", isOptional: true)],
-        options: [
-            OptionSpec("budget", shortName: "b", valueName: "size",
-                       help: "An adaptation budget for the planner; repeat for several. Default: 25% and 50% of the way from the smallest peak any update reaches to MAML's.",
-                       valueExample: "256KB", isRepeatable: true),
-            OptionSpec("output", shortName: "o", valueName: "report.md", help: "The markdown file to write. Default: reports/NAME.md for ARCH.json named NAME.json."),
-            OptionSpec.flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root)."),
-            OptionSpec("sweep-budgets", valueName: "n", help: "Budgets the planner's frontier is swept at.",
-                       defaultValue: String(ArchitectureReport.defaultSweepBudgetCount)),
-        ] + WorkloadOptions.specs + [WorkloadOptions.formatSpec])
+        arguments: [architecture],
+        options: [budgets.spec, output.spec, all.spec, sweepBudgets.spec] + WorkloadOptions.specs + [WorkloadOptions.format.spec])
+
+    static let architecture = ArgumentSpec("arch.json", help: "An architecture file (see architectures/) or an ONNX model; not with --all.", isOptional: true)
+    static let budgets = Option.size("budget", shortName: "b",
+        help: "An adaptation budget for the planner; repeat for several. Default: 25% and 50% of the way from the smallest peak any update reaches to MAML's.")
+        .repeatable()
+    static let output = Option.text("output", shortName: "o", valueName: "report.md", help: "The markdown file to write. Default: reports/NAME.md for ARCH.json named NAME.json.")
+    static let all = Flag("all", help: "Regenerate every report in reports/ from architectures/ (run from the repository root).")
+    static let sweepBudgets = Option.integer("sweep-budgets", help: "Budgets the planner's frontier is swept at.", in: 2...200)
+        .defaulting(to: ArchitectureReport.defaultSweepBudgetCount)
 
     /// The folder of the committed reports and of the shipped architectures, relative to the repository.
     static let reportsFolder = "reports"
@@ -33,16 +34,16 @@ enum ReportCommand {
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let files: [ReportFile]
-        if parsed.flag("all") {
-            let extra = parsed.givenValues.keys.filter { $0 != "format" }.sorted()
-            guard parsed.positional("arch.json") == nil, extra.isEmpty else {
-                let what = parsed.positional("arch.json") ?? "--" + (extra.first ?? "")
+        if parsed.isSet(all) {
+            let extra = parsed.command.options.filter { ![all.spec.longName, WorkloadOptions.format.spec.longName].contains($0.longName) && !parsed.givenTexts($0).isEmpty }
+            guard parsed.positional(architecture) == nil, extra.isEmpty else {
+                let what = parsed.positional(architecture) ?? (extra.first?.longSpelling ?? "")
                 throw .usage("--all regenerates the committed reports with their defaults; it takes no '\(what)'",
                              commandPath: parsed.commandPath)
             }
             files = try allFiles(root: "")
         } else {
-            guard parsed.positional("arch.json") != nil else {
+            guard parsed.positional(architecture) != nil else {
                 throw .usage("missing <arch.json> (or --all to regenerate every report)", commandPath: parsed.commandPath)
             }
             files = try reportFiles(parsed, root: "")
@@ -53,7 +54,7 @@ enum ReportCommand {
         let markdown = files.filter { $0.path.hasSuffix(".md") }.map(\.path)
         let charts = files.filter { !$0.path.hasSuffix(".md") }.map(\.path)
         let sentence = "Wrote \(markdown.joined(separator: ", ")) and \(charts.count) chart\(charts.count == 1 ? "" : "s")."
-        switch try WorkloadOptions.format(parsed) {
+        switch try parsed.value(WorkloadOptions.format) {
         case .text:
             return CommandResult(output: sentence + "\n")
         case .markdown:
@@ -97,17 +98,14 @@ enum ReportCommand {
 
     /// The markdown file and its charts for one architecture, as the parsed command line asks.
     static func reportFiles(_ parsed: ParsedArguments, root: String) throws(CommandFailure) -> [ReportFile] {
-        let path = parsed.positional("arch.json") ?? ""
+        let path = parsed.positional(architecture) ?? ""
         let model = try InputFile.architecture(at: located(path, root: root))
         try PlanInputs.checkHasTrainableLayer(model.graph, path: path)
         let (workload, innerSteps, profile) = try WorkloadOptions.resolve(parsed, graph: model.graph)
-        var budgets: [ByteCount] = []
-        for text in parsed.givenValues["budget"] ?? [] {
-            budgets.append(try PlanInputs.budget(text, commandPath: parsed.commandPath))
-        }
-        let sweepBudgets = try WorkloadOptions.integer(parsed, "sweep-budgets", in: 2...200) ?? ArchitectureReport.defaultSweepBudgetCount
+        let budgets = try parsed.values(Self.budgets).map(\.bytes)
+        let sweepBudgets = try parsed.value(Self.sweepBudgets)
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let output = try parsed.value("output").map { (value: String) throws(CommandFailure) -> String in
+        let output = try parsed.value(Self.output).map { (value: String) throws(CommandFailure) -> String in
             try OutputFiles.outputPath(value, defaultName: "\(stem).md", option: "--output", commandPath: parsed.commandPath)
         } ?? "\(reportsFolder)/\(stem).md"
         guard output.hasSuffix(".md") else {
@@ -150,9 +148,9 @@ enum ReportCommand {
 
     /// The command line that regenerates a report, options in the order help lists them.
     static func command(for parsed: ParsedArguments) -> String {
-        var words = ["pmeta-plan", "report", parsed.positional("arch.json") ?? ""]
-        for option in parsed.command.options where option.longName != "all" && option.longName != "format" {
-            for value in parsed.givenValues[option.longName] ?? [] {
+        var words = ["pmeta-plan", "report", parsed.positional(architecture) ?? ""]
+        for option in parsed.command.options where option != all.spec && option != WorkloadOptions.format.spec {
+            for value in parsed.givenTexts(option) {
                 words += [option.longSpelling, value]
             }
         }
@@ -162,7 +160,7 @@ enum ReportCommand {
     /// The workload options given, as words for the commands that reproduce the report's sections.
     static func workloadArguments(of parsed: ParsedArguments) -> [String] {
         WorkloadOptions.specs.flatMap { option in
-            (parsed.givenValues[option.longName] ?? []).flatMap { [option.longSpelling, $0] }
+            parsed.givenTexts(option).flatMap { [option.longSpelling, $0] }
         }
     }
 

@@ -17,39 +17,40 @@ enum SimulateDynamicCommand {
             with 95% intervals over tasks; the table ends with dynamic's paired advantage over each other strategy (the mean of \
             the per-task differences, in points, with its 95% interval).
             """,
-        arguments: [ArgumentSpec("arch.json", help: "An image classifier: [C, H, W] input, [N] output.")],
-        options: [
-            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train: adapt from its weights on its held-out classes.",
-                       valueExample: "out/fs-maml"),
-            OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "200"),
-            OptionSpec("epochs", valueName: "e", help: "Epochs (passes over the support set) per task.", defaultValue: "5"),
-            OptionSpec("budget", valueName: "b", help: "Fraction of input channels each layer updates, in (0, 1].", defaultValue: "0.25"),
-            OptionSpec("shots", valueName: "k", help: "Support samples per class. Default: the model's with --weights, else 5."),
-            OptionSpec("learning-rate", valueName: "a", help: "SGD step size.", defaultValue: "0.1"),
-            OptionSpec("seed", valueName: "s", help: "The seed of the weights, tasks and draws.", defaultValue: "1"),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [architecture],
+        options: [weights.spec, tasks.spec, epochs.spec, budget.spec, shots.spec, learningRate.spec, seed.spec, WorkloadOptions.format.spec])
+
+    static let architecture = ArgumentSpec("arch.json", help: "An image classifier: [C, H, W] input, [N] output.")
+    static let weights = Option.text("weights", valueName: "dir", help: "A folder written by meta-train: adapt from its weights on its held-out classes.",
+                                     valueExample: "out/fs-maml")
+    static let tasks = Option.integer("tasks", help: "Held-out tasks.", in: 1...100_000).defaulting(to: 200)
+    static let epochs = Option.integer("epochs", valueName: "e", help: "Epochs (passes over the support set) per task.", in: 1...10_000).defaulting(to: 5)
+    static let budget = Option.number("budget", valueName: "b", help: "Fraction of input channels each layer updates, in (0, 1].", in: 0.000_001...1)
+        .defaulting(to: 0.25)
+    static let shots = Option.integer("shots", valueName: "k", help: "Support samples per class. Default: the model's with --weights, else 5.", in: 1...1_000)
+    static let learningRate = Option.number("learning-rate", valueName: "a", help: "SGD step size.", in: 0.000_001...100).defaulting(to: 0.1)
+    static let seed = Option.seed(help: "The seed of the weights, tasks and draws.").defaulting(to: 1)
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        guard let path = parsed.positional("arch.json") else { throw .usage("missing arch.json", commandPath: parsed.commandPath) }
+        guard let path = parsed.positional(architecture) else { throw .usage("missing arch.json", commandPath: parsed.commandPath) }
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph
         guard graph.inputShape.dimensions.count == 3, let ways = graph.outputShapes.last?.dimensions.first, ways >= 2,
               graph.outputShapes.last?.dimensions.count == 1 else {
             throw .badData("\(path): simulate-dynamic needs an image classifier ([C, H, W] input, [N] output)")
         }
-        let tasks = try WorkloadOptions.integer(parsed, "tasks", in: 1...100_000) ?? 200
-        let epochs = try WorkloadOptions.integer(parsed, "epochs", in: 1...10_000) ?? 5
-        let shotsOption = try WorkloadOptions.integer(parsed, "shots", in: 1...1_000)
-        let budget = try TrainerInputs.number(parsed, "budget", in: 0.000_001...1) ?? 0.25
-        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.1
-        let seed = try TrainerInputs.seed(parsed)
+        let tasks = try parsed.value(Self.tasks)
+        let epochs = try parsed.value(Self.epochs)
+        let shotsOption = try parsed.value(Self.shots)
+        let budget = try parsed.value(Self.budget)
+        let learningRate = try parsed.value(Self.learningRate)
+        let seed = try parsed.value(Self.seed)
         var generator = SplitMix64(seed: seed)
         let dimensions = graph.inputShape.dimensions
         let parameters: NetworkParameters
         let family: PrototypeImageTasks
         let start: String
-        if let weightsPath = parsed.value("weights") {
+        if let weightsPath = try parsed.value(Self.weights) {
             let model = try TrainerInputs.modelFolder(at: weightsPath, for: network)
             guard case .fewShot(let modelWays, let modelShots, let queries, let familySeed, let noise) = model.description.task,
                   modelWays == ways else {
@@ -74,7 +75,7 @@ enum SimulateDynamicCommand {
         do { comparison = try simulation.run(using: &generator) } catch { throw .badData("\(path): \(error)") }
         let header = "\(graph.graph.name): \(ways)-way \(shots)-shot, \(tasks) held-out tasks, \(epochs) epochs, budget \(budget), "
             + "learning rate \(learningRate), seed \(seed)\nStart: \(start)\n"
-        switch try WorkloadOptions.format(parsed) {
+        switch try parsed.value(WorkloadOptions.format) {
         case .text:
             return CommandResult(output: header + comparison.table)
         case .markdown:

@@ -15,27 +15,30 @@ enum SimulateFederatedCommand {
             gives the saving over the whole run and the bytes each run sent until its mean score first reached each --target and \
             the worse final score (a negative saving: Top-P needed more bytes).
             """,
-        arguments: [ArgumentSpec("arch.json", help: "An MLP with input [1] and output [1] (sinusoids), or an image classifier.")],
-        options: [
-            OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].", defaultValue: "10"),
-            OptionSpec("clients", valueName: "n", help: "Clients per round.", defaultValue: "10"),
-            OptionSpec("rounds", valueName: "r", help: "Rounds.", defaultValue: "3000"),
-            OptionSpec("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights)."),
-            OptionSpec("reconstruction-steps", valueName: "n", help: "SGD steps of the local reconstruction.", defaultValue: "5"),
-            OptionSpec("learning-rate", valueName: "a", help: "Client SGD step size.", defaultValue: "0.002"),
-            OptionSpec("clip", valueName: "norm", help: "Scale each client SGD step's gradient down to at most this L2 norm (all updated layers together).", defaultValue: "50"),
-            OptionSpec("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", defaultValue: "5"),
-            OptionSpec("eval-tasks", valueName: "n", help: "Held-out tasks scored at each evaluation.", defaultValue: "50"),
-            OptionSpec("eval-every", valueName: "r", help: "Rounds between evaluations (round 0 and the last are always scored).", defaultValue: "100"),
-            OptionSpec("target", valueName: "score",
-                       help: "Print the bytes each run sent until its held-out MSE first fell to (accuracy in percent first rose to) this level (the worse of the two final scores is always reported).",
-                       isRepeatable: true),
-            OptionSpec("seed", valueName: "s", help: "The seed of the weights and tasks.", defaultValue: "1"),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [architecture],
+        options: [topP.spec, clients.spec, rounds.spec, local.spec, reconstructionSteps.spec, learningRate.spec, clip.spec, serverStep.spec,
+                  evaluationTasks.spec, evaluationInterval.spec, targets.spec, seed.spec, WorkloadOptions.format.spec])
+
+    static let architecture = ArgumentSpec("arch.json", help: "An MLP with input [1] and output [1] (sinusoids), or an image classifier.")
+    static let topP = FederatedCommand.topP.defaulting(to: Percentage(percent: 10))
+    static let clients = Option.integer("clients", help: "Clients per round.", in: 1...100_000).defaulting(to: 10)
+    static let rounds = Option.integer("rounds", valueName: "r", help: "Rounds.", in: 1...100_000).defaulting(to: 3000)
+    static let local = Option.text("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights).")
+    static let reconstructionSteps = Option.integer("reconstruction-steps", help: "SGD steps of the local reconstruction.", in: 1...10_000).defaulting(to: 5)
+    static let learningRate = Option.number("learning-rate", valueName: "a", help: "Client SGD step size.", in: 0.000_001...100).defaulting(to: 0.002)
+    static let clip = Option.number("clip", valueName: "norm", help: "Scale each client SGD step's gradient down to at most this L2 norm (all updated layers together).",
+                                    in: 0.000_001...1e12).defaulting(to: 50)
+    static let serverStep = Option.number("server-step", valueName: "b", help: "beta_0, the server step size of round 0.", in: 0.000_001...100).defaulting(to: 5)
+    static let evaluationTasks = Option.integer("eval-tasks", help: "Held-out tasks scored at each evaluation.", in: 1...100_000).defaulting(to: 50)
+    static let evaluationInterval = Option.integer("eval-every", valueName: "r", help: "Rounds between evaluations (round 0 and the last are always scored).",
+                                                   in: 1...100_000).defaulting(to: 100)
+    static let targets = Option.number("target", valueName: "score",
+        help: "Print the bytes each run sent until its held-out MSE first fell to (accuracy in percent first rose to) this level (the worse of the two final scores is always reported).",
+        in: 0...Double.greatestFiniteMagnitude).repeatable()
+    static let seed = Option.seed(help: "The seed of the weights and tasks.").defaulting(to: 1)
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
-        guard let path = parsed.positional("arch.json") else { throw .usage("missing arch.json", commandPath: parsed.commandPath) }
+        guard let path = parsed.positional(architecture) else { throw .usage("missing arch.json", commandPath: parsed.commandPath) }
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph
         let family: any TaskFamily
@@ -48,25 +51,19 @@ enum SimulateFederatedCommand {
         } else {
             throw .badData("\(path): simulate-federated needs an MLP from [1] to [1] or an image classifier")
         }
-        let percentage = try FederatedCommand.percentage(parsed.value("top-p") ?? "10", commandPath: parsed.commandPath)
-        let clients = try WorkloadOptions.integer(parsed, "clients", in: 1...100_000) ?? 10
-        let rounds = try WorkloadOptions.integer(parsed, "rounds", in: 1...100_000) ?? 3000
-        let steps = try WorkloadOptions.integer(parsed, "reconstruction-steps", in: 1...10_000) ?? 5
-        let evaluationTasks = try WorkloadOptions.integer(parsed, "eval-tasks", in: 1...100_000) ?? 50
-        let evaluationInterval = try WorkloadOptions.integer(parsed, "eval-every", in: 1...100_000) ?? 100
-        var targets: [Double] = []
-        for text in parsed.values("target") {
-            guard let target = Double(text), target.isFinite, target >= 0 else {
-                throw .usage("--target expects a nonnegative number, found '\(text)'", commandPath: parsed.commandPath)
-            }
-            targets.append(family.isClassification ? target / 100 : target)
-        }
-        let learningRate = try TrainerInputs.number(parsed, "learning-rate", in: 0.000_001...100) ?? 0.002
-        let serverStep = try TrainerInputs.number(parsed, "server-step", in: 0.000_001...100) ?? 5
-        let clipNorm = try TrainerInputs.number(parsed, "clip", in: 0.000_001...1e12) ?? 50
-        let seed = try TrainerInputs.seed(parsed)
+        let percentage = try parsed.value(Self.topP)
+        let clients = try parsed.value(Self.clients)
+        let rounds = try parsed.value(Self.rounds)
+        let steps = try parsed.value(Self.reconstructionSteps)
+        let evaluationTasks = try parsed.value(Self.evaluationTasks)
+        let evaluationInterval = try parsed.value(Self.evaluationInterval)
+        let targets = try parsed.values(Self.targets).map { family.isClassification ? $0 / 100 : $0 }
+        let learningRate = try parsed.value(Self.learningRate)
+        let serverStep = try parsed.value(Self.serverStep)
+        let clipNorm = try parsed.value(Self.clip)
+        let seed = try parsed.value(Self.seed)
         let lastWeightLayer = network.operations.indices.last { network.operations[$0].isWeightLayer }
-        let localText = parsed.value("local") ?? lastWeightLayer.map { graph.layers[$0].name } ?? ""
+        let localText = try parsed.value(Self.local) ?? lastWeightLayer.map { graph.layers[$0].name } ?? ""
         let partition: ParameterPartition
         do {
             let selector = try LayerSelector(parsing: localText)
@@ -92,7 +89,7 @@ enum SimulateFederatedCommand {
             + "\(steps) reconstruction steps, learning rate \(learningRate), beta_0 \(serverStep), "
             + "gradient clip \(clipNorm), seed \(seed)\n"
         let text = header + comparison.table(targets: targets)
-        return CommandResult(output: try Self.render(text, format: WorkloadOptions.format(parsed)))
+        return CommandResult(output: Self.render(text, format: try parsed.value(WorkloadOptions.format)))
     }
 
     /// The comparison in `format`: its lines as they print, in a JSON `lines` array or a markdown text block (the

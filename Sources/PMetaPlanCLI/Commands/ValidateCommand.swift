@@ -14,24 +14,26 @@ enum ValidateCommand {
             given, else the same weights with their own layers. A --baseline meta-trained with MAML++ or p-Meta adds its row, \
             adapting with its learned plan (the layer-steps with a nonzero step size) and its meta attention, if any.
             """,
-        arguments: [ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")],
-        options: [
-            OptionSpec("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json").required(),
-            OptionSpec("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta").required(),
-            OptionSpec("baseline", valueName: "dir", help: "A model meta-trained with any method (maml, anil, boil, maml++, pmeta), used for that method's row; maml++ and pmeta rows adapt with their learned plans.",
-                       isRepeatable: true),
-            OptionSpec("tasks", valueName: "n", help: "Held-out tasks.", defaultValue: "100"),
-            OptionSpec("micro-batch", valueName: "n", help: "Samples per forward/backward pass. Default: the architecture file's workload, else the whole support set."),
-            OptionSpec("seed", valueName: "s", help: "The seed of the held-out tasks.", defaultValue: "1"),
-            WorkloadOptions.formatSpec,
-        ])
+        arguments: [architecture],
+        options: [plan.spec, weights.spec, baselines.spec, tasks.spec, microBatch.spec, seed.spec, WorkloadOptions.format.spec])
+
+    static let architecture = ArgumentSpec("arch.json", help: "The architecture the model was meta-trained on.")
+    static let plan = Option.text("plan", valueName: "plan.json", help: "The update plan to validate.", valueExample: "out/pmeta/plan.json").required()
+    static let weights = Option.text("weights", valueName: "dir", help: "A folder written by meta-train.", valueExample: "out/pmeta").required()
+    static let baselines = Option.text("baseline", valueName: "dir",
+        help: "A model meta-trained with any method (maml, anil, boil, maml++, pmeta), used for that method's row; maml++ and pmeta rows adapt with their learned plans.")
+        .repeatable()
+    static let tasks = Option.integer("tasks", help: "Held-out tasks.", in: 1...1_000_000).defaulting(to: 100)
+    static let microBatch = Option.integer("micro-batch", help: "Samples per forward/backward pass. Default: the architecture file's workload, else the whole support set.",
+                                           in: 1...1_000_000)
+    static let seed = Option.seed(help: "The seed of the held-out tasks.").defaulting(to: 1)
 
     static func run(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
         let commandPath = parsed.commandPath
-        let format = try WorkloadOptions.format(parsed)
-        let path = parsed.positional("arch.json") ?? ""
-        guard let planPath = parsed.value("plan") else { throw .usage("validate needs --plan plan.json", commandPath: commandPath) }
-        guard let weightsPath = parsed.value("weights") else { throw .usage("validate needs --weights DIR", commandPath: commandPath) }
+        let format = try parsed.value(WorkloadOptions.format)
+        let path = parsed.positional(architecture) ?? ""
+        guard let planPath = try parsed.value(Self.plan) else { throw .usage("validate needs --plan plan.json", commandPath: commandPath) }
+        guard let weightsPath = try parsed.value(Self.weights) else { throw .usage("validate needs --weights DIR", commandPath: commandPath) }
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph
         let model = try TrainerInputs.modelFolder(at: weightsPath, for: network)
@@ -50,7 +52,7 @@ enum ValidateCommand {
                            + "validate a plan written with --channel-selection first (the default), or apply it with python/pmeta_torch.py")
         }
         var baselines: [MetaLearningMethod: TrainerInputs.ModelFolder] = [:]
-        for folder in parsed.values("baseline") {
+        for folder in try parsed.values(Self.baselines) {
             let baseline = try TrainerInputs.modelFolder(at: folder, for: network)
             if let earlier = baselines[baseline.description.method] {
                 throw .usage("--baseline \(earlier.path) and --baseline \(folder) were both meta-trained with \(baseline.description.method.rawValue); "
@@ -59,12 +61,12 @@ enum ValidateCommand {
             baselines[baseline.description.method] = baseline
         }
 
-        let taskCount = try WorkloadOptions.integer(parsed, "tasks", in: 1...1_000_000) ?? 100
-        var generator = SplitMix64(seed: try TrainerInputs.seed(parsed))
+        let taskCount = try parsed.value(Self.tasks)
+        var generator = SplitMix64(seed: try parsed.value(Self.seed))
         let family = model.description.task.family(sampleShape: graph.inputShape.dimensions)
         let tasks = (0..<taskCount).map { _ in family.task(from: .test, using: &generator) }
         let samples = tasks[0].support.count
-        let microBatch = try WorkloadOptions.integer(parsed, "micro-batch", in: 1...1_000_000)
+        let microBatch = try parsed.value(Self.microBatch)
             ?? graph.graph.suggestedWorkload.map { min($0.microBatch, samples) } ?? samples
 
         // Step sizes for a plan from a model: its learned alpha where nonzero, else its inner step size.

@@ -24,9 +24,9 @@ struct CostedSubject {
     /// - Throws: `CommandFailure.usage` when `--method` and `--plan` are both given or an option contradicts the plan
     ///   file; `.badData` or `.unreadable` for the plan file.
     init(_ parsed: ParsedArguments, graph: ShapedGraph) throws(CommandFailure) {
-        if let planPath = parsed.value("plan") {
-            if parsed.givenValues["method"] != nil {
-                throw .usage("--method \(parsed.value("method") ?? "") and --plan \(planPath) both name what to cost; give one",
+        if let planPath = try parsed.value(PlanInputs.planFile) {
+            if parsed.isGiven(PlanInputs.method) {
+                throw .usage("--method \(parsed.text(PlanInputs.method) ?? "") and --plan \(planPath) both name what to cost; give one",
                              commandPath: parsed.commandPath)
             }
             let json = try PlanInputs.jsonDocument(at: planPath)

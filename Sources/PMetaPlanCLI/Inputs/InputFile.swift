@@ -33,6 +33,9 @@ enum InputFile {
         }
     }
 
+    /// The architecture file most commands take first: a JSON architecture or an ONNX model.
+    static let architectureArgument = ArgumentSpec("arch.json", help: "An architecture file (see architectures/) or an ONNX model.")
+
     /// The architecture at `path` (JSON, or an ONNX model chosen by content), parsed, decoded and shape-checked.
     /// - Throws: `CommandFailure.unreadable` or `.badData` with the file, the place and what was expected.
     static func architecture(at path: String) throws(CommandFailure) -> CostModel {

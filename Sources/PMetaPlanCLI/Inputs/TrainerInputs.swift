@@ -1,28 +1,8 @@
 import PMetaPlan
 import PMetaTrainer
 
-/// Reading what the trainer commands take: numbers from options, a network, a meta-trained model folder.
+/// Reading what the trainer commands take: a network, a meta-trained model folder.
 enum TrainerInputs {
-    /// The number of `--name`, if given.
-    /// - Throws: `CommandFailure.usage` when it is not a finite number in `range`.
-    static func number(_ parsed: ParsedArguments, _ name: String, in range: ClosedRange<Double>) throws(CommandFailure) -> Double? {
-        guard let text = parsed.value(name) else { return nil }
-        guard let value = Double(text), value.isFinite, range.contains(value) else {
-            throw .usage("--\(name) expects a number from \(range.lowerBound) to \(range.upperBound), found '\(text)'", commandPath: parsed.commandPath)
-        }
-        return value
-    }
-
-    /// The seed of `--name`.
-    /// - Throws: `CommandFailure.usage` when it is not a whole number from 0 to 2^64 - 1.
-    static func seed(_ parsed: ParsedArguments, _ name: String = "seed") throws(CommandFailure) -> UInt64 {
-        let text = parsed.value(name) ?? "1"
-        guard let value = UInt64(text) else {
-            throw .usage("--\(name) expects a whole number from 0 to 2^64 - 1, found '\(text)'", commandPath: parsed.commandPath)
-        }
-        return value
-    }
-
     /// The architecture at `path` as a network the trainer can run.
     /// - Throws: `CommandFailure.unreadable` or `.badData` naming the file and the layer.
     static func network(at path: String) throws(CommandFailure) -> Network {

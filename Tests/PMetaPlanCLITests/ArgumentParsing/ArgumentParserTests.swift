@@ -1,5 +1,5 @@
 import Testing
-import PMetaPlanCLI
+@testable import PMetaPlanCLI
 
 @Suite struct ArgumentParserTests {
     @Test func readsOptionsInEverySpellingAndFlags() throws {
@@ -9,38 +9,39 @@ import PMetaPlanCLI
         #expect(parsed.command.name == "analyze")
         #expect(!parsed.isHelpRequested)
         #expect(parsed.positionals == ["4conv.json"])
-        #expect(parsed.positional("arch.json") == "4conv.json")
-        #expect(parsed.value("format") == "json")
-        #expect(parsed.value("budget") == "256KB")
-        #expect(parsed.values("include") == ["conv1", "fc"])
-        #expect(parsed.flag("verbose"))
-        #expect(!parsed.flag("version"))
+        #expect(parsed.positional(SampleCommands.architecture) == "4conv.json")
+        #expect(try parsed.value(SampleCommands.format) == .json)
+        #expect(try parsed.value(SampleCommands.budget) == "256KB")
+        #expect(try parsed.values(SampleCommands.include) == ["conv1", "fc"])
+        #expect(parsed.isSet(SampleCommands.verbose))
+        #expect(!parsed.isSet(SampleCommands.version))
     }
 
     @Test func absentOptionsGiveTheirDefaultOrNothing() throws {
         let parsed = try parse(["analyze", "--budget", "1.5MB", "a.json"], as: SampleCommands.root)
-        #expect(parsed.value("format") == "text")
-        #expect(parsed.values("format") == ["text"])
-        #expect(parsed.value("include") == nil)
-        #expect(parsed.values("include") == [])
-        #expect(!parsed.flag("verbose"))
+        #expect(try parsed.value(SampleCommands.format) == .text)
+        #expect(!parsed.isGiven(SampleCommands.format))
+        #expect(try parsed.value(SampleCommands.budget) == "1.5MB")
+        #expect(try parsed.values(SampleCommands.include) == [])
+        #expect(!parsed.isSet(SampleCommands.verbose))
     }
 
     @Test func takesNegativeNumbersAndDashAsValuesAndEverythingAfterTerminatorAsPositional() throws {
         let parsed = try parse(["analyze", "--budget", "-5", "--", "--verbose"], as: SampleCommands.root)
-        #expect(parsed.value("budget") == "-5")
-        #expect(parsed.positional("arch.json") == "--verbose")
-        #expect(!parsed.flag("verbose"))
-        #expect(try parse(["analyze", "-"], as: SampleCommands.root).positional("arch.json") == "-")
+        #expect(try parsed.value(SampleCommands.budget) == "-5")
+        #expect(parsed.positional(SampleCommands.architecture) == "--verbose")
+        #expect(!parsed.isSet(SampleCommands.verbose))
+        #expect(try parse(["analyze", "-"], as: SampleCommands.root).positional(SampleCommands.architecture) == "-")
     }
 
     @Test func sharesPositionalsAmongRequiredOptionalAndRepeatingArguments() throws {
         let one = try parse(["compare", "a.json"], as: SampleCommands.root)
-        #expect(one.positional("baseline") == "a.json")
-        #expect(one.positional("other") == nil)
+        #expect(one.positional(SampleCommands.baseline) == "a.json")
+        #expect(one.positional(SampleCommands.others) == nil)
         let three = try parse(["compare", "a.json", "b.json", "--out", "t.md", "c.json"], as: SampleCommands.root)
-        #expect(three.positionalValues("other") == ["b.json", "c.json"])
-        #expect(three.value("out") == "t.md")
+        #expect(three.positionalValues(SampleCommands.others) == ["b.json", "c.json"])
+        #expect(try three.value(SampleCommands.out) == "t.md")
+        #expect(try three.value(SampleCommands.layerCount) == nil)
     }
 
     @Test(arguments: [
@@ -104,5 +105,25 @@ import PMetaPlanCLI
         #expect(throws: UsageError(message: "unknown option '--verbose'", commandPath: ["pmeta-plan"])) {
             try parse(["--verbose"], as: SampleCommands.root)
         }
+    }
+
+    @Test func typedOptionsParseTheirValueAndNameTheOptionWhenItIsNotOne() throws {
+        let parsed = try parse(["compare", "a.json", "--layers", "12"], as: SampleCommands.root)
+        #expect(try parsed.value(SampleCommands.layerCount) == 12)
+        // The parser checks every typed value as it reads it, so a bad one fails even where the command would not read it.
+        for (text, message) in [("0", "--layers expects a whole number from 1 to 100, found '0'"),
+                                ("twelve", "--layers expects a whole number from 1 to 100, found 'twelve'")] {
+            #expect(throws: UsageError(message: message, commandPath: ["pmeta-plan", "compare"])) {
+                try parse(["compare", "a.json", "--layers", text], as: SampleCommands.root)
+            }
+        }
+    }
+
+    @Test func aDefaultIsStatedOnceAsATypedValueAndShownInHelp() {
+        // The help's "(default: text)" is the typed default written out, not a second copy of it.
+        #expect(SampleCommands.format.spec.defaultValue == "text")
+        #expect(SampleCommands.format.spec.allowedValues == ["text", "json"])
+        #expect(SampleCommands.include.spec.isRepeatable)
+        #expect(SampleCommands.layerCount.spec.defaultValue == nil)
     }
 }

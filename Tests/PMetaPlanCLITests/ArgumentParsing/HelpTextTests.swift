@@ -1,5 +1,5 @@
 import Testing
-import PMetaPlanCLI
+@testable import PMetaPlanCLI
 
 @Suite struct HelpTextTests {
     @Test func laysOutASubcommandsHelp() {
@@ -50,7 +50,7 @@ import PMetaPlanCLI
 
     @Test func showsOptionalAndRepeatingArguments() {
         #expect(usageLine(for: SampleCommands.compare, commandPath: ["pmeta-plan", "compare"])
-            == "USAGE: pmeta-plan compare <baseline> [<other> ...] [--out <path>]")
+            == "USAGE: pmeta-plan compare <baseline> [<other> ...] [--out <path>] [--layers <n>]")
     }
 
     @Test func putsHelpBelowALabelTooWideForTheColumn() {

@@ -103,10 +103,10 @@ final class ArgumentSandbox: @unchecked Sendable {
         }
         guard var parsed = Self.parsedCommand(arguments) else { return arguments }
         let command = parsed.command.name
-        guard !Self.refusedCommands.contains(command), !(command == "report" && parsed.flag("all")) else { return nil }
+        guard !Self.refusedCommands.contains(command), !(command == "report" && parsed.isSet(ReportCommand.all)) else { return nil }
         if Self.trainingCommands.contains(command) {
             let tiny = [work + "/conv.json", work + "/mlp.json"]
-            guard parsed.positionalValues("arch.json").allSatisfy(tiny.contains) else { return nil }
+            guard parsed.positionalValues(InputFile.architectureArgument).allSatisfy(tiny.contains) else { return nil }
         }
         // Options go right after the command's name, before any `--`; report and the simulations are never the default command.
         var added: [String] = []
