@@ -34,3 +34,11 @@ enum CommandHarness {
                 sourceLocation: sourceLocation)
     }
 }
+
+extension CommandResult {
+    /// The output with each wrapped prose line joined again (a line break before an indented line becomes a
+    /// space), for tests that look for a sentence and not for where the terminal width breaks it.
+    var unwrappedOutput: String {
+        output.replacingOccurrences(of: " *\n +", with: " ", options: .regularExpression)
+    }
+}

@@ -1,4 +1,18 @@
 extension UpdatePlan {
+    /// The compact description as list lines after `bullet`, each step wrapped at `width` between its items with the
+    /// continuation indented under the step's text; nil keeps one line per step (markdown wraps by itself).
+    /// - Parameters:
+    ///   - graph: The graph the plan is for.
+    ///   - bullet: What starts each step's line: `"  "` or `"- "`.
+    ///   - width: The widest line, or nil.
+    public func compactLines(for graph: ShapedGraph, bullet: String, width: Int?) -> [String] {
+        compactDescription(for: graph).flatMap { step -> [String] in
+            guard let width, bullet.count + step.count > width else { return [bullet + step] }
+            let indent = String(repeating: " ", count: bullet.count + 4)
+            return TextWrapping.lines(TextWrapping.listItems(step), firstLinePrefix: bullet, continuationIndent: indent.count, width: width)
+        }
+    }
+
     /// The plan in one line per step, by block: `k=1: block2: pw 1/8, pw_bn 1; block3-block4: dw 1/2, dw_bn 1; head 1`.
     /// A layer named `PREFIX.SUFFIX` (a module path) belongs to block PREFIX; consecutive blocks that update the
     /// same layers at the same ratios, with no other block's trainable layer between them, read as one range. A

@@ -192,7 +192,8 @@ public struct AnalysisReport: Sendable {
         var table = TextTable(headers: headers, alignments: alignments)
         for (index, row) in rows.enumerated() { table.append(cells(index, row, isChain: isChain)) }
         body = table.render()
-        return ([header] + context + ["", body] + totalLines + [""] + peakLines + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
+        return TextWrapping.wrappingProse([header] + context + ["", body] + totalLines + [""] + peakLines
+                                          + ["", ComparisonReport.conventions, ""]).joined(separator: "\n")
     }
 
     private var json: JSONValue {

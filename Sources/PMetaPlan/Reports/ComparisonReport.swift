@@ -27,7 +27,7 @@ public struct ComparisonReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: return JSONWriter.write(json)
-        case .text: return text
+        case .text: return TextWrapping.wrappingProse(text)
         case .markdown: return markdown
         }
     }

@@ -47,7 +47,7 @@ public struct DynamicPlanReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: return JSONWriter.write(json)
-        case .text: return lines(markdown: false).joined(separator: "\n") + "\n"
+        case .text: return TextWrapping.wrappingProse(lines(markdown: false)).joined(separator: "\n") + "\n"
         case .markdown: return lines(markdown: true).joined(separator: "\n") + "\n"
         }
     }
@@ -87,7 +87,8 @@ public struct DynamicPlanReport: Sendable {
                        [.right, .left, .right, .right, .right, .right, .left], rows, markdown: markdown)
 
         lines.append("Dynamic plan (the same at each inner step; normalization layers stay frozen):")
-        lines += plan.updatePlan.compactDescription(for: graph).prefix(1).map { bullet + $0.replacingOccurrences(of: "k=1: ", with: "") }
+        lines += UpdatePlan(steps: Array(plan.updatePlan.steps.prefix(1))).compactLines(for: graph, bullet: bullet, width: markdown ? nil : TextWrapping.reportWidth)
+            .map { $0.replacingOccurrences(of: "k=1: ", with: "") }
         lines.append("")
         lines.append("Sampling rule: \(Self.samplingRule).")
         lines.append("Why the peak does not move: a layer stores c x H x W input elements per sample and c x C_out x kernel area weight "

@@ -16,7 +16,7 @@ public struct FederatedReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: return JSONWriter.write(json)
-        case .text: return lines(markdown: false).joined(separator: "\n") + "\n"
+        case .text: return TextWrapping.wrappingProse(lines(markdown: false)).joined(separator: "\n") + "\n"
         case .markdown: return lines(markdown: true).joined(separator: "\n") + "\n"
         }
     }

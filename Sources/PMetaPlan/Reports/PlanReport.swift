@@ -33,7 +33,7 @@ public struct PlanReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json: return JSONWriter.write(json)
-        case .text: return lines(markdown: false).joined(separator: "\n") + "\n"
+        case .text: return TextWrapping.wrappingProse(lines(markdown: false)).joined(separator: "\n") + "\n"
         case .markdown: return lines(markdown: true).joined(separator: "\n") + "\n"
         }
     }
@@ -64,7 +64,7 @@ public struct PlanReport: Sendable {
             } else {
                 lines.append("Plan (exact optimum, value \(format(optimum.value)) of \(format(maximumValue)) possible):")
             }
-            lines += optimum.plan.compactDescription(for: graph).map { bullet + $0 }
+            lines += optimum.plan.compactLines(for: graph, bullet: bullet, width: markdown ? nil : TextWrapping.reportWidth)
             if optimum.chargedCarriedStateInSearch {
                 lines.append("(Searched step by step with the optimizer state and copies of earlier steps' updates taken off the budget, "
                     + "which fits but charges a layer updated again twice: the best plan found, not proven optimal.)")

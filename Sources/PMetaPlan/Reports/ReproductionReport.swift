@@ -28,8 +28,8 @@ public struct ReproductionReport: Sendable {
                     return .object(members)
                 }),
             ])
-        case .text, .markdown:
-            return table(markdown: format == .markdown)
+        case .text: return TextWrapping.wrappingProse(table(markdown: false))
+        case .markdown: return table(markdown: true)
         }
     }
 

@@ -67,7 +67,8 @@ public struct SweepReport: Sendable {
             return "### \(title)\n\n\(context)\n\n\(table.render())"
         }
         var table = TextTable(headers: headers, alignments: [.right, .right, .right, .right, .left])
+        table.maximumLineWidth = TextWrapping.reportWidth
         rows.forEach { table.append($0) }
-        return "\(title)\n\(context)\n\n\(table.render())"
+        return "\(title)\n\(TextWrapping.wrappingProse(context))\n\n\(table.render())"
     }
 }

@@ -6,6 +6,11 @@ public struct TextTable: Sendable {
     public var alignments: [ColumnAlignment]
     /// The rows; each has one cell per header.
     public var rows: [[String]] = []
+    /// The widest a line may be: a left-aligned last column (a plan list) that would pass it wraps onto continuation
+    /// lines under itself, breaking between list items (`TextWrapping.listItems`); nil never wraps.
+    public var maximumLineWidth: Int?
+    /// The narrowest the wrapped last column gets, however wide the columns before it are.
+    public static let minimumWrappedColumnWidth = 40
 
     /// Creates an empty table.
     public init(headers: [String], alignments: [ColumnAlignment]) {
@@ -24,10 +29,20 @@ public struct TextTable: Sendable {
     public func render() -> String {
         var widths = headers.map(\.count)
         for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        let last = headers.count - 1
+        var wrapWidth: Int?
+        if let maximumLineWidth, alignments[last] == .left {
+            let before = widths.dropLast().reduce(0, +) + 2 * last
+            let available = max(Self.minimumWrappedColumnWidth, headers[last].count, maximumLineWidth - before)
+            if widths[last] > available {
+                wrapWidth = available
+                widths[last] = available
+            }
+        }
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for (column, cell) in cells.enumerated() {
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                let padding = String(repeating: " ", count: max(0, widths[column] - cell.count))
                 parts.append(alignments[column] == .right ? padding + cell : cell + padding)
             }
             var text = parts.joined(separator: "  ")
@@ -36,7 +51,16 @@ public struct TextTable: Sendable {
         }
         var output = line(headers)
         output += line(widths.map { String(repeating: "-", count: $0) })
-        for row in rows { output += line(row) }
+        for row in rows {
+            guard let wrapWidth, row[last].count > wrapWidth else {
+                output += line(row)
+                continue
+            }
+            let pieces = TextWrapping.lines(TextWrapping.listItems(row[last]), firstLinePrefix: "", continuationIndent: 0, width: wrapWidth)
+            for (index, piece) in pieces.enumerated() {
+                output += line(index == 0 ? row.dropLast() + [piece] : Array(repeating: "", count: last) + [piece])
+            }
+        }
         return output
     }
 }

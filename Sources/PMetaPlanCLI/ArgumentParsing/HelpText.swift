@@ -10,20 +10,20 @@ import PMetaPlan
 public func helpText(for spec: CommandSpec, commandPath: [String]) -> String {
     var sections: [[String]] = []
     if !spec.abstract.isEmpty {
-        sections.append(wrapped(words(spec.abstract), firstLinePrefix: "OVERVIEW:", continuationIndent: 10))
+        sections.append(TextWrapping.lines(TextWrapping.proseWords(spec.abstract), firstLinePrefix: "OVERVIEW:", continuationIndent: 10))
     }
     if !spec.discussion.isEmpty {
         sections.append(spec.discussion.split(separator: "\n", omittingEmptySubsequences: false).flatMap { line in
             let indent = line.prefix { $0 == " " }
-            return wrapped(words(String(line)), firstLinePrefix: String(indent), continuationIndent: indent.count)
+            return TextWrapping.lines(TextWrapping.proseWords(String(line)), firstLinePrefix: String(indent), continuationIndent: indent.count)
         })
     }
     sections.append([usageLine(for: spec, commandPath: commandPath)])
 
-    let argumentRows = spec.arguments.map { (label: $0.usageLabel, help: words($0.help)) }
+    let argumentRows = spec.arguments.map { (label: $0.usageLabel, help: TextWrapping.proseWords($0.help)) }
     let optionRows = spec.options.map { (label: $0.helpLabel, help: $0.helpTokens) }
-        + [(label: "-h, --help", help: words("Show help information."))]
-    let subcommandRows = spec.subcommands.map { (label: $0.name, help: words($0.abstract)) }
+        + [(label: "-h, --help", help: TextWrapping.proseWords("Show help information."))]
+    let subcommandRows = spec.subcommands.map { (label: $0.name, help: TextWrapping.proseWords($0.abstract)) }
     let widestLabel = (argumentRows + optionRows + subcommandRows).map(\.label.count).max() ?? 0
     let helpColumn = 2 + min(widestLabel, 24) + 2
     if !argumentRows.isEmpty {
@@ -48,7 +48,7 @@ public func usageLine(for spec: CommandSpec, commandPath: [String]) -> String {
     tokens += spec.options.filter(\.isRequired).map(\.usageLabel) + spec.options.filter { !$0.isRequired }.map { "[\($0.usageLabel)]" }
     if !spec.subcommands.isEmpty { tokens.append("<subcommand>") }
     let prefix = "USAGE: " + commandPath.joined(separator: " ")
-    return wrapped(tokens, firstLinePrefix: prefix, continuationIndent: 7).joined(separator: "\n")
+    return TextWrapping.lines(tokens, firstLinePrefix: prefix, continuationIndent: 7).joined(separator: "\n")
 }
 
 /// A label and its help, the help starting at `helpColumn` or, for a long label, on the next line.
@@ -56,10 +56,10 @@ private func helpRow(_ label: String, _ help: [String], helpColumn: Int) -> [Str
     let indentedLabel = "  " + label
     if indentedLabel.count + 2 > helpColumn {
         let padding = String(repeating: " ", count: helpColumn)
-        return [indentedLabel] + wrapped(help, firstLinePrefix: padding, continuationIndent: helpColumn)
+        return [indentedLabel] + TextWrapping.lines(help, firstLinePrefix: padding, continuationIndent: helpColumn)
     }
     let padded = indentedLabel + String(repeating: " ", count: helpColumn - indentedLabel.count)
-    return wrapped(help, firstLinePrefix: padded, continuationIndent: helpColumn)
+    return TextWrapping.lines(help, firstLinePrefix: padded, continuationIndent: helpColumn)
 }
 
 private extension ArgumentSpec {
@@ -80,11 +80,11 @@ private extension OptionSpec {
     /// The words of the help, then `(values: text, json)` and `(default: text)` when they apply,
     /// each note kept whole when lines wrap (a list of values longer than the help column breaks between values).
     var helpTokens: [String] {
-        var tokens = words(help)
+        var tokens = TextWrapping.proseWords(help)
         if !allowedValues.isEmpty {
             let note = "(values: \(allowedValues.joined(separator: ", ")))"
             // 52 = the 80 columns less the widest help column, 2 + 24 + 2.
-            tokens += note.count > 52 ? words(note) : [note]
+            tokens += note.count > 52 ? TextWrapping.proseWords(note) : [note]
         }
         if let defaultValue { tokens.append("(default: \(defaultValue))") }
         if isRequired { tokens.append(unlessOption.map { "(required unless \($0))" } ?? "(required)") }

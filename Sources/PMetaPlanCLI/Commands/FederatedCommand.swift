@@ -22,8 +22,10 @@ enum FederatedCommand {
             do { return try LayerSelector(parsing: text) } catch { throw OptionValueError(message: "--local: \(error)") }
         },
         describe: { _ in "" }).required()
-    /// `--top-p`: shared with `simulate-federated`, which gives it a default.
-    static let topP = Option<Percentage>(
+    /// `--top-p`, required here.
+    static let topP = topPercentage.required()
+    /// `--top-p` as a value type: shared with `simulate-federated`, which gives it a default.
+    static let topPercentage = Option<Percentage>(
         spec: OptionSpec("top-p", valueName: "percent", help: "P: the percentage of the global weights each client sends up, in (0, 100].", valueExample: "10"),
         parse: { text throws(OptionValueError) in
             let percentage: Percentage

@@ -135,10 +135,11 @@ enum PlanCommand {
             problem.searchTimeLimit = timeLimit == .zero ? nil : timeLimit
             let deviceFit = device.map { DeviceFit(device: $0.memory, flashBytes: statics.modelBytes) }
             if let deviceFit, !deviceFit.fitsFlash, let flash = deviceFit.device.flash {
-                return CommandResult(output: "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "
+                let message = "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "
                     + "\(workload.precision.weightBytes) B per weight\(workload.precision.biasBytes.map { " and \($0) B per bias" } ?? ""), and "
                     + "\(deviceFit.device.name ?? "the device") has \(flash). No plan was searched or written; fewer bytes per weight "
-                    + "(--weight-bytes 1 for int8) or a larger flash would hold it.\n", exitCode: .overBudget)
+                    + "(--weight-bytes 1 for int8) or a larger flash would hold it."
+                return CommandResult(output: TextWrapping.wrappingProse(message) + "\n", exitCode: .overBudget)
             }
             if strategy == .dynamic {
                 return try runDynamic(parsed, problem: problem, budgetText: budgetText, includeStatic: includeStatic, staticBytes: staticBytes,

@@ -20,7 +20,7 @@ enum SimulateFederatedCommand {
                   evaluationTasks.spec, evaluationInterval.spec, targets.spec, seed.spec, WorkloadOptions.format.spec])
 
     static let architecture = ArgumentSpec("arch.json", help: "An MLP with input [1] and output [1] (sinusoids), or an image classifier.")
-    static let topP = FederatedCommand.topP.defaulting(to: Percentage(percent: 10))
+    static let topP = FederatedCommand.topPercentage.defaulting(to: Percentage(percent: 10))
     static let clients = Option.integer("clients", help: "Clients per round.", in: 1...100_000).defaulting(to: 10)
     static let rounds = Option.integer("rounds", valueName: "r", help: "Rounds.", in: 1...100_000).defaulting(to: 3000)
     static let local = Option.text("local", valueName: "layers", help: "The local layers, comma-separated names or prefix* (default: the last layer with weights).")

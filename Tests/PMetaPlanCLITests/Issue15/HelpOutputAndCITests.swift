@@ -112,3 +112,32 @@ import Testing
         #expect(run(["check", fourConv, "--budget", "3MB", "--max-macs", "lots"]).exitCode == .usage)
     }
 }
+
+/// Issue 15 item 18: text reports fit a 120-column terminal wherever a line can break.
+@Suite struct ReportLineWidthTests {
+    /// Lines over 120 columns that are prose (no run of two spaces, which marks a table row).
+    static func longProseLines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init).filter { $0.count > TextWrapping.reportWidth && !$0.trimmingCharacters(in: .whitespaces).contains("  ") }
+    }
+
+    @Test(arguments: [
+        ["--budget", "2MB", "efficientnet-b0"],
+        ["--budget", "1.2MB", "4conv", "--sweep"],
+        ["analyze", "efficientnet-b0"],
+        ["compare", "efficientnet-b0"],
+        ["--budget", "1.2MB", "4conv", "--strategy", "dynamic"],
+    ])
+    func proseFitsTheWidth(_ arguments: [String]) {
+        let resolved = arguments.map { $0 == "efficientnet-b0" || $0 == "4conv" ? CommandHarness.architecture($0) : $0 }
+        let result = CommandHarness.run(resolved)
+        #expect(result.exitCode == .success || result.exitCode == .overBudget, "\(result.errorOutput)")
+        #expect(!result.output.isEmpty)
+        #expect(Self.longProseLines(result.output).isEmpty, "\(Self.longProseLines(result.output))")
+    }
+
+    @Test func federatedUsageShowsTopPAsRequired() {
+        let result = CommandHarness.run(["federated", "--help"])
+        #expect(result.output.contains("--top-p <percent>"))
+        #expect(!result.output.contains("[--top-p"))
+    }
+}

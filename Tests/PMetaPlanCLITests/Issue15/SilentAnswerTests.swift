@@ -149,7 +149,7 @@ import Testing
         #expect(!plain.output.contains("\n> "))
         let marked = run([fourConv, "--sweep", "--budget", "1.2MB"])
         #expect(marked.exitCode == .success)
-        #expect(marked.output.contains("The row marked '>' is the optimum within the given budget 1.2MB"))
+        #expect(marked.unwrappedOutput.contains("The row marked '>' is the optimum within the given budget 1.2MB"))
         // The exact optimum at 1.2 MB peaks at 1,197,428 B (printed by `pmeta-plan --budget 1.2MB architectures/4conv.json`).
         let row = try #require(marked.output.split(separator: "\n").first { $0.contains("> ") })
         #expect(row.contains("1.20 MB (1,197,428 B)"), "\(row)")

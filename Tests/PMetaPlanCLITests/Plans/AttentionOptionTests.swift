@@ -15,7 +15,7 @@ import Testing
         let architecture = CommandHarness.architecture("4conv-small")
         let result = CommandHarness.run(["--budget", "150KB", architecture, "--attention", "0.3", "--rho-backward", "1/4", "-o", output])
         #expect(result.exitCode == .success, "\(result.errorOutput)")
-        #expect(result.output.contains("Meta attention (rho_fw 3/10, rho_bw 1/4) on every attendable layer"))
+        #expect(result.unwrappedOutput.contains("Meta attention (rho_fw 3/10, rho_bw 1/4) on every attendable layer"))
         let document = try JSONParser.parse(try String(contentsOfFile: output, encoding: .utf8))
         let updates = document["steps"]?.arrayValue?.flatMap { $0["updates"]?.arrayValue ?? [] } ?? []
         let convs = updates.filter { $0["layer"]?.stringValue?.hasSuffix(".conv") ?? false }
