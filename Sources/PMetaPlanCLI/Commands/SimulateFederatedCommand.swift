@@ -97,7 +97,7 @@ enum SimulateFederatedCommand {
     static func render(_ text: String, format: OutputFormat) -> String {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast(text.hasSuffix("\n") ? 1 : 0)
         switch format {
-        case .text: return text
+        case .text: return TextWrapping.wrappingProse(text)
         case .markdown: return "### pmeta-plan simulate-federated\n\n```text\n" + text + (text.hasSuffix("\n") ? "" : "\n") + "```\n"
         case .json: return JSONWriter.write(.object([("command", .string("simulate-federated")), ("lines", .array(lines.map { .string($0) }))]))
         }

@@ -126,9 +126,10 @@ import Testing
         ["analyze", "efficientnet-b0"],
         ["compare", "efficientnet-b0"],
         ["--budget", "1.2MB", "4conv", "--strategy", "dynamic"],
+        ["simulate-federated", "mlp-sinusoid", "--rounds", "2", "--clients", "2", "--eval-tasks", "4"],
     ])
     func proseFitsTheWidth(_ arguments: [String]) {
-        let resolved = arguments.map { $0 == "efficientnet-b0" || $0 == "4conv" ? CommandHarness.architecture($0) : $0 }
+        let resolved = arguments.map { FileManager.default.fileExists(atPath: CommandHarness.architecture($0)) ? CommandHarness.architecture($0) : $0 }
         let result = CommandHarness.run(resolved)
         #expect(result.exitCode == .success || result.exitCode == .overBudget, "\(result.errorOutput)")
         #expect(!result.output.isEmpty)
