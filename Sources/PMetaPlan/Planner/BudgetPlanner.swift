@@ -23,7 +23,7 @@ public struct PlanningResult: Sendable {
         public var chargedCarriedStateInSearch = false
     }
 
-    /// Set when the exact search ran out of `PlanningProblem.searchTimeLimit`: `optimum` is then the best plan
+    /// Set when the exact search passed `PlanningProblem.searchDeadline`: `optimum` is then the best plan
     /// found, not a proven optimum.
     public var stoppedSearch: StoppedSearch?
 
@@ -63,7 +63,7 @@ public enum BudgetPlanner {
         var explored = 0
         var anyUpdate = false
         var solvedRows: [[Double]: ExactPlanner.StepOptimum?] = [:]
-        let deadline = problem.searchTimeLimit.map { ContinuousClock.now + $0 }
+        let deadline = problem.searchDeadline
         for step in 0..<problem.innerSteps {
             let row = problem.importance.scores[step]
             let known = lasso.map { selection in

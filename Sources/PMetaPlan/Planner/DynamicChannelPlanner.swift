@@ -3,11 +3,14 @@
 ///
 /// Walking LaRa's ranking, a layer is admitted when it fits at one channel together with the layers admitted
 /// before it (a layer that does not, e.g. one whose update puts large normalized inputs on the backward
-/// path, is skipped). For m = 1, 2, ... the first m admitted layers start at one channel each; channels are
+/// path, is skipped); runs of layers that fit are found by galloping and bisection, which is the walk whenever
+/// admitting a layer does not lower the peak. For m = 1, 2, ... the first m admitted layers start at one channel each; channels are
 /// then added one at a time to the layer whose next channel adds the most value per byte (value |alpha_l^k| sqrt(c / C), as the static planner's
 /// objective; bytes: that channel's stored input for the micro-batch and its weight gradients), as long as
 /// the cost model's peak of the whole plan stays within the budget; a layer whose next channel does not fit
-/// takes no more. The m with the most valuable plan wins (ties: the smaller m). The peak is checked with
+/// takes no more. The m with the most valuable plan wins (ties: the smaller m); the sizes are tried largest first,
+/// then halving, then the rest, so that a search stopped by `PlanningProblem.searchDeadline` has tried the
+/// characteristic ones (it answers with the best plan of the sizes it tried, and says so). The peak is checked with
 /// `CostModel.adaptation` on channel counts, which is exactly the peak of every draw.
 public enum DynamicChannelPlanner {
     /// The dynamic strategy's answer for one budget.
@@ -19,8 +22,23 @@ public enum DynamicChannelPlanner {
         /// The plan, or nil when not even one channel of one layer fits.
         public var plan: DynamicChannelPlan?
 
+        /// Set when `PlanningProblem.searchDeadline` passed before the search ended: `plan` is then the best of the
+        /// sizes tried (or nil when no layer was admitted yet).
+        public var stoppedSearch: StoppedSearch?
+
         /// Whether a plan fits.
         public var fits: Bool { plan != nil }
+    }
+
+    /// How far a search stopped by its deadline got.
+    public struct StoppedSearch: Sendable, Equatable {
+        /// Ranked layers the pre-selection walked, of all ranked layers.
+        public var walkedLayers: Int
+        public var rankedLayers: Int
+        /// Sizes m whose channels were grown to the end, of the admitted layers' count (every size the search
+        /// would try); a size the deadline cut while growing still counts with the channels it had.
+        public var completedSizes: Int
+        public var possibleSizes: Int
     }
 
     /// Plans `problem` dynamically.
@@ -29,29 +47,83 @@ public enum DynamicChannelPlanner {
     public static func solve(_ problem: PlanningProblem) throws -> Result {
         let ranking = try LayerRanking(problem)
         let model = problem.model
-        // Pre-selection: walk the ranking, admitting each layer that still fits at one channel with those before it.
-        var admitted: [Int] = []
-        for entry in ranking.entries {
-            let trial = Dictionary(uniqueKeysWithValues: (admitted + [entry.layer]).map { ($0, 1) })
-            if try cost(of: trial, problem: problem) != nil { admitted.append(entry.layer) }
-        }
-        var best: (counts: [Int: Int], value: Double, cost: AdaptationCost)?
-        for size in 1...max(admitted.count, 1) where size <= admitted.count {
+        let (admitted, walked) = try preselect(ranking.entries.map(\.layer), problem: problem)
+        var best: (size: Int, counts: [Int: Int], value: Double, cost: AdaptationCost)?
+        var tried = 0
+        var completed = 0
+        for size in sizeOrder(admitted.count) {
+            if tried > 0 && problem.isPastDeadline { break }
+            tried += 1
             var counts = Dictionary(uniqueKeysWithValues: admitted.prefix(size).map { ($0, 1) })
-            try grow(&counts, ranking: ranking, problem: problem)
+            if try grow(&counts, ranking: ranking, problem: problem) { completed += 1 }
             let value = Self.value(of: counts, problem: problem)
-            if best.map({ value > $0.value + 1e-12 }) ?? true, let cost = try cost(of: counts, problem: problem) {
-                best = (counts, value, cost)
+            let isBetter = best.map { value > $0.value + 1e-12 || (value >= $0.value - 1e-12 && size < $0.size) } ?? true
+            if isBetter, let cost = try cost(of: counts, problem: problem) {
+                best = (size, counts, value, cost)
             }
         }
-        guard let best else { return Result(problem: problem, ranking: ranking, plan: nil) }
+        let stopped = walked < ranking.entries.count || completed < admitted.count
+            ? StoppedSearch(walkedLayers: walked, rankedLayers: ranking.entries.count, completedSizes: completed, possibleSizes: admitted.count)
+            : nil
+        guard let best else { return Result(problem: problem, ranking: ranking, plan: nil, stoppedSearch: stopped) }
         let layers = best.counts.keys.sorted().map { index in
             DynamicChannelPlan.LayerChannels(layer: index, name: model.graph.layers[index].name,
                                              channelCount: model.layerCosts[index].inputChannels, selectedCount: best.counts[index]!)
         }
         let plan = DynamicChannelPlan(layers: layers, graphLayerCount: model.graph.layerCount, innerSteps: problem.innerSteps,
                                       cost: best.cost, value: best.value)
-        return Result(problem: problem, ranking: ranking, plan: plan)
+        return Result(problem: problem, ranking: ranking, plan: plan, stoppedSearch: stopped)
+    }
+
+    /// Pre-selection: the ranked layers admitted at one channel each, and how many ranked layers were walked
+    /// before the deadline. The longest run of the next layers that fits with those admitted is found by
+    /// galloping, then bisection; the layer after it does not fit and is skipped.
+    static func preselect(_ ranked: [Int], problem: PlanningProblem) throws -> (admitted: [Int], walked: Int) {
+        var admitted: [Int] = []
+        var position = 0
+        func fits(adding count: Int) throws -> Bool {
+            let trial = Dictionary(uniqueKeysWithValues: (admitted + ranked[position..<(position + count)]).map { ($0, 1) })
+            return try cost(of: trial, problem: problem) != nil
+        }
+        while position < ranked.count {
+            if problem.isPastDeadline { break }
+            var low = 0
+            var high = ranked.count - position
+            var stride = 1
+            while low < high && !problem.isPastDeadline {
+                let probe = min(low + stride, high)
+                guard try fits(adding: probe) else {
+                    high = probe - 1
+                    break
+                }
+                low = probe
+                stride *= 2
+            }
+            while low < high && !problem.isPastDeadline {
+                let middle = (low + high + 1) / 2
+                if try fits(adding: middle) { low = middle } else { high = middle - 1 }
+            }
+            admitted += ranked[position..<(position + low)]
+            position += low
+            // Stopped before the search closed in: the next layer is not known to be refused.
+            guard low == high else { break }
+            if position < ranked.count { position += 1 }
+        }
+        return (admitted, position)
+    }
+
+    /// The sizes m to try, each once: all admitted layers, then halving down to 1, then the rest ascending.
+    static func sizeOrder(_ count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        var order: [Int] = []
+        var seen = Set<Int>()
+        var size = count
+        while size >= 1 {
+            if seen.insert(size).inserted { order.append(size) }
+            size /= 2
+        }
+        for size in 1...count where seen.insert(size).inserted { order.append(size) }
+        return order
     }
 
     /// The plan of `counts` (layer index -> c) at every inner step.
@@ -78,8 +150,8 @@ public enum DynamicChannelPlanner {
         }
     }
 
-    /// Adds channels greedily by marginal value per byte while the plan fits.
-    private static func grow(_ counts: inout [Int: Int], ranking: LayerRanking, problem: PlanningProblem) throws {
+    /// Adds channels greedily by marginal value per byte while the plan fits; false when the deadline stopped it first.
+    private static func grow(_ counts: inout [Int: Int], ranking: LayerRanking, problem: PlanningProblem) throws -> Bool {
         let model = problem.model
         let workload = problem.workload
         var importance: [Int: Double] = [:]
@@ -112,7 +184,8 @@ public enum DynamicChannelPlanner {
         // pick that does not fit; then list again without it. At most one retirement per layer. The list is built
         // only as far as the search looks, which is a short way once the plan is near the budget.
         var open = Set(counts.keys.filter { counts[$0]! < channelCount[$0]! })
-        while !open.isEmpty {
+        // Past the deadline the counts stay as they are: they fit, and the caller reports the stop.
+        while !open.isEmpty && !problem.isPastDeadline {
             var planned = counts
             var picks: [Int] = []
             // The open layers in a binary min-heap by their next pick: popping the first is the greedy's choice.
@@ -136,7 +209,7 @@ public enum DynamicChannelPlanner {
             var low = 0
             var high = available
             var stride = 1
-            while low < high {
+            while low < high && !problem.isPastDeadline {
                 let probe = min(low + stride, high)
                 guard try cost(of: grown(after: probe), problem: problem) != nil else {
                     high = probe - 1
@@ -145,15 +218,18 @@ public enum DynamicChannelPlanner {
                 low = probe
                 stride *= 2
             }
-            while low < high {
+            while low < high && !problem.isPastDeadline {
                 let middle = (low + high + 1) / 2
                 if try cost(of: grown(after: middle), problem: problem) != nil { low = middle } else { high = middle - 1 }
             }
+            // `low` picks fit; stopped before the search closed in, the next pick is unknown, not refused.
             counts = grown(after: low)
-            guard low < available else { return }
+            guard low == high else { return false }
+            guard low < available else { return true }
             extendPicks(to: low + 1)
             open.remove(picks[low])
             open = open.filter { counts[$0]! < channelCount[$0]! }
         }
+        return open.isEmpty
     }
 }

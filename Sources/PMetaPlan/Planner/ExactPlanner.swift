@@ -69,7 +69,7 @@ public enum ExactPlanner {
         return try bestStep(of: problem, step: step, table: table, knownFeasibleValue: knownFeasibleValue)
     }
 
-    /// The search ran past its deadline (`PlanningProblem.searchTimeLimit`) before it finished.
+    /// The search ran past its deadline (`PlanningProblem.searchDeadline`) before it finished.
     struct DeadlinePassed: Error {}
 
     /// The Lagrangian bound on the value of step `step`: no plan of it is worth more.

@@ -45,10 +45,16 @@ public struct PlanningProblem: Sendable {
         profile.keepsGradientsUntilTheStep || workload.precision.activationBytes < workload.precision.gradientBytes
     }
 
-    /// How long the exact search may run over all steps, or nil for no limit (the default: figures are then
-    /// independent of the machine). When it runs out, the planner answers with the best plan found and its gap
-    /// to the Lagrangian bound (`PlanningResult.stoppedSearch`).
-    public var searchTimeLimit: Duration?
+    /// When the searches must stop, or nil for no limit (the default: figures are then independent of the machine).
+    /// The exact search then answers with the best plan found and its gap to the Lagrangian bound
+    /// (`PlanningResult.stoppedSearch`), the dynamic strategy with the best plan of the sizes it tried
+    /// (`DynamicChannelPlanner.Result.stoppedSearch`), a sweep with the budgets it reached. An instant rather than
+    /// a duration, so that a command can give all of its searches, and the reading of the network before them,
+    /// one limit.
+    public var searchDeadline: ContinuousClock.Instant?
+
+    /// Whether `searchDeadline` has passed.
+    public var isPastDeadline: Bool { searchDeadline.map { ContinuousClock.now >= $0 } ?? false }
 
     /// K.
     public var innerSteps: Int { importance.innerStepCount }

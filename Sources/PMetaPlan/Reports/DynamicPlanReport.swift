@@ -18,6 +18,9 @@ public struct DynamicPlanReport: Sendable {
     public var staticOptimum: PlanningResult.Optimum?
     /// Advice when nothing fits.
     public var advice: FitAdvice?
+    /// Whether the static search behind `staticOptimum` stopped at the time limit (its plan is then the best found,
+    /// not the proven optimum).
+    public var staticSearchStopped = false
 
     /// Creates a report.
     public init(architectureName: String, budgetText: String, includesStatic: Bool, staticBytes: ByteCount,
@@ -62,7 +65,16 @@ public struct DynamicPlanReport: Sendable {
                      "Strategy: dynamic (MeDyate): layers pre-selected by LaRa (importance per byte), then per-layer channel counts "
                         + "whose worst case fits; the channels are redrawn every epoch.",
                      ""]
+        if let stopped = result.stoppedSearch {
+            lines.append("Stopped at the time limit: the pre-selection walked \(stopped.walkedLayers) of \(stopped.rankedLayers) ranked layers, "
+                + "and \(stopped.completedSizes) of \(stopped.possibleSizes) sizes were grown to the end; the plan below is the best found, "
+                + "a longer --time-limit may find a better one" + (staticOptimum == nil ? " (the static comparison was skipped)." : "."))
+        }
         guard let plan = result.plan else {
+            if result.stoppedSearch != nil {
+                lines.append("NO PLAN FOUND before the time limit: no layer was admitted yet; a longer --time-limit decides whether one fits.")
+                return lines
+            }
             lines.append("DOES NOT FIT: not even one input channel of one conv/linear layer fits in \(problem.budget).")
             if let advice { lines += advice.lines(bullet: bullet) }
             return lines
@@ -122,7 +134,8 @@ public struct DynamicPlanReport: Sendable {
         lines.append("")
         var valueLine = "Value: \(format(plan.value)) of \(format(problem.maximumValue)) possible (sum over layer-steps of |alpha| sqrt(c / C))"
         if let staticOptimum {
-            valueLine += "; the static exact optimum on the same budget (which may also update normalizations): value "
+            valueLine += (staticSearchStopped ? "; the best static plan found before the time limit" : "; the static exact optimum")
+                + " on the same budget (which may also update normalizations): value "
                 + "\(format(staticOptimum.value)), peak \(staticOptimum.cost.peak.humanReadable)"
         }
         lines.append(valueLine + ".")
@@ -145,6 +158,11 @@ public struct DynamicPlanReport: Sendable {
             ("architecture", .string(architectureName)),
             ("strategy", .string("dynamic")),
         ] + request.jsonMembers(for: problem, fits: result.fits)
+        if let stopped = result.stoppedSearch {
+            members.append(("search", ["stopped_at_time_limit": .bool(true), "walked_layers": .integer(stopped.walkedLayers),
+                                       "ranked_layers": .integer(stopped.rankedLayers), "completed_sizes": .integer(stopped.completedSizes),
+                                       "possible_sizes": .integer(stopped.possibleSizes)]))
+        }
         let counts = Dictionary(uniqueKeysWithValues: (result.plan?.layers ?? []).map { ($0.layer, $0.selectedCount) })
         members.append(("ranking", .array(result.ranking.entries.map { entry in
             [
@@ -171,7 +189,8 @@ public struct DynamicPlanReport: Sendable {
                     } ?? .null,
                 ]),
                 ("plan", plan.updatePlan.json(for: graph)),
-                ("static_optimum", staticOptimum.map { ["value": .double($0.value), "adaptation_peak_bytes": .integer($0.cost.peak.bytes)] } ?? .null),
+                ("static_optimum", staticOptimum.map { ["value": .double($0.value), "adaptation_peak_bytes": .integer($0.cost.peak.bytes),
+                                                        "proven_optimal": .bool(!staticSearchStopped)] } ?? .null),
             ]
         } else {
             members.append(("adaptation_peak_bytes", .null))

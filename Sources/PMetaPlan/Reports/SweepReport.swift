@@ -45,17 +45,31 @@ public struct SweepReport: Sendable {
                 ["budget_bytes": .integer(point.budget.bytes), "adaptation_peak_bytes": .integer(point.peak.bytes),
                  "value": .double(point.value), "adaptation_macs": .integer(point.macs.macs),
                  "plan_compact": .array(point.plan.compactDescription(for: graph).map { .string($0) }),
-                 "within_given_budget": .bool(isMarked(point))]
+                 "within_given_budget": .bool(isMarked(point)),
+                 "proven_optimal": .bool(point.gap == nil), "gap_to_bound": point.gap.map { .double($0) } ?? .null]
             })))
+            if sweep.stoppedAtDeadline {
+                members.append(("search", ["stopped_at_time_limit": .bool(true), "tried_budgets": .integer(sweep.triedBudgets),
+                                           "planned_budgets": .integer(sweep.plannedBudgets)]))
+            }
             return JSONWriter.write(.object(members))
         }
         let headers = ["Budget", "Adaptation peak", "Value", "MACs", "Plan"]
         let rows = sweep.points.map { point in
-            [(isMarked(point) ? "> " : "") + point.budget.humanReadable, point.peak.description, String(format: "%.3g", point.value), point.macs.humanReadable,
+            [(isMarked(point) ? "> " : "") + point.budget.humanReadable, point.peak.description,
+             String(format: "%.3g", point.value) + (point.gap == nil ? "" : "*"), point.macs.humanReadable,
              point.plan.compactDescription(for: graph).joined(separator: " | ")]
         }
         let title = "\(architectureName): the frontier of optimal plans over budgets (\(sweep.points.count) distinct plans)"
         var context = "Workload: \(problem.workload.description(innerSteps: problem.innerSteps)). Profile: \(problem.profile.name). Importance: \(problem.importance.source)."
+        if sweep.stoppedAtDeadline {
+            let gaps = sweep.points.compactMap(\.gap)
+            context += " Stopped at the time limit: \(sweep.triedBudgets) of \(sweep.plannedBudgets) budgets tried"
+                + (sweep.largestTriedBudget.map { ", up to \($0.humanReadable)" } ?? "")
+                + (gaps.isEmpty ? "" : "; values marked * are the best found, not proven optimal (within "
+                    + String(format: "%.1f", 100 * gaps.max()!) + "% of the Lagrangian bound)")
+                + "; a longer --time-limit covers more."
+        }
         if let givenBudgetText {
             context += planWithinGivenBudget == nil
                 ? " No plan fits the given budget \(givenBudgetText)."

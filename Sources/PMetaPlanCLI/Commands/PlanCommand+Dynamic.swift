@@ -15,11 +15,13 @@ extension PlanCommand {
             var generator = SplitMix64(seed: seed)
             firstDraw = plan.resample(using: &generator)
         }
-        let staticOptimum = try BudgetPlanner.solve(problem).optimum
-        let advice = result.fits ? nil : try FitAdvice(for: problem)
-        let report = DynamicPlanReport(architectureName: problem.model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
+        // The static comparison is skipped once the time limit has passed (the report then has none).
+        let staticResult = problem.isPastDeadline ? nil : try BudgetPlanner.solve(problem)
+        let advice = result.fits || result.stoppedSearch != nil ? nil : try FitAdvice(for: problem)
+        var report = DynamicPlanReport(architectureName: problem.model.graph.graph.name, budgetText: budgetText, includesStatic: includeStatic,
                                        staticBytes: staticBytes, result: result, seed: seed, firstDraw: firstDraw,
-                                       staticOptimum: staticOptimum, advice: advice)
+                                       staticOptimum: staticResult?.optimum, advice: advice)
+        report.staticSearchStopped = staticResult?.stoppedSearch != nil
         if let output = outputPath, let plan = result.plan {
             let document = plan.updatePlan.json(for: problem.model.graph, extra: [
                 ("workload", problem.workload.json(innerSteps: plan.updatePlan.innerStepCount)),

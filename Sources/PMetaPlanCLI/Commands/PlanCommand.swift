@@ -24,8 +24,10 @@ enum PlanCommand {
             + "(the n whose weight slices have the largest L2 norm, as MIT tiny-training selects them); the cost is the same.")
         .defaulting(to: .first)
     static let timeLimit = Option<Duration>(spec: OptionSpec("time-limit", valueName: "seconds",
-        help: "How long the exact search may run; when it runs out, the answer is the best plan found (the solved steps and the Lasso path's plan "
-            + "for the rest) with its proven gap to the Lagrangian bound, and says so. 0 is no limit."),
+        help: "How long planning may take, counted from the start (reading the network included); when it runs out, the exact search answers "
+            + "with the best plan found (the solved steps and the Lasso path's plan for the rest) and its proven gap to the Lagrangian bound, the "
+            + "dynamic strategy with the best channel counts of the sizes it tried, a sweep with the budgets it reached; each says so. "
+            + "0 is no limit."),
         parse: { text throws(OptionValueError) in
             guard let seconds = Double(text), seconds.isFinite, (0...86_400).contains(seconds) else {
                 throw OptionValueError(message: "--time-limit expects seconds from 0 (no limit) to 86,400, found '\(text)'")
@@ -65,6 +67,8 @@ enum PlanCommand {
 
     /// The plan, the dynamic plan or the sweep the arguments ask for.
     static func plan(_ parsed: ParsedArguments) throws(CommandFailure) -> CommandResult {
+        // --time-limit counts from here, so that reading a large network is inside it.
+        let start = ContinuousClock.now
         let format = try parsed.value(WorkloadOptions.format)
         let isSweep = parsed.isSet(Self.sweep)
         let strategy = try parsed.value(Self.strategy)
@@ -132,7 +136,7 @@ enum PlanCommand {
             var problem = PlanningProblem(model: model, workload: workload, profile: profile, budget: adaptationBudget,
                                           ratios: ratios, importance: importance, attention: attention)
             let timeLimit = try parsed.value(Self.timeLimit)
-            problem.searchTimeLimit = timeLimit == .zero ? nil : timeLimit
+            problem.searchDeadline = timeLimit == .zero ? nil : start + timeLimit
             let deviceFit = device.map { DeviceFit(device: $0.memory, flashBytes: statics.modelBytes) }
             if let deviceFit, !deviceFit.fitsFlash, let flash = deviceFit.device.flash {
                 let message = "\(model.graph.graph.name): DOES NOT FIT: the model takes \(deviceFit.flashBytes) of flash at "

@@ -21,3 +21,17 @@ import Testing
         }
     }
 }
+
+/// The dynamic strategy reads --time-limit too, and says when it stopped.
+@Suite struct DynamicTimeLimitCommandTests {
+    @Test func theDynamicStrategyAnswersWithinAShortLimitAndSaysSo() throws {
+        // 0.001 s: the limit passes while the network is read, so the walk stops at once.
+        let result = CommandHarness.run(["plan", "--budget", "1.2MB", "--strategy", "dynamic", "--time-limit", "0.001",
+                                         CommandHarness.architecture("4conv")])
+        #expect(result.unwrappedOutput.contains("Stopped at the time limit"), "\(result.output)")
+        #expect(result.unwrappedOutput.contains("NO PLAN FOUND before the time limit") || result.exitCode == .success)
+        let unlimited = CommandHarness.run(["plan", "--budget", "1.2MB", "--strategy", "dynamic", "--time-limit", "0", CommandHarness.architecture("4conv")])
+        #expect(unlimited.exitCode == .success)
+        #expect(!unlimited.output.contains("Stopped at the time limit"))
+    }
+}

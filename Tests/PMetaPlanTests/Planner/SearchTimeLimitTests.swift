@@ -1,7 +1,7 @@
 import Testing
 @testable import PMetaPlan
 
-/// Issue 15, item 14: an exact search that runs out of `PlanningProblem.searchTimeLimit` answers with the best
+/// Issue 15, item 14: an exact search that passes `PlanningProblem.searchDeadline` answers with the best
 /// plan it has (the Lasso path's here) and its proven gap to the Lagrangian bound, instead of running on.
 @Suite struct SearchTimeLimitTests {
     /// A deadline already passed stops the search at its first layer, on every seed: the answer fits, is worth
@@ -11,7 +11,7 @@ import Testing
         var problem = try ExactPlannerTests.problem(seed: seed)
         let exact = try BudgetPlanner.solve(problem)
         #expect(exact.stoppedSearch == nil)
-        problem.searchTimeLimit = .zero
+        problem.searchDeadline = .now
         let stopped = try BudgetPlanner.solve(problem)
         let info = try #require(stopped.stoppedSearch, "seed \(seed)")
         #expect(info.solvedSteps == 0)
@@ -24,5 +24,33 @@ import Testing
         } else {
             #expect(stopped.optimum == nil)
         }
+    }
+}
+
+/// Issue 15, item 14: the dynamic strategy and the sweep stop at the same deadline, with an answer that fits and
+/// says how far they got.
+@Suite struct DynamicAndSweepDeadlineTests {
+    @Test(arguments: 1...10 as ClosedRange<UInt64>)
+    func aPassedDeadlineStopsTheDynamicSearchWithAFittingPlan(seed: UInt64) throws {
+        var problem = try ExactPlannerTests.problem(seed: seed)
+        let full = try DynamicChannelPlanner.solve(problem)
+        #expect(full.stoppedSearch == nil)
+        problem.searchDeadline = .now
+        let stopped = try DynamicChannelPlanner.solve(problem)
+        let info = try #require(stopped.stoppedSearch, "seed \(seed)")
+        // Past the deadline before the walk, nothing is admitted, and no plan is claimed not to fit.
+        #expect(info.walkedLayers == 0 && info.completedSizes == 0)
+        #expect(stopped.plan == nil)
+        if let plan = full.plan { #expect(plan.cost.peak <= problem.budget) }
+    }
+
+    @Test func aPassedDeadlineStopsTheSweepAfterItsFirstBudget() throws {
+        var problem = try ExactPlannerTests.problem(seed: 3)
+        let full = try BudgetSweep(problem)
+        #expect(!full.stoppedAtDeadline && full.triedBudgets == 24)
+        problem.searchDeadline = .now
+        let stopped = try BudgetSweep(problem)
+        #expect(stopped.triedBudgets == 1 && stopped.stoppedAtDeadline)
+        #expect(stopped.points.allSatisfy { $0.peak <= $0.budget })
     }
 }
