@@ -87,29 +87,38 @@ public enum DynamicChannelPlanner {
         }
         while position < ranked.count {
             if problem.isPastDeadline { break }
-            var low = 0
-            var high = ranked.count - position
-            var stride = 1
-            while low < high && !problem.isPastDeadline {
-                let probe = min(low + stride, high)
-                guard try fits(adding: probe) else {
-                    high = probe - 1
-                    break
-                }
-                low = probe
-                stride *= 2
-            }
-            while low < high && !problem.isPastDeadline {
-                let middle = (low + high + 1) / 2
-                if try fits(adding: middle) { low = middle } else { high = middle - 1 }
-            }
+            let (low, closed) = try longestFitting(upTo: ranked.count - position, problem: problem, fits: fits(adding:))
             admitted += ranked[position..<(position + low)]
             position += low
             // Stopped before the search closed in: the next layer is not known to be refused.
-            guard low == high else { break }
+            guard closed else { break }
             if position < ranked.count { position += 1 }
         }
         return (admitted, position)
+    }
+
+    /// The largest n in 0...limit for which `fits(n)` holds (0 always does), found by galloping from 0 and then
+    /// bisecting, so that a short answer takes few evaluations; exact when `fits` is monotone. `closed` is false
+    /// when the deadline passed first: `length` then fits, but longer ones were not ruled out.
+    static func longestFitting(upTo limit: Int, problem: PlanningProblem,
+                               fits: (Int) throws -> Bool) throws -> (length: Int, closed: Bool) {
+        var low = 0
+        var high = limit
+        var stride = 1
+        while low < high && !problem.isPastDeadline {
+            let probe = min(low + stride, high)
+            guard try fits(probe) else {
+                high = probe - 1
+                break
+            }
+            low = probe
+            stride *= 2
+        }
+        while low < high && !problem.isPastDeadline {
+            let middle = (low + high + 1) / 2
+            if try fits(middle) { low = middle } else { high = middle - 1 }
+        }
+        return (low, low == high)
     }
 
     /// The sizes m to try, each once: all admitted layers, then halving down to 1, then the rest ascending.
@@ -204,27 +213,12 @@ public enum DynamicChannelPlanner {
                 for layer in picks.prefix(prefix) { result[layer]! += 1 }
                 return result
             }
-            // The longest fitting prefix: gallop from the start, then bisect. Once the plan is near the budget the
-            // prefix is short, so this takes O(log prefix) cost-model evaluations instead of O(log picks).
-            var low = 0
-            var high = available
-            var stride = 1
-            while low < high && !problem.isPastDeadline {
-                let probe = min(low + stride, high)
-                guard try cost(of: grown(after: probe), problem: problem) != nil else {
-                    high = probe - 1
-                    break
-                }
-                low = probe
-                stride *= 2
-            }
-            while low < high && !problem.isPastDeadline {
-                let middle = (low + high + 1) / 2
-                if try cost(of: grown(after: middle), problem: problem) != nil { low = middle } else { high = middle - 1 }
-            }
+            // The longest fitting prefix: once the plan is near the budget it is short, so this takes O(log prefix)
+            // cost-model evaluations instead of O(log picks).
+            let (low, closed) = try longestFitting(upTo: available, problem: problem) { try cost(of: grown(after: $0), problem: problem) != nil }
             // `low` picks fit; stopped before the search closed in, the next pick is unknown, not refused.
             counts = grown(after: low)
-            guard low == high else { return false }
+            guard closed else { return false }
             guard low < available else { return true }
             extendPicks(to: low + 1)
             open.remove(picks[low])
