@@ -30,7 +30,7 @@ public enum TextWrapping {
     }
 
     /// The words of a sentence, split at spaces.
-    public static func words(_ text: String) -> [String] {
+    private static func words(_ text: String) -> [String] {
         text.split(separator: " ").map(String.init)
     }
 
