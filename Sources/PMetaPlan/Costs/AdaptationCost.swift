@@ -66,6 +66,20 @@ public struct StepCost: Hashable, Sendable {
 
     /// All MACs of the step.
     public var macs: MACCount
+
+    /// Whether the per-layer lists are here: false for the steps other than the peak step of a cost made with
+    /// `CostModel.LayerDetail.peakStepOnly`.
+    public var hasLayerDetail: Bool { !storedBytes.isEmpty }
+
+    /// Empties the per-layer lists, keeping the figures.
+    mutating func dropLayerDetail() {
+        savedTensors = []
+        storedBytes = []
+        gradientBufferBytesPerLayer = []
+        computesInputGradient = []
+        backwardMACsPerSample = []
+        timeline = []
+    }
 }
 
 /// The cost of an adaptation plan: every inner step, the peak over steps and the MACs summed over steps.

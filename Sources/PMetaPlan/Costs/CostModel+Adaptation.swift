@@ -11,54 +11,78 @@ extension CostModel {
     ///   - plan: The updates of each inner step; each step must have one entry per layer.
     ///   - workload: Samples, micro-batch, propagation and precision.
     ///   - profile: The counting conventions (`.physical` by default).
+    ///   - layerDetail: Which steps keep their per-layer lists (every step by default).
     /// - Throws: `ArithmeticOverflow` when a figure does not fit in 64 bits.
     /// - Complexity: O(K x (layers + edges)) time; a step that repeats the one before it (as every step of the
     ///   built-in methods does) is compared, not recomputed, and shares its per-layer lists, so K steps of a
     ///   100,000-layer graph take the memory of one.
-    public func adaptation(of plan: UpdatePlan, workload: Workload, profile: CountingProfile = .physical) throws -> AdaptationCost {
+    public func adaptation(of plan: UpdatePlan, workload: Workload, profile: CountingProfile = .physical,
+                           layerDetail: LayerDetail = .everyStep) throws -> AdaptationCost {
         precondition(!plan.steps.isEmpty, "a plan needs at least one inner step")
         var steps: [StepCost] = []
         steps.reserveCapacity(plan.steps.count)
         var totalMACs = 0
+        let chargesCarriedState = workload.updateState.elementsPerUpdatedElement > 0 && plan.steps.count > 1
+        var heldBefore = chargesCarriedState ? [Int](repeating: 0, count: graph.layerCount + 1) : []
+        // The last step computed, before carried state is charged; the last step that updates nothing, whose lists
+        // later empty steps share; the step with the largest peak so far (the first of equals, as `peakStep`).
+        var computed: StepCost?
+        var nothing: StepCost?
+        var peakIndex = 0
         for (index, step) in plan.steps.enumerated() {
             precondition(step.layers.count == graph.layerCount, "a plan step needs one entry per layer")
             var cost: StepCost
-            if index > 0, step == plan.steps[index - 1] {
-                cost = steps[index - 1]
-                cost.stepIndex = index
+            if index > 0, let computed, step == plan.steps[index - 1] {
+                cost = computed
             } else {
                 cost = try stepCost(step, index: index, workload: workload, profile: profile)
+                if cost.firstUpdatedLayer == nil {
+                    if let nothing { cost = nothing } else { nothing = cost }
+                }
+                computed = cost
             }
+            cost.stepIndex = index
             totalMACs = try Checked.sum(totalMACs, cost.macs.macs, context: "adaptation MACs")
+            if chargesCarriedState { try chargeCarriedUpdateState(to: &cost, of: step, heldBefore: &heldBefore, workload: workload, profile: profile) }
+            if layerDetail == .peakStepOnly, index > 0 {
+                if cost.peak.total > steps[peakIndex].peak.total {
+                    steps[peakIndex].dropLayerDetail()
+                    peakIndex = index
+                } else {
+                    cost.dropLayerDetail()
+                }
+            }
             steps.append(cost)
-        }
-        if workload.updateState.elementsPerUpdatedElement > 0 && plan.steps.count > 1 {
-            try chargeCarriedUpdateState(to: &steps, of: plan, workload: workload, profile: profile)
         }
         return AdaptationCost(steps: steps, macs: MACCount(totalMACs))
     }
 
-    /// Charges each step the update state that earlier steps left behind: an element updated in an earlier step
+    /// Which steps of an `AdaptationCost` keep their per-layer lists (saved tensors, stored bytes, gradient
+    /// buffers, backward MACs, the timeline).
+    public enum LayerDetail: Sendable {
+        /// Every step: what validating a plan step by step needs.
+        case everyStep
+        /// Only the step with the largest peak (`AdaptationCost.peakStep`), which is all a report shows: the other
+        /// steps keep their figures and empty lists, so costing K different steps holds one step's lists, not K.
+        case peakStepOnly
+    }
+
+    /// Charges step `step` the update state that earlier steps left behind: an element updated in an earlier step
     /// keeps its optimizer state and working copy through every later step, whether or not that step updates it
-    /// again, so step k holds, per layer, the most any step before it held beyond what step k holds itself.
-    private func chargeCarriedUpdateState(to steps: inout [StepCost], of plan: UpdatePlan, workload: Workload,
+    /// again, so the step holds, per layer, the most any step before it held beyond what it holds itself.
+    /// `heldBefore` is, per layer, the most the steps before held; the step's own holdings are added to it.
+    private func chargeCarriedUpdateState(to cost: inout StepCost, of step: StepUpdates, heldBefore: inout [Int], workload: Workload,
                                           profile: CountingProfile) throws {
-        let count = graph.layerCount
-        var heldBefore = [Int](repeating: 0, count: count + 1)
-        for (index, step) in plan.steps.enumerated() {
-            let own = try updateStateBytesByLayer(step, workload: workload, profile: profile)
-            var carried = 0
-            for slot in 0...count where heldBefore[slot] > own[slot] {
-                carried = try Checked.sum(carried, heldBefore[slot] - own[slot], context: "optimizer state")
-            }
-            for slot in 0...count { heldBefore[slot] = max(heldBefore[slot], own[slot]) }
-            guard carried > 0 else { continue }
-            steps[index].peak.updateStateBytes = ByteCount(try Checked.sum(steps[index].peak.updateStateBytes.bytes, carried,
-                                                                           context: "optimizer state"))
-            for event in steps[index].timeline.indices {
-                steps[index].timeline[event].liveBytes = ByteCount(try Checked.sum(steps[index].timeline[event].liveBytes.bytes, carried,
-                                                                                   context: "adaptation peak"))
-            }
+        let own = try updateStateBytesByLayer(step, workload: workload, profile: profile)
+        var carried = 0
+        for slot in heldBefore.indices where heldBefore[slot] > own[slot] {
+            carried = try Checked.sum(carried, heldBefore[slot] - own[slot], context: "optimizer state")
+        }
+        for slot in heldBefore.indices { heldBefore[slot] = max(heldBefore[slot], own[slot]) }
+        guard carried > 0 else { return }
+        cost.peak.updateStateBytes = ByteCount(try Checked.sum(cost.peak.updateStateBytes.bytes, carried, context: "optimizer state"))
+        for event in cost.timeline.indices {
+            cost.timeline[event].liveBytes = ByteCount(try Checked.sum(cost.timeline[event].liveBytes.bytes, carried, context: "adaptation peak"))
         }
     }
 

@@ -19,6 +19,21 @@ public enum ArchitectureLimits {
     public static let maximumWindow = 1 << 16
     /// UTF-8 bytes of a name as written, and of a layer's full name with its repeat prefixes (`block2.conv1`).
     public static let maximumNameBytes = 256
+    /// Inner steps that differ from the step before them, times layers: the work of costing one plan, which walks
+    /// every layer of every such step (a step equal to the one before is compared, not recomputed, so K equal
+    /// steps count once). Bounds plan and importance files: 1,000 different steps of a 2,000-layer network.
+    public static let maximumDistinctLayerSteps = 2_000_000
+
+    /// Why `steps` is too much work to cost on a network of `layers` layers, or nil when it is within
+    /// `maximumDistinctLayerSteps`.
+    public static func layerStepsProblem<Step: Equatable>(_ steps: [Step], layers: Int) -> String? {
+        let distinct = steps.indices.count { $0 == 0 || steps[$0] != steps[$0 - 1] }
+        let (work, overflow) = distinct.multipliedReportingOverflow(by: layers)
+        guard overflow || work > maximumDistinctLayerSteps else { return nil }
+        return "\(DecimalFormatting.grouped(distinct)) different inner steps on \(DecimalFormatting.grouped(layers)) layers are "
+            + "\(DecimalFormatting.grouped(work)) layer-steps to cost, over the limit of \(DecimalFormatting.grouped(maximumDistinctLayerSteps)); "
+            + "use fewer inner steps, or repeat a step's updates in the steps after it"
+    }
 }
 
 extension ArchitectureGraph {

@@ -6,6 +6,8 @@ public struct PlanningResult: Sendable {
     public var lasso: LassoPathPlanner.Selection?
     /// The exact optimum, or nil when no update at all fits.
     public var optimum: Optimum?
+    /// How far the Lasso path's search got: it stops at `PlanningProblem.searchDeadline` too.
+    public var lassoSearch: LassoPathPlanner.PathSearch? = nil
 
     /// The exact optimum of the objective under the budget.
     public struct Optimum: Sendable {
@@ -31,7 +33,8 @@ public struct PlanningResult: Sendable {
     public struct StoppedSearch: Sendable {
         /// The steps whose exact search finished.
         public var solvedSteps: Int
-        /// The Lagrangian bound on the value of any plan: the solved steps' values plus the other steps' bounds.
+        /// A bound on the value of any plan: the solved steps' values plus the other steps' Lagrangian bounds (for
+        /// steps still unbounded a second after the stop, the value of updating all of their layers fully).
         public var valueBound: Double
         /// (bound - value) / bound of the plan given, 1 when there is none.
         public var gap: Double
@@ -55,7 +58,8 @@ public enum BudgetPlanner {
     /// Solves `problem` with the Lasso path and the exact search.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     public static func solve(_ problem: PlanningProblem) throws -> PlanningResult {
-        let lasso = try LassoPathPlanner.select(problem)
+        let lassoSearch = try LassoPathPlanner.search(problem)
+        let lasso = lassoSearch.selection
         let table = try LayerOptionCosts(problem)
         let count = problem.model.graph.layerCount
         var steps: [StepUpdates] = []
@@ -78,7 +82,9 @@ public enum BudgetPlanner {
                 do {
                     optimum = try ExactPlanner.bestStep(of: problem, step: step, table: table, knownFeasibleValue: known, deadline: deadline)
                 } catch {
-                    return try stopped(problem, lasso: lasso, table: table, solved: steps, solvedValue: value, explored: explored)
+                    var result = try stopped(problem, lasso: lasso, table: table, solved: steps, solvedValue: value, explored: explored)
+                    result.lassoSearch = lassoSearch
+                    return result
                 }
                 solvedRows[row] = optimum
                 explored += optimum?.statesExplored ?? 0
@@ -91,10 +97,10 @@ public enum BudgetPlanner {
                 steps.append(StepUpdates(layers: Array(repeating: .frozen, count: count)))
             }
         }
-        var result = PlanningResult(problem: problem, lasso: lasso, optimum: nil)
+        var result = PlanningResult(problem: problem, lasso: lasso, optimum: nil, lassoSearch: lassoSearch)
         if anyUpdate {
             let plan = UpdatePlan(steps: steps)
-            let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+            let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile, layerDetail: .peakStepOnly)
             result.optimum = PlanningResult.Optimum(plan: plan, value: value, cost: cost, statesExplored: explored)
             // Steps searched alone ignore the state earlier steps leave behind; when that breaks the budget, the
             // optimum of the relaxation is out of reach and the steps are searched again one after another.
@@ -107,18 +113,34 @@ public enum BudgetPlanner {
 
     /// The answer when the exact search ran out of time at step `solved.count`: the steps it solved and the Lasso
     /// path's plan for the rest, if that fits (else the Lasso path's plan alone), with the gap to the Lagrangian bound.
-    private static func stopped(_ problem: PlanningProblem, lasso: LassoPathPlanner.Selection?, table: LayerOptionCosts,
+    static func stopped(_ problem: PlanningProblem, lasso: LassoPathPlanner.Selection?, table: LayerOptionCosts,
                                 solved: [StepUpdates], solvedValue: Double, explored: Int) throws -> PlanningResult {
+        // Each step's Lagrangian bound takes a pass over its layers' options per multiplier; past a second's grace
+        // the remaining steps are bounded by updating all of their layers fully, which is looser but O(layers).
+        let grace = ContinuousClock.now + .seconds(1)
         var bound = solvedValue
+        var boundsByRow: [[Double]: Double] = [:]
         for step in solved.count..<problem.innerSteps {
-            bound += max(0, ExactPlanner.valueBound(of: problem, step: step, table: table))
+            let row = problem.importance.scores[step]
+            let stepBound: Double
+            if let known = boundsByRow[row] {
+                stepBound = known
+            } else if ContinuousClock.now < grace {
+                stepBound = max(0, ExactPlanner.valueBound(of: problem, step: step, table: table))
+                boundsByRow[row] = stepBound
+            } else {
+                stepBound = problem.maximumValue(ofStep: step)
+            }
+            bound += stepBound
         }
         var result = PlanningResult(problem: problem, lasso: lasso, optimum: nil)
         if let lasso {
             var candidates = [lasso.plan]
             if !solved.isEmpty { candidates.insert(UpdatePlan(steps: solved + lasso.plan.steps[solved.count...]), at: 0) }
             for plan in candidates {
-                let cost = try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+                // The Lasso path's own plan was costed when it was chosen.
+                let cost = plan == lasso.plan ? lasso.cost
+                    : try problem.model.adaptation(of: plan, workload: problem.workload, profile: problem.profile, layerDetail: .peakStepOnly)
                 guard cost.peak <= problem.budget else { continue }
                 let value = problem.value(of: plan)
                 if result.optimum.map({ value > $0.value }) ?? true {
@@ -163,7 +185,7 @@ public enum BudgetPlanner {
         }
         guard steps.contains(where: { $0.layers.contains { $0.isUpdated } }) else { return nil }
         let plan = UpdatePlan(steps: steps)
-        let cost = try model.adaptation(of: plan, workload: problem.workload, profile: problem.profile)
+        let cost = try model.adaptation(of: plan, workload: problem.workload, profile: problem.profile, layerDetail: .peakStepOnly)
         var optimum = PlanningResult.Optimum(plan: plan, value: value, cost: cost, statesExplored: explored)
         optimum.chargedCarriedStateInSearch = true
         return optimum

@@ -67,6 +67,10 @@ public struct ImportanceScores: Hashable, Sendable {
                 scores[step][index] = abs(try value.number(in: -1e12...1e12, "a finite step size"))
             }
         }
+        for step in scores.indices.dropFirst() where scores[step] == scores[step - 1] { scores[step] = scores[step - 1] }
+        if let problem = ArchitectureLimits.layerStepsProblem(scores, layers: graph.layerCount) {
+            throw DataError(path: "step_sizes", message: problem)
+        }
         self.init(scores: scores, source: source)
     }
 

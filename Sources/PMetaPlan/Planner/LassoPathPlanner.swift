@@ -20,10 +20,29 @@ public enum LassoPathPlanner {
         public var ratio: ChannelRatio
     }
 
+    /// A search of the path, which `PlanningProblem.searchDeadline` may stop between two costings of a plan.
+    public struct PathSearch: Sendable {
+        /// The most valuable plan found that fits, or nil.
+        public var selection: Selection?
+        /// The channel ratios whose breakpoint the search found, of `ratioCount`: fewer when the deadline passed.
+        public var searchedRatios: Int
+        /// The ratios of the problem.
+        public var ratioCount: Int
+        /// Whether the deadline stopped the search: `selection` is then the best of the ratios searched (and of the
+        /// prefixes found to fit in the ratio it stopped in).
+        public var stoppedAtDeadline: Bool { searchedRatios < ratioCount }
+    }
+
     /// The most valuable plan on the Lasso path that fits, or nil when not even one layer-step fits.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     /// - Complexity: O(ratios x log(layer-steps) x K x layers).
     public static func select(_ problem: PlanningProblem) throws -> Selection? {
+        try search(problem).selection
+    }
+
+    /// The path's search, bounded by `problem.searchDeadline`.
+    /// - Throws: `ArithmeticOverflow` for absurd workloads.
+    public static func search(_ problem: PlanningProblem) throws -> PathSearch {
         let graph = problem.model.graph
         // Candidate layer-steps in the order the growing penalty removes them last to first.
         var candidates: [(step: Int, layer: Int, key: Double)] = []
@@ -40,7 +59,8 @@ public enum LassoPathPlanner {
             if end == candidates.count || candidates[end].key != candidates[end - 1].key { breakpoints.append(end) }
         }
         var best: Selection?
-        for ratio in problem.ratios {
+        var searched = 0
+        ratios: for ratio in problem.ratios {
             func plan(keeping prefix: Int) -> UpdatePlan {
                 var steps = Array(repeating: StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount)), count: problem.innerSteps)
                 for candidate in candidates.prefix(prefix) {
@@ -49,12 +69,18 @@ public enum LassoPathPlanner {
                 return UpdatePlan(steps: steps)
             }
             func fits(_ prefix: Int) throws -> AdaptationCost? {
-                let cost = try problem.model.adaptation(of: plan(keeping: prefix), workload: problem.workload, profile: problem.profile)
+                let cost = try problem.model.adaptation(of: plan(keeping: prefix), workload: problem.workload, profile: problem.profile,
+                                                        layerDetail: .peakStepOnly)
                 return cost.peak <= problem.budget ? cost : nil
             }
             // Largest breakpoint that fits (monotone: fewer updates never need more memory).
             var low = 0, high = breakpoints.count - 1, found: (Int, AdaptationCost)?
+            var stopped = false
             while low <= high {
+                if problem.isPastDeadline {
+                    stopped = true
+                    break
+                }
                 let middle = (low + high) / 2
                 if let cost = try fits(breakpoints[middle]) {
                     found = (breakpoints[middle], cost)
@@ -63,13 +89,16 @@ public enum LassoPathPlanner {
                     high = middle - 1
                 }
             }
-            guard let (prefix, cost) = found else { continue }
-            let chosen = plan(keeping: prefix)
-            let value = problem.value(of: chosen)
-            if best.map({ value > $0.value + 1e-12 }) ?? true {
-                best = Selection(plan: chosen, value: value, cost: cost, lambda: candidates[prefix - 1].key, ratio: ratio)
+            if let (prefix, cost) = found {
+                let chosen = plan(keeping: prefix)
+                let value = problem.value(of: chosen)
+                if best.map({ value > $0.value + 1e-12 }) ?? true {
+                    best = Selection(plan: chosen, value: value, cost: cost, lambda: candidates[prefix - 1].key, ratio: ratio)
+                }
             }
+            if stopped { break ratios }
+            searched += 1
         }
-        return best
+        return PathSearch(selection: best, searchedRatios: searched, ratioCount: problem.ratios.count)
     }
 }

@@ -79,11 +79,14 @@ public struct PlanningProblem: Sendable {
 
     /// The value of updating every trainable layer at every step with every channel.
     public var maximumValue: Double {
+        (0..<innerSteps).reduce(0.0) { total, step in total + maximumValue(ofStep: step) }
+    }
+
+    /// The value of updating every trainable layer at step `step` with every channel: a bound on any plan of it.
+    public func maximumValue(ofStep step: Int) -> Double {
         let layers = model.graph.layers
-        return (0..<innerSteps).reduce(0.0) { total, step in
-            total + layers.indices.reduce(0.0) { sum, index in
-                sum + (layers[index].operation.isTrainable ? importance.scores[step][index] : 0)
-            }
+        return layers.indices.reduce(0.0) { sum, index in
+            sum + (layers[index].operation.isTrainable ? importance.scores[step][index] : 0)
         }
     }
 

@@ -131,7 +131,12 @@ extension UpdatePlan {
                 }
                 layers[index] = update
             }
-            steps.append(StepUpdates(layers: layers, updatesFreeParameters: try stepField.member("free_parameters")?.bool() ?? false))
+            let step = StepUpdates(layers: layers, updatesFreeParameters: try stepField.member("free_parameters")?.bool() ?? false)
+            // A step equal to the one before shares its storage, so 1,000 equal steps take the memory of one.
+            steps.append(steps.last == step ? steps[steps.count - 1] : step)
+        }
+        if let problem = ArchitectureLimits.layerStepsProblem(steps, layers: graph.layerCount) {
+            throw DataError(path: "steps", message: problem)
         }
         if let recordedSteps = record.innerSteps, recordedSteps != steps.count {
             throw DataError(path: "workload.inner_steps", message: "says \(recordedSteps) steps, but steps lists \(steps.count)")

@@ -21,7 +21,7 @@ public struct MethodSummary: Sendable {
         self.identifier = identifier
         self.staticMemory = try model.staticMemory(samples: workload.samplesPerStep, precision: workload.precision)
         self.inference = try model.inference(batch: 1, precision: workload.precision, profile: profile)
-        self.adaptation = try model.adaptation(of: plan, workload: workload, profile: profile)
+        self.adaptation = try model.adaptation(of: plan, workload: workload, profile: profile, layerDetail: .peakStepOnly)
         self.updatedParameterCount = try model.updatedParameterCount(of: plan, profile: profile)
     }
 

@@ -58,7 +58,7 @@ public struct PlanReport: Sendable {
             lines.append("FITS: the best plan's adaptation peak is \(peak), with \(ByteCount(spare).humanReadable) (\(percent)%) to spare.")
             lines.append("")
             if let stopped = result.stoppedSearch {
-                lines.append("Plan (best found: the exact search ran out of its time limit after \(stopped.solvedSteps) of \(problem.innerSteps) "
+                lines.append("Plan (best found: the exact search ran out of its time limit after \(DecimalFormatting.grouped(stopped.solvedSteps)) of \(DecimalFormatting.grouped(problem.innerSteps)) "
                     + "step\(problem.innerSteps == 1 ? "" : "s"); value \(format(optimum.value)), within \(percentText(stopped.gap)) of the Lagrangian bound "
                     + "\(format(stopped.valueBound)); a longer --time-limit may close the gap):")
             } else {
@@ -73,17 +73,18 @@ public struct PlanReport: Sendable {
             lines += Self.peakLines(optimum.cost, graph: graph)
             if let lasso = result.lasso {
                 lines.append("")
-                lines.append("Lasso path (p-Meta Eq. (9)): lambda = \(String(format: "%.3g", lasso.lambda)) per element, ratio \(lasso.ratio): "
+                lines.append("Lasso path (p-Meta Eq. (9))\(lassoStoppedPhrase): lambda = \(String(format: "%.3g", lasso.lambda)) per element, ratio \(lasso.ratio): "
                     + "value \(format(lasso.value)), peak \(lasso.cost.peak.humanReadable); "
                     + (result.stoppedSearch.map { "gap to the Lagrangian bound \(percentText(max(0, ($0.valueBound - lasso.value) / max($0.valueBound, .leastNonzeroMagnitude))))." }
                        ?? "gap to the optimum \(DecimalFormatting.scaled(Int(((result.lassoGap ?? 0) * 1000).rounded()), by: 10, decimals: 1))%."))
             } else {
                 lines.append("")
-                lines.append("Lasso path (p-Meta Eq. (9)): no plan on the path fits; only the exact search found one.")
+                lines.append("Lasso path (p-Meta Eq. (9))\(lassoStoppedPhrase): no plan on the path fits; only the exact search found one.")
             }
         } else if let stopped = result.stoppedSearch {
-            lines.append("NO PLAN FOUND: the exact search ran out of its time limit after \(stopped.solvedSteps) of \(problem.innerSteps) step"
-                + "\(problem.innerSteps == 1 ? "" : "s") and the Lasso path has no plan that fits \(problem.budget); a longer --time-limit may find one.")
+            lines.append("NO PLAN FOUND: the exact search ran out of its time limit after \(DecimalFormatting.grouped(stopped.solvedSteps)) of \(DecimalFormatting.grouped(problem.innerSteps)) step"
+                + "\(problem.innerSteps == 1 ? "" : "s") and the Lasso path\(lassoStoppedPhrase.isEmpty ? "" : "'s search,\(lassoStoppedPhrase),")"
+                + " has no plan that fits \(problem.budget); a longer --time-limit may find one.")
         } else {
             lines.append("DOES NOT FIT: no plan with even one update fits in \(problem.budget).")
             if let advice { lines += advice.lines(bullet: bullet) }
@@ -130,13 +131,24 @@ public struct PlanReport: Sendable {
         DecimalFormatting.scaled(Int((fraction * 1000).rounded()), by: 10, decimals: 1) + "%"
     }
 
+    /// ", stopped at the time limit after 2 of 5 channel ratios" when the deadline cut the Lasso path's search short.
+    private var lassoStoppedPhrase: String {
+        guard let search = result.lassoSearch, search.stoppedAtDeadline else { return "" }
+        return ", stopped at the time limit after \(search.searchedRatios) of \(search.ratioCount) channel ratios"
+    }
+
     private var json: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("architecture", .string(architectureName)),
         ] + request.jsonMembers(for: problem, fits: result.fits)
         if let stopped = result.stoppedSearch {
-            members.append(("search", ["stopped_at_time_limit": .bool(true), "solved_steps": .integer(stopped.solvedSteps),
-                                       "value_bound": .double(stopped.valueBound), "gap": .double(stopped.gap)]))
+            var search: [(key: String, value: JSONValue)] = [("stopped_at_time_limit", .bool(true)), ("solved_steps", .integer(stopped.solvedSteps)),
+                                                          ("value_bound", .double(stopped.valueBound)), ("gap", .double(stopped.gap))]
+            if let lassoSearch = result.lassoSearch {
+                search.append(("lasso_ratios_searched", .integer(lassoSearch.searchedRatios)))
+                search.append(("lasso_ratio_count", .integer(lassoSearch.ratioCount)))
+            }
+            members.append(("search", .object(search)))
         }
         if let optimum = result.optimum {
             members += [

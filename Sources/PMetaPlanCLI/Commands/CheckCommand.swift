@@ -54,7 +54,7 @@ enum CheckCommand {
         let planHash = StableHash.fnv1a64(JSONWriter.write(subject.plan.json(for: model.graph, annotated: false), pretty: false))
         let cost: AdaptationCost
         do {
-            cost = try model.adaptation(of: subject.plan, workload: subject.workload, profile: subject.profile)
+            cost = try model.adaptation(of: subject.plan, workload: subject.workload, profile: subject.profile, layerDetail: .peakStepOnly)
         } catch {
             throw .badData("\(path): \(error)")
         }

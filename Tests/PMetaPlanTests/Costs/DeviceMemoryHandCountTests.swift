@@ -11,10 +11,12 @@ import Testing
       {"name": "fc1", "op": "linear", "out_features": 3}, {"op": "relu"}, {"name": "head", "op": "linear", "out_features": 2}
     ]}
     """
+    static var model: CostModel { get throws { try CostModel(try ShapedGraph(jsonBytes: Array(json.utf8))) } }
     let model: CostModel
-    init() throws { model = try CostModel(try ShapedGraph(jsonBytes: Array(Self.json.utf8))) }
+    init() throws { model = try Self.model }
 
-    func plan(_ steps: [[LayerUpdate]]) -> UpdatePlan { UpdatePlan(steps: steps.map { StepUpdates(layers: $0) }) }
+    static func plan(_ steps: [[LayerUpdate]]) -> UpdatePlan { UpdatePlan(steps: steps.map { StepUpdates(layers: $0) }) }
+    func plan(_ steps: [[LayerUpdate]]) -> UpdatePlan { Self.plan(steps) }
 
     /// Weights 4 x 3 + 3 x 2 = 18 at 1 B, biases 3 + 2 = 5 at 4 B: 18 + 20 = 38 B of flash.
     /// At float32 throughout: 23 x 4 = 92 B, as before the bias precision existed.

@@ -4,19 +4,19 @@ import Testing
 /// Issue 15, item 14: an exact search that passes `PlanningProblem.searchDeadline` answers with the best
 /// plan it has (the Lasso path's here) and its proven gap to the Lagrangian bound, instead of running on.
 @Suite struct SearchTimeLimitTests {
-    /// A deadline already passed stops the search at its first layer, on every seed: the answer fits, is worth
-    /// what the Lasso path's plan is worth, and the bound is never below the true optimum (found without a limit).
+    /// An exact search stopped at its first step answers, on every seed, with the Lasso path's plan: it fits, is
+    /// worth what the Lasso plan is worth, and the bound is never below the true optimum (found without a limit).
     @Test(arguments: 1...30 as ClosedRange<UInt64>)
-    func aPassedDeadlineGivesTheLassoPlanWithAValidBound(seed: UInt64) throws {
-        var problem = try ExactPlannerTests.problem(seed: seed)
+    func aStoppedExactSearchGivesTheLassoPlanWithAValidBound(seed: UInt64) throws {
+        let problem = try ExactPlannerTests.problem(seed: seed)
         let exact = try BudgetPlanner.solve(problem)
-        #expect(exact.stoppedSearch == nil)
-        problem.searchDeadline = .now
-        let stopped = try BudgetPlanner.solve(problem)
+        #expect(exact.stoppedSearch == nil && exact.lassoSearch?.stoppedAtDeadline == false)
+        let lasso = try LassoPathPlanner.select(problem)
+        let stopped = try BudgetPlanner.stopped(problem, lasso: lasso, table: try LayerOptionCosts(problem), solved: [], solvedValue: 0, explored: 0)
         let info = try #require(stopped.stoppedSearch, "seed \(seed)")
         #expect(info.solvedSteps == 0)
         #expect(info.valueBound + 1e-9 >= (exact.optimum?.value ?? 0), "seed \(seed)")
-        if let lasso = stopped.lasso {
+        if let lasso {
             let optimum = try #require(stopped.optimum)
             #expect(optimum.cost.peak <= problem.budget)
             #expect(abs(optimum.value - lasso.value) < 1e-9)
@@ -24,6 +24,22 @@ import Testing
         } else {
             #expect(stopped.optimum == nil)
         }
+    }
+
+    /// A deadline already passed stops the Lasso path before its first costing too, so nothing is claimed to fit or
+    /// not to fit, and the bound still holds.
+    @Test(arguments: 1...10 as ClosedRange<UInt64>)
+    func aPassedDeadlineStopsTheLassoPathAndTheExactSearch(seed: UInt64) throws {
+        var problem = try ExactPlannerTests.problem(seed: seed)
+        let exact = try BudgetPlanner.solve(problem)
+        problem.searchDeadline = .now
+        let search = try LassoPathPlanner.search(problem)
+        #expect(search.searchedRatios == 0 && search.stoppedAtDeadline && search.selection == nil)
+        let stopped = try BudgetPlanner.solve(problem)
+        #expect(stopped.lassoSearch?.stoppedAtDeadline == true)
+        let info = try #require(stopped.stoppedSearch)
+        #expect(stopped.optimum == nil && info.gap == 1 || (exact.optimum?.value ?? 0) == 0)
+        #expect(info.valueBound + 1e-9 >= (exact.optimum?.value ?? 0))
     }
 }
 
