@@ -86,6 +86,7 @@ enum MetaTrainCommand {
             task = .fewShot(ways: outputShape[0], shots: shots, queries: queries, familySeed: try parsed.value(Self.familySeed),
                             noise: try parsed.value(Self.noise))
         }
+        if let problem = task.sizeProblem(on: network) { throw .usage("--shots \(shots) with --queries \(queries): \(problem)", commandPath: commandPath) }
         let iterations = try parsed.value(Self.iterations)
         let configuration = MetaTrainingConfiguration(
             method: method, innerSteps: try parsed.value(Self.innerSteps),

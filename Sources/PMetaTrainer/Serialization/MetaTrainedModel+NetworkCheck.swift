@@ -24,5 +24,29 @@ extension MetaTrainedModel.Task {
                     + "'\(network.graph.graph.name)' has \(outputShape[0])")
             }
         }
+        if let problem = sizeProblem(on: network) { throw DataError(path: "task.shots", message: problem) }
+    }
+
+    /// The float32 inputs of one task, support and query sets together, at most: 256 MiB. The trainer holds a
+    /// task's samples while it adapts to them, so `shots` 100,000 in a model.json for 84x84 images would otherwise
+    /// ask for gigabytes before the first step.
+    public static let maximumSampleBytes = 256 << 20
+
+    /// The samples of one task, support and query sets together.
+    public var samplesPerTask: Int {
+        switch self {
+        case .sinusoid(let shots, let queries): shots + queries
+        case .fewShot(let ways, let shots, let queries, _, _): ways * (shots + queries)
+        }
+    }
+
+    /// Why one task's samples would not fit in `maximumSampleBytes` on `network`, or nil when they do.
+    public func sizeProblem(on network: Network) -> String? {
+        let elements = network.graph.inputShape.dimensions.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let (bytes, overflow) = samplesPerTask.multipliedReportingOverflow(by: elements.multipliedReportingOverflow(by: 4).partialValue)
+        guard overflow || bytes > Self.maximumSampleBytes else { return nil }
+        return "a task of \(DecimalFormatting.grouped(samplesPerTask)) samples of \(DecimalFormatting.grouped(elements)) float32 elements "
+            + "would hold \(overflow ? "more than 2^63 B" : ByteCount(bytes).description) of inputs, over the limit of "
+            + "\(ByteCount(Self.maximumSampleBytes)); use fewer shots or queries"
     }
 }

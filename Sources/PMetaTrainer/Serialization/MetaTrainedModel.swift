@@ -117,12 +117,12 @@ public struct MetaTrainedModel: Sendable, Hashable {
         let taskKind = try taskField.required("kind", "sinusoid or fewshot").string()
         switch taskKind {
         case "sinusoid":
-            task = .sinusoid(shots: try taskField.required("shots", "K").integer(in: 1...100_000, "a count"),
-                             queries: try taskField.required("queries", "a count").integer(in: 1...100_000, "a count"))
+            task = .sinusoid(shots: try taskField.required("shots", "K").integer(in: 1...10_000, "a count from 1 to 10,000"),
+                             queries: try taskField.required("queries", "a count").integer(in: 1...10_000, "a count from 1 to 10,000"))
         case "fewshot":
             task = .fewShot(ways: try taskField.required("ways", "N").integer(in: 2...10_000, "a count"),
-                            shots: try taskField.required("shots", "K").integer(in: 1...100_000, "a count"),
-                            queries: try taskField.required("queries", "a count").integer(in: 1...100_000, "a count"),
+                            shots: try taskField.required("shots", "K").integer(in: 1...10_000, "a count from 1 to 10,000"),
+                            queries: try taskField.required("queries", "a count").integer(in: 1...10_000, "a count from 1 to 10,000"),
                             familySeed: try taskField.required("family_seed", "a seed").unsigned("a seed"),
                             noise: try taskField.required("noise", "a noise level").number(in: 0...100, "a noise level"))
         default:

@@ -61,6 +61,30 @@ import Testing
         }
     }
 
+    /// Item 14's reproducer: `shots` 100,000 in model.json asked for 10.6 GB. Counts are 1 to 10,000, as meta-train
+    /// writes them, and one task's inputs at most 256 MiB: 3 ways x (3,000 + 3,000) samples of 3 x 64 x 64 float32
+    /// elements are 18,000 x 49,152 B = 884,736,000 B.
+    @Test func aTaskTooLargeForTheTrainerIsRefusedBeforeItsSamplesAreMade() throws {
+        let tooMany = try untrainedModel("conv", task: "fewshot", name: "model-shots")
+        try setTask(#"{"kind": "fewshot", "ways": 3, "shots": 100000, "queries": 2, "family_seed": 1, "noise": 0.5}"#, in: tooMany)
+        let validated = run(["validate", folder + "/conv.json", "--plan", tooMany + "/plan.json", "--weights", tooMany, "--tasks", "2"])
+        #expect(validated.exitCode == .badData)
+        #expect(validated.errorOutput.contains("model.json: task.shots: expected a count from 1 to 10,000"), "\(validated.errorOutput)")
+
+        let large = TrainerFixtures.conv.replacingOccurrences(of: "[3, 8, 8]", with: "[3, 64, 64]")
+        try large.write(toFile: folder + "/conv64.json", atomically: true, encoding: .utf8)
+        let trained = run(["meta-train", folder + "/conv64.json", "--task", "fewshot", "--shots", "3000", "--queries", "3000", "-o", folder + "/m64",
+                           "--iterations", "0"])
+        #expect(trained.exitCode == .usage)
+        #expect(trained.errorOutput.contains("--shots 3000 with --queries 3000: a task of 18,000 samples of 12,288 float32 elements would hold "
+                                             + "884.74 MB (884,736,000 B) of inputs, over the limit of 268.44 MB (268,435,456 B)"), "\(trained.errorOutput)")
+        let model = try untrainedModel("conv64", task: "fewshot", name: "model-64")
+        try setTask(#"{"kind": "fewshot", "ways": 3, "shots": 3000, "queries": 3000, "family_seed": 1, "noise": 0.5}"#, in: model)
+        let refused = run(["validate", folder + "/conv64.json", "--plan", model + "/plan.json", "--weights", model, "--tasks", "2"])
+        #expect(refused.exitCode == .badData)
+        #expect(refused.errorOutput.contains("model.json: task.shots: a task of 18,000 samples"), "\(refused.errorOutput)")
+    }
+
     // MARK: - Item 2: NaN and infinity
 
     @Test func aDivergingMetaTrainingIsAnErrorWithTheIterationAndWritesNothing() {
