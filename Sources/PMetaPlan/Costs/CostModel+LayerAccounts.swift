@@ -329,8 +329,10 @@ extension CostModel {
     /// - Throws: `ArithmeticOverflow`.
     public func updatedParameterCount(of plan: UpdatePlan, profile: CountingProfile) throws -> Int {
         var total = 0
+        // A step equal to the one before updates the same elements.
+        let distinct = plan.steps.indices.filter { $0 == 0 || plan.steps[$0] != plan.steps[$0 - 1] }.map { plan.steps[$0] }
         for index in 0..<graph.layerCount where graph.layers[index].operation.isTrainable {
-            let most = try plan.steps.map { try updatedParameterElements(ofLayerAt: index, update: $0.layers[index], profile: profile) }.max() ?? 0
+            let most = try distinct.map { try updatedParameterElements(ofLayerAt: index, update: $0.layers[index], profile: profile) }.max() ?? 0
             total = try Checked.sum(total, most, context: "updated parameters")
         }
         if plan.steps.contains(where: \.updatesFreeParameters) {

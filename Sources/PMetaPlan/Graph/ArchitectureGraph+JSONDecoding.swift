@@ -27,7 +27,11 @@ public enum ArchitectureLimits {
     /// Why `steps` is too much work to cost on a network of `layers` layers, or nil when it is within
     /// `maximumDistinctLayerSteps`.
     public static func layerStepsProblem<Step: Equatable>(_ steps: [Step], layers: Int) -> String? {
-        let distinct = steps.indices.count { $0 == 0 || steps[$0] != steps[$0 - 1] }
+        layerStepsProblem(distinctSteps: steps.indices.count { $0 == 0 || steps[$0] != steps[$0 - 1] }, layers: layers)
+    }
+
+    /// Why `distinct` different steps are too much work to cost on `layers` layers, or nil.
+    public static func layerStepsProblem(distinctSteps distinct: Int, layers: Int) -> String? {
         let (work, overflow) = distinct.multipliedReportingOverflow(by: layers)
         guard overflow || work > maximumDistinctLayerSteps else { return nil }
         return "\(DecimalFormatting.grouped(distinct)) different inner steps on \(DecimalFormatting.grouped(layers)) layers are "

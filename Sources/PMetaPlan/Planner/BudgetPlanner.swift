@@ -70,15 +70,15 @@ public enum BudgetPlanner {
         let deadline = problem.searchDeadline
         for step in 0..<problem.innerSteps {
             let row = problem.importance.scores[step]
-            let known = lasso.map { selection in
-                selection.plan.steps[step].layers.enumerated().reduce(0.0) { total, entry in
-                    total + (entry.element.isUpdated ? problem.value(step: step, layer: entry.offset, ratio: entry.element.inputChannelRatio) : 0)
-                }
-            } ?? 0
             let optimum: ExactPlanner.StepOptimum?
             if let cached = solvedRows[row] {
                 optimum = cached
             } else {
+                let known = lasso.map { selection in
+                    selection.plan.steps[step].layers.enumerated().reduce(0.0) { total, entry in
+                        total + (entry.element.isUpdated ? problem.value(step: step, layer: entry.offset, ratio: entry.element.inputChannelRatio) : 0)
+                    }
+                } ?? 0
                 do {
                     optimum = try ExactPlanner.bestStep(of: problem, step: step, table: table, knownFeasibleValue: known, deadline: deadline)
                 } catch {

@@ -35,7 +35,7 @@ public enum LassoPathPlanner {
 
     /// The most valuable plan on the Lasso path that fits, or nil when not even one layer-step fits.
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
-    /// - Complexity: O(ratios x log(layer-steps) x K x layers).
+    /// - Complexity: O(ratios x log(layer-steps) x K x layers), where a run of equal steps is costed once.
     public static func select(_ problem: PlanningProblem) throws -> Selection? {
         try search(problem).selection
     }
@@ -44,12 +44,19 @@ public enum LassoPathPlanner {
     /// - Throws: `ArithmeticOverflow` for absurd workloads.
     public static func search(_ problem: PlanningProblem) throws -> PathSearch {
         let graph = problem.model.graph
-        // Candidate layer-steps in the order the growing penalty removes them last to first.
+        let scores = problem.importance.scores
+        // Consecutive steps with equal scores have equal keys layer by layer, so every breakpoint keeps or drops a
+        // layer in all of them at once: the path is searched over runs of equal steps (K uniform steps are one run).
+        var runs: [(first: Int, count: Int)] = []
+        for step in scores.indices {
+            if let last = runs.last, scores[step] == scores[last.first] { runs[runs.count - 1].count += 1 } else { runs.append((step, 1)) }
+        }
+        // Candidate layer-steps (a step here is a run) in the order the growing penalty removes them last to first.
         var candidates: [(step: Int, layer: Int, key: Double)] = []
-        for step in 0..<problem.innerSteps {
-            for index in 0..<graph.layerCount where graph.layers[index].operation.isTrainable && problem.importance.scores[step][index] > 0 {
+        for (run, steps) in runs.enumerated() {
+            for index in 0..<graph.layerCount where graph.layers[index].operation.isTrainable && scores[steps.first][index] > 0 {
                 let bytes = Double(max(problem.model.layerCosts[index].inputElements, 1))
-                candidates.append((step, index, problem.importance.scores[step][index] / bytes))
+                candidates.append((run, index, scores[steps.first][index] / bytes))
             }
         }
         candidates.sort { $0.key != $1.key ? $0.key > $1.key : ($0.step, $0.layer) < ($1.step, $1.layer) }
@@ -62,11 +69,12 @@ public enum LassoPathPlanner {
         var searched = 0
         ratios: for ratio in problem.ratios {
             func plan(keeping prefix: Int) -> UpdatePlan {
-                var steps = Array(repeating: StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount)), count: problem.innerSteps)
+                var runSteps = Array(repeating: StepUpdates(layers: Array(repeating: .frozen, count: graph.layerCount)), count: runs.count)
                 for candidate in candidates.prefix(prefix) {
-                    steps[candidate.step].layers[candidate.layer] = problem.update(ofLayerAt: candidate.layer, ratio: ratio)
+                    runSteps[candidate.step].layers[candidate.layer] = problem.update(ofLayerAt: candidate.layer, ratio: ratio)
                 }
-                return UpdatePlan(steps: steps)
+                // The steps of a run share their run's storage.
+                return UpdatePlan(steps: runs.indices.flatMap { repeatElement(runSteps[$0], count: runs[$0].count) })
             }
             func fits(_ prefix: Int) throws -> AdaptationCost? {
                 let cost = try problem.model.adaptation(of: plan(keeping: prefix), workload: problem.workload, profile: problem.profile,

@@ -69,10 +69,18 @@ public struct PlanningProblem: Sendable {
     /// The value of a whole plan: the sum over its updated layer-steps.
     public func value(of plan: UpdatePlan) -> Double {
         var total = 0.0
+        var previous = 0.0
         for (step, updates) in plan.steps.enumerated() {
-            for (index, update) in updates.layers.enumerated() where update.isUpdated && model.graph.layers[index].operation.isTrainable {
-                total += value(step: step, layer: index, ratio: update.inputChannelRatio)
+            // A step equal to the one before, with the same scores, is worth what it was worth.
+            if step > 0, updates == plan.steps[step - 1], importance.scores[step] == importance.scores[step - 1] {
+                total += previous
+                continue
             }
+            previous = 0
+            for (index, update) in updates.layers.enumerated() where update.isUpdated && model.graph.layers[index].operation.isTrainable {
+                previous += value(step: step, layer: index, ratio: update.inputChannelRatio)
+            }
+            total += previous
         }
         return total
     }

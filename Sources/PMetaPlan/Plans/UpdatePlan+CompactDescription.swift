@@ -16,13 +16,21 @@ extension UpdatePlan {
     /// The plan in one line per step, by block: `k=1: block2: pw 1/8, pw_bn 1; block3-block4: dw 1/2, dw_bn 1; head 1`.
     /// A layer named `PREFIX.SUFFIX` (a module path) belongs to block PREFIX; consecutive blocks that update the
     /// same layers at the same ratios, with no other block's trainable layer between them, read as one range. A
-    /// bias-only update reads `bias`, an attended one `att(rho_fw,rho_bw)`.
+    /// bias-only update reads `bias`, an attended one `att(rho_fw,rho_bw)`. Consecutive equal steps share one line
+    /// (`k=2-5: head 1`).
     public func compactDescription(for graph: ShapedGraph) -> [String] {
-        steps.enumerated().map { offset, step in
+        var lines: [String] = []
+        var first = 0
+        while first < steps.count {
+            let step = steps[first]
+            var last = first
+            while last + 1 < steps.count, steps[last + 1] == step { last += 1 }
+            let label = first == last ? "k=\(first + 1)" : "k=\(first + 1)-\(last + 1)"
             let updated = step.layers.indices.filter { step.layers[$0].isUpdated }
-            guard !updated.isEmpty else { return "k=\(offset + 1): no update" }
-            return "k=\(offset + 1): " + Self.blockDescription(of: updated, in: step, graph: graph)
+            lines.append(label + ": " + (updated.isEmpty ? "no update" : Self.blockDescription(of: updated, in: step, graph: graph)))
+            first = last + 1
         }
+        return lines
     }
 
     /// The updated layers `updated` of `step`, block by block.

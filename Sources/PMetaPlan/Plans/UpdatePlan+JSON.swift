@@ -75,6 +75,7 @@ extension UpdatePlan {
         let attendable = graph.attendableLayers
         let indexByName = Dictionary(graph.layers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var steps: [StepUpdates] = []
+        var distinctSteps = 0
         let stepFields = try root.required("steps", "a list of inner steps").elements("a list of inner steps")
         guard !stepFields.isEmpty, stepFields.count <= 1_000 else {
             throw DataError(path: "steps", message: "expected 1 to 1,000 inner steps, found \(stepFields.count)")
@@ -132,11 +133,17 @@ extension UpdatePlan {
                 layers[index] = update
             }
             let step = StepUpdates(layers: layers, updatesFreeParameters: try stepField.member("free_parameters")?.bool() ?? false)
-            // A step equal to the one before shares its storage, so 1,000 equal steps take the memory of one.
-            steps.append(steps.last == step ? steps[steps.count - 1] : step)
-        }
-        if let problem = ArchitectureLimits.layerStepsProblem(steps, layers: graph.layerCount) {
-            throw DataError(path: "steps", message: problem)
+            // A step equal to the one before shares its storage, so 1,000 equal steps take the memory of one; the limit
+            // on different steps is checked as they are read, before they take gigabytes.
+            if steps.last == step {
+                steps.append(steps[steps.count - 1])
+            } else {
+                steps.append(step)
+                distinctSteps += 1
+                if let problem = ArchitectureLimits.layerStepsProblem(distinctSteps: distinctSteps, layers: graph.layerCount) {
+                    throw DataError(path: "steps[\(stepIndex)]", message: problem)
+                }
+            }
         }
         if let recordedSteps = record.innerSteps, recordedSteps != steps.count {
             throw DataError(path: "workload.inner_steps", message: "says \(recordedSteps) steps, but steps lists \(steps.count)")

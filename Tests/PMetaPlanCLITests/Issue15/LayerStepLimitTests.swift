@@ -49,7 +49,7 @@ import Testing
         let path = try write(alternatingPlan(steps: 1_000), "plan.json")
         let result = PMetaPlanCommand.run(arguments: ["check", chain, "--plan", path, "--budget", "1MB"], environment: [:])
         #expect(result.exitCode == .badData)
-        #expect(result.errorOutput.hasPrefix("Error: \(path): steps: 1,000 different inner steps on 2,001 layers"), "\(result.errorOutput)")
+        #expect(result.errorOutput.hasPrefix("Error: \(path): steps[999]: 1,000 different inner steps on 2,001 layers"), "\(result.errorOutput)")
     }
 
     /// 999 different steps are 1,998,999 layer-steps, within the limit; 1,000 equal ones count as one.

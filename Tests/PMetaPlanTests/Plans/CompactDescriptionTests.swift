@@ -36,6 +36,20 @@ import Testing
         #expect(line([1: half, 5: half]) == "k=1: b1: fc 1/2; b3: fc 1/2")
     }
 
+    /// Steps 2-4 equal, step 5 differs, step 6 equals step 4 but not step 5: four lines (a 1,000-step plan of equal
+    /// steps is one line, not 1,000).
+    @Test func consecutiveEqualStepsShareALine() {
+        func step(_ updates: [Int: LayerUpdate]) -> StepUpdates {
+            var layers = [LayerUpdate](repeating: .frozen, count: graph.layerCount)
+            for (index, update) in updates { layers[index] = update }
+            return StepUpdates(layers: layers)
+        }
+        let head = step([9: .full]), stem = step([0: .full])
+        let plan = UpdatePlan(steps: [stem, head, head, head, step([:]), head])
+        #expect(plan.compactDescription(for: graph) == ["k=1: stem 1", "k=2-4: head 1", "k=5: no update", "k=6: head 1"])
+        #expect(UpdatePlan(steps: Array(repeating: head, count: 1_000)).compactDescription(for: graph) == ["k=1-1000: head 1"])
+    }
+
     @Test func differentRatiosBreakTheRange() {
         #expect(line([1: half, 3: .full, 5: .full]) == "k=1: b1: fc 1/2; b2-b3: fc 1")
     }
