@@ -129,11 +129,9 @@ extension CostModel {
         var forwardMACs = 0
         var inputGradientMACs = 0
         var weightGradientMACs = 0
-        /// Meta attention: per layer, what its backward pass holds only while it computes g(w_l); the MACs of its
-        /// modules and weighted accumulation, per pass.
-        var attentionBackwardBytes: [Int] = []
         /// What the updates hold besides their gradients through the step (`Workload.updateState`), free parameters included.
         var updateStateBytes = 0
+        /// Meta attention: the MACs of its modules and weighted accumulation, per pass.
         var attentionForwardMACsPerPass = 0
         var attentionBackwardMACsPerPass = 0
     }
@@ -169,7 +167,6 @@ extension CostModel {
             accounts.gradientBytes.append(try Checked.product(try gradientBufferElements(ofLayerAt: index, update: update, profile: profile),
                                                               workload.precision.gradientBytes, context: "gradient buffer"))
             let weightMACs = try weightGradientMACsPerSample(ofLayerAt: index, update: update, profile: profile)
-            accounts.attentionBackwardBytes.append(try attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload, profile: profile))
             accounts.updateStateBytes = try Checked.sum(accounts.updateStateBytes,
                                                         try updateStateBytes(ofLayerAt: index, update: update, workload: workload, profile: profile),
                                                         context: "optimizer state")
@@ -258,11 +255,13 @@ extension CostModel {
         for index in 0..<count {
             stored = try Checked.sum(stored, storedThisPass[index], context: "stored bytes")
             storedUpTo[index] = stored
+            let update = profile.realized(path.update(ofLayerAt: index, in: step, graph: graph))
+            let inputNeedsGradient = path.flow.inputCarriesGradient[index]
             (working[index], backwardWorking[index]) = try workingBytes(
                 ofLayerAt: index, saved: accounts.saved[index], earlierKept: earlierKept.isEmpty ? .none : earlierKept[index],
-                update: profile.realized(path.update(ofLayerAt: index, in: step, graph: graph)),
-                inputNeedsGradient: path.flow.inputCarriesGradient[index], workload: workload, profile: profile)
-            backwardWorking[index] = try Checked.sum(backwardWorking[index], accounts.attentionBackwardBytes[index], context: "working set")
+                update: update, inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
+            backwardWorking[index] = try attendedBackwardWorkingBytes(ofLayerAt: index, backward: backwardWorking[index], update: update,
+                                                                      inputNeedsGradient: inputNeedsGradient, workload: workload, profile: profile)
         }
         var timeline: [MemoryEvent] = []
         timeline.reserveCapacity(2 * count)

@@ -33,6 +33,25 @@ extension CostModel {
         return try Checked.sum(scores, partialBytes, context: "attention gradient")
     }
 
+    /// The backward working set of layer `index` with its attended update's extra bytes (`attentionBackwardBytes`),
+    /// given the working set `backward` without them. The reference trainer computes g(w_l) before g(x) and frees the
+    /// scores and the compact gradient before it allocates g(x), so where g(x) is a buffer of its own (the layer keeps
+    /// a compact copy of its input, not the input itself, under `inPlaceLayersOnly`) the two are never alive together:
+    /// max(backward, backward - g(x) + extra). Elsewhere the extra bytes are added to the whole working set.
+    /// - Throws: `ArithmeticOverflow`.
+    func attendedBackwardWorkingBytes(ofLayerAt index: Int, backward: Int, update: LayerUpdate, inputNeedsGradient: Bool,
+                                      workload: Workload, profile: CountingProfile) throws -> Int {
+        let extra = try attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload, profile: profile)
+        guard extra > 0 else { return backward }
+        let keepsCompactCopy = attendedChannels(ofLayerAt: index, update: update, profile: profile).map { $0.inputs < layerCosts[index].inputChannels } ?? false
+        guard profile.workingSet == .inPlaceLayersOnly, inputNeedsGradient, keepsCompactCopy else {
+            return try Checked.sum(backward, extra, context: "working set")
+        }
+        let inputGradient = min(backward, try Checked.product(layerCosts[index].inputElements, workload.samplesPerPass, workload.workingElementBytes,
+                                                              context: "working set"))
+        return max(backward, try Checked.sum(backward - inputGradient, extra, context: "working set"))
+    }
+
     /// The MACs of an attended update, by what they scale with.
     struct AttentionMACs {
         /// Per sample in the forward pass: the channel means of x_{l-1} (one addition per input element).

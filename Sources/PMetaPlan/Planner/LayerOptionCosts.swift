@@ -240,8 +240,8 @@ struct LayerOptionCosts: Sendable {
                                                        update: problem.profile.realized(update), inputNeedsGradient: isOnPath,
                                                        workload: workload, profile: problem.profile)
         // An attended update's scores and compact gradient, while its backward pass computes g(w_l).
-        let backward = try Checked.sum(working, try model.attentionBackwardBytes(ofLayerAt: index, update: update, workload: workload,
-                                                                                 profile: problem.profile), context: "working set")
+        let backward = try model.attendedBackwardWorkingBytes(ofLayerAt: index, backward: working, update: problem.profile.realized(update),
+                                                              inputNeedsGradient: isOnPath, workload: workload, profile: problem.profile)
         let stored = try workload.storedCharge(perSample: perSample, forMicroBatch: forMicroBatch)
         let buffer = workload.gradientBufferCharge(bytes: gradient, profile: problem.profile)
         let budget = problem.budget.bytes

@@ -1,3 +1,5 @@
+import PMetaPlan
+
 import Foundation
 
 /// p-Meta's meta attention (Sec. 3.3): per conv/linear layer, channel scores that re-weight and sparsify the
@@ -77,6 +79,13 @@ public struct MetaAttention: Sendable, Hashable {
 
     /// Whether a layer has attention.
     public func attends(_ layer: Int) -> Bool { !modules.layers[layer].isEmpty }
+
+    /// rho_fw and rho_bw as the cost model's exact ratios, rounded down to millionths: a smaller rho bounds the kept
+    /// channels from above (`MetaAttentionRatios.mostKeptChannels(of:clipRatio:)`), so the prediction stays a bound.
+    public var clipRatios: MetaAttentionRatios {
+        func exact(_ ratio: Float) -> ChannelRatio { ChannelRatio(Int((Double(ratio) * 1_000_000).rounded(.down)), 1_000_000) }
+        return MetaAttentionRatios(forward: exact(forwardClipRatio), backward: exact(backwardClipRatio))
+    }
 
     /// The scores of one module for the batch-averaged channel means `means`.
     /// - Parameters:

@@ -58,8 +58,9 @@ public struct ValidationReport: Sendable {
 extension Network {
     /// Adapts every candidate to every task with the scratch-free kernels, measuring each step's memory, and
     /// compares the peaks with the cost model's prediction under the `physical` profile for the same plan and workload. (With meta
-    /// attention the stored channels are chosen per micro-batch and the accumulator covers every channel; the
-    /// plan's ratios do not describe that, so its row compares with the plan as written.)
+    /// attention the stored channels are chosen per micro-batch and the accumulator covers every channel: the
+    /// prediction is for the plan attended with the modules' clip ratios, `UpdatePlan.attending(with:on:)`, which
+    /// counts the most channels the clip keeps.)
     /// - Parameters:
     ///   - candidates: The ways of adapting.
     ///   - tasks: Held-out tasks (their support sets all have the same size).
@@ -75,7 +76,9 @@ extension Network {
         for candidate in candidates {
             let predicted: AdaptationCost
             do {
-                predicted = try costModel.adaptation(of: candidate.plan, workload: workload, profile: .physical)
+                // With meta attention, the plan the trainer runs is the plan attended where the modules attend.
+                let attended = candidate.attention.map { candidate.plan.attending(with: $0.clipRatios, on: graph) } ?? candidate.plan
+                predicted = try costModel.adaptation(of: attended, workload: workload, profile: .physical)
             } catch {
                 throw DataError(path: candidate.name, message: "\(error)")
             }
