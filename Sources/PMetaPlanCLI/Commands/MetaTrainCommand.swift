@@ -19,7 +19,7 @@ enum MetaTrainCommand {
         options: [task.spec, output.spec, method.spec, iterations.spec, seed.spec, innerSteps.spec, innerLearningRate.spec, outerLearningRate.spec,
                   stepSizeLearningRate.spec, lassoStrength.spec, lassoWarmup.spec, tasksPerBatch.spec, shots.spec, queries.spec, noise.spec,
                   familySeed.spec, validationInterval.spec, validationTasks.spec, attention.spec, forwardClipRatio.spec, backwardClipRatio.spec,
-                  kernels.spec, WorkloadOptions.format.spec])
+                  kernels.spec, outerSchedule.spec, WorkloadOptions.format.spec])
 
     /// `--task`: the task family meta-training draws from.
     enum TaskKind: String, CaseIterable, Sendable {
@@ -58,6 +58,13 @@ enum MetaTrainCommand {
     static let kernels = Option<KernelChoice>.choice("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                                                      choices: [(KernelChoice.im2col.rawValue, .im2col), (KernelChoice.scratchFree.rawValue, .scratchFree)])
         .defaulting(to: .im2col)
+    /// The outer learning rates' schedule by name; cosine anneals over --iterations.
+    enum OuterScheduleName: String, Sendable { case constant, cosine }
+    static let outerSchedule = Option<OuterScheduleName>.choice(
+        "outer-schedule", valueName: "kind",
+        help: "The outer learning rates (--outer-lr, --step-size-lr, attention): constant, or cosine, annealed from the given rate towards 0 over --iterations as MAML++ and p-Meta do.",
+        choices: [(OuterScheduleName.constant.rawValue, .constant), (OuterScheduleName.cosine.rawValue, .cosine)])
+        .defaulting(to: .constant)
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
         let path = parsed.positional(InputFile.architectureArgument) ?? ""
@@ -88,7 +95,7 @@ enum MetaTrainCommand {
         }
         if let problem = task.sizeProblem(on: network) { throw .usage("--shots \(shots) with --queries \(queries): \(problem)", commandPath: commandPath) }
         let iterations = try parsed.value(Self.iterations)
-        let configuration = MetaTrainingConfiguration(
+        var configuration = MetaTrainingConfiguration(
             method: method, innerSteps: try parsed.value(Self.innerSteps),
             innerStepSize: Float(try parsed.value(Self.innerLearningRate) ?? (isSinusoid ? 0.01 : 0.1)),
             outerLearningRate: Float(try parsed.value(Self.outerLearningRate)),
@@ -97,6 +104,10 @@ enum MetaTrainCommand {
             lassoWarmup: try parsed.value(Self.lassoWarmup) ?? iterations / 3,
             tasksPerBatch: try parsed.value(Self.tasksPerBatch),
             kernels: try parsed.value(Self.kernels))
+        switch try parsed.value(Self.outerSchedule) {
+        case .constant: configuration.outerSchedule = .constant
+        case .cosine: configuration.outerSchedule = .cosine(iterations: iterations)
+        }
         let validationInterval = try parsed.value(Self.validationInterval)
         let validationTasks = try parsed.value(Self.validationTasks)
         let seed = try parsed.value(Self.seed)
@@ -154,7 +165,8 @@ enum MetaTrainCommand {
         files.append(OutputFiles.Pending(path: folder + "/plan.json", bytes: Array((JSONWriter.write(planDocument) + "\n").utf8)))
         try OutputFiles.write(files)
 
-        var text = "Meta-trained \(graph.graph.name) with \(method.displayName) for \(iterations) steps (seed \(seed)).\n"
+        let scheduleText = configuration.outerSchedule == .constant ? "" : ", outer rates annealed by a cosine"
+        var text = "Meta-trained \(graph.graph.name) with \(method.displayName) for \(iterations) steps (seed \(seed)\(scheduleText)).\n"
         if let best = summary.bestValidation {
             text += "Best validation \(ProgressDisplay.format(best.mean, summary.metric)) ± \(ProgressDisplay.format(best.halfWidth, summary.metric)) at step \(summary.bestIteration).\n"
         }

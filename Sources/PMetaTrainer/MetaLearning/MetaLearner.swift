@@ -1,3 +1,4 @@
+import Foundation
 import PMetaPlan
 
 /// The settings of meta-training.
@@ -21,6 +22,8 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
     public var tasksPerBatch: Int
     /// The conv2d kernels (meta-training is not what the device runs, so the faster im2col by default).
     public var kernels: KernelChoice
+    /// How the outer learning rates (weights, step sizes, attention) change over the outer steps.
+    public var outerSchedule: OuterSchedule = .constant
 
     /// Creates a configuration.
     public init(method: MetaLearningMethod, innerSteps: Int = 2, innerStepSize: Float = 0.1, outerLearningRate: Float = 1e-3,
@@ -36,6 +39,26 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
         self.lassoWarmup = lassoWarmup
         self.tasksPerBatch = tasksPerBatch
         self.kernels = kernels
+    }
+}
+
+/// How the outer loop's learning rates change from outer step to outer step.
+public enum OuterSchedule: Sendable, Hashable {
+    /// The same rates throughout.
+    case constant
+    /// Cosine annealing over `iterations` outer steps (MAML++ and p-Meta): at step t (from 0) every outer rate is
+    /// multiplied by (1 + cos(pi t / T)) / 2, from 1 at the first step down towards 0 at step T.
+    case cosine(iterations: Int)
+
+    /// The factor on the outer rates at outer step `step` (from 0).
+    public func factor(atStep step: Int) -> Float {
+        switch self {
+        case .constant: return 1
+        case .cosine(let iterations):
+            guard iterations > 0 else { return 1 }
+            let progress = Double(min(max(step, 0), iterations)) / Double(iterations)
+            return Float((1 + cos(Double.pi * progress)) / 2)
+        }
     }
 }
 
@@ -55,7 +78,7 @@ public struct MetaStepReport: Sendable {
 /// (Eq. (6)). The outer loop is first-order, as in FOMAML: the inner gradients are treated as constants, so
 /// ∂ℓ(w^K; Q)/∂w = ∇ℓ(w^K; Q) (Eq. (7) with the Hessian terms dropped) and
 /// ∂ℓ(w^K; Q)/∂α_l^k = −⟨∇_{w_l} ℓ(w^K; Q), g_l^k⟩, which is exact for K = 1. Weights and step sizes follow Adam
-/// (each with its own learning rate, constant: no cosine schedule); after each Adam step on α, p-Meta's Lasso
+/// (each with its own learning rate, constant or annealed by `OuterSchedule.cosine`); after each Adam step on α, p-Meta's Lasso
 /// λ Σ m(x_{l−1}) |α_l^k| (Eq. (9)) is applied as its proximal operator, α ← max(0, α − η·λ·m(x_{l−1})), which sets
 /// unimportant layer-steps exactly to 0 (MAML++ only clips at 0, keeping α ≥ 0).
 public struct MetaLearner: Sendable {
@@ -257,6 +280,10 @@ public struct MetaLearner: Sendable {
             score += gradients.score / Double(tasks.count)
         }
         if usedTasks > 0 {
+            let factor = configuration.outerSchedule.factor(atStep: iteration)
+            optimizer.learningRate = configuration.outerLearningRate * factor
+            attentionOptimizer?.learningRate = configuration.outerLearningRate * factor
+            stepSizeOptimizer.learningRate = stepSizeLearningRate
             optimizer.step(&parameters, gradient: weightGradient)
             if attention != nil, let attentionGradient { attentionOptimizer!.step(&attention!.modules, gradient: attentionGradient) }
             if configuration.method.learnsStepSizes { updateStepSizes(gradient: stepSizeGradient) }
@@ -270,7 +297,7 @@ public struct MetaLearner: Sendable {
     mutating func updateStepSizes(gradient: [[Float]]) {
         var values = Self.stepSizeTensor(stepSizes)
         stepSizeOptimizer.step(&values, gradient: Self.stepSizeTensor(gradient))
-        let rate = configuration.stepSizeLearningRate
+        let rate = stepSizeLearningRate
         let weights = memoryWeights
         let layerCount = network.layerCount
         for step in stepSizes.indices {
@@ -281,6 +308,10 @@ public struct MetaLearner: Sendable {
             }
         }
     }
+
+    /// eta, the step sizes' learning rate at this outer step (the schedule's factor on the configured one); the Lasso's
+    /// proximal step uses it too, as a proximal gradient step must.
+    var stepSizeLearningRate: Float { configuration.stepSizeLearningRate * configuration.outerSchedule.factor(atStep: iteration) }
 
     /// Whether the Lasso's proximal step applies at this outer step (p-Meta after the warm-up).
     public var isLassoActive: Bool { configuration.method == .pMeta && iteration >= configuration.lassoWarmup }
