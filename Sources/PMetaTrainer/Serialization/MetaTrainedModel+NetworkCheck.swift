@@ -32,6 +32,11 @@ extension MetaTrainedModel.Task {
     /// ask for gigabytes before the first step.
     public static let maximumSampleBytes = 256 << 20
 
+    /// The samples of one task, support and query sets together, at most: 20,000, which a few-shot task (5-way,
+    /// 5-shot, 15 queries a class: 100) never nears. Validating two such tasks of a small network takes a few seconds
+    /// (docs/hostile-input.md); every further task adds as much.
+    public static let maximumSamplesPerTask = 20_000
+
     /// The samples of one task, support and query sets together.
     public var samplesPerTask: Int {
         switch self {
@@ -40,8 +45,13 @@ extension MetaTrainedModel.Task {
         }
     }
 
-    /// Why one task's samples would not fit in `maximumSampleBytes` on `network`, or nil when they do.
+    /// Why one task's samples are over `maximumSamplesPerTask` or would not fit in `maximumSampleBytes` on `network`,
+    /// or nil when they are within both.
     public func sizeProblem(on network: Network) -> String? {
+        if samplesPerTask > Self.maximumSamplesPerTask {
+            return "a task of \(DecimalFormatting.grouped(samplesPerTask)) samples (support and query sets) is over the limit of "
+                + "\(DecimalFormatting.grouped(Self.maximumSamplesPerTask)); use fewer shots or queries"
+        }
         let elements = network.graph.inputShape.dimensions.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
         let (bytes, overflow) = samplesPerTask.multipliedReportingOverflow(by: elements.multipliedReportingOverflow(by: 4).partialValue)
         guard overflow || bytes > Self.maximumSampleBytes else { return nil }

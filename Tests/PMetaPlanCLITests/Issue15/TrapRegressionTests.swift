@@ -62,7 +62,7 @@ import Testing
     }
 
     /// Item 14's reproducer: `shots` 100,000 in model.json asked for 10.6 GB. Counts are 1 to 10,000, as meta-train
-    /// writes them, and one task's inputs at most 256 MiB: 3 ways x (3,000 + 3,000) samples of 3 x 64 x 64 float32
+    /// writes them, a task has at most 20,000 samples, and its inputs take at most 256 MiB: 3 ways x (3,000 + 3,000) samples of 3 x 64 x 64 float32
     /// elements are 18,000 x 49,152 B = 884,736,000 B.
     @Test func aTaskTooLargeForTheTrainerIsRefusedBeforeItsSamplesAreMade() throws {
         let tooMany = try untrainedModel("conv", task: "fewshot", name: "model-shots")
@@ -70,6 +70,12 @@ import Testing
         let validated = run(["validate", folder + "/conv.json", "--plan", tooMany + "/plan.json", "--weights", tooMany, "--tasks", "2"])
         #expect(validated.exitCode == .badData)
         #expect(validated.errorOutput.contains("model.json: task.shots: expected a count from 1 to 10,000"), "\(validated.errorOutput)")
+
+        // 3 ways x (5,000 + 5,000) = 30,000 samples: over the 20,000 a task may have, however small its images.
+        let crowded = run(["meta-train", folder + "/conv.json", "--task", "fewshot", "--shots", "5000", "--queries", "5000", "-o", folder + "/m30k",
+                           "--iterations", "0"])
+        #expect(crowded.exitCode == .usage)
+        #expect(crowded.errorOutput.contains("a task of 30,000 samples (support and query sets) is over the limit of 20,000"), "\(crowded.errorOutput)")
 
         let large = TrainerFixtures.conv.replacingOccurrences(of: "[3, 8, 8]", with: "[3, 64, 64]")
         try large.write(toFile: folder + "/conv64.json", atomically: true, encoding: .utf8)
