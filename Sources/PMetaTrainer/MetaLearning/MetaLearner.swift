@@ -11,7 +11,8 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
     public var innerStepSize: Float
     /// β, Adam's step size for the weights (Eq. (7)).
     public var outerLearningRate: Float
-    /// The gradient-descent step size for α (Eqs. (8), (9)).
+    /// η, Adam's step size for α (the paper's Eqs. (8), (9) write a gradient step; the trainer uses Adam), also the rate of
+    /// the Lasso's proximal step.
     public var stepSizeLearningRate: Float
     /// λ of Eq. (9), the weight of the memory-weighted Lasso (p-Meta only).
     public var lassoStrength: Float
@@ -256,7 +257,7 @@ public struct MetaLearner: Sendable {
     }
 
     /// One outer step on a batch of tasks: Adam on θ with the mean meta-gradient, and for MAML++/p-Meta a
-    /// (proximal) gradient step on α.
+    /// (proximal) Adam step on α.
     public mutating func step(on tasks: [FewShotTask]) -> MetaStepReport {
         precondition(!tasks.isEmpty, "MetaLearner: an outer step needs tasks")
         var weightGradient = parameters.zeros()
