@@ -9,7 +9,9 @@ enum SimulateFederatedCommand {
         discussion: """
             Each round every client draws a task, reconstructs the --local layers (full-batch SGD from their initial weights), \
             updates the global layers online (one support sample at a time), and sends the Top-P% most changed global weights \
-            with their indices; the server averages them with a cosine-annealed step size. The same seed drives both runs. \
+            with their indices; the server averages them with a cosine-annealed step size. The same seed drives three runs: \
+            Top-P, full communication with the same local layers, and the whole model (every layer global, nothing \
+            reconstructed locally, every weight sent). \
             Every client step's gradient is clipped to --clip (L2 norm). Round 0 (the initial weights) and every --eval-every-th \
             round are scored on fixed held-out tasks (the same reconstruction and online update, then the query set). The summary \
             gives the saving over the whole run and the bytes each run sent until its mean score first reached each --target and \

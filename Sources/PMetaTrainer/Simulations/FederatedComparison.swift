@@ -1,13 +1,16 @@
 import Foundation
 import PMetaPlan
 
-/// Top-P% selective upload against full communication, from the same seed: the same client tasks, the same
-/// held-out tasks.
+/// Top-P% selective upload against full communication and against the whole model, from the same seed: the same
+/// client tasks, the same held-out tasks.
 public struct FederatedComparison: Sendable, Hashable {
     /// The run that sends the Top-P% of the changed global weights.
     public var selective: FederatedRun
-    /// The run that sends every global weight (P = 100).
+    /// The run that sends every global weight (P = 100), with the same local layers.
     public var full: FederatedRun
+    /// The baseline without TinyMetaFed's two savings: every layer global (nothing reconstructed locally, every
+    /// weight updated online and sent) and full communication.
+    public var wholeModel: FederatedRun
 
     /// Runs both from copies of the same generator state.
     /// - Parameters:
@@ -22,26 +25,36 @@ public struct FederatedComparison: Sendable, Hashable {
         var fullGenerator = SplitMix64(seed: seed)
         self.selective = try simulation.run(topPercentage: percentage, using: &selectiveGenerator)
         self.full = try simulation.run(topPercentage: Percentage(percent: 100), using: &fullGenerator)
+        var whole = simulation
+        whole.partition = try ParameterPartition(model: try CostModel(simulation.network.graph), local: LayerSelector([]))
+        var wholeGenerator = SplitMix64(seed: seed)
+        self.wholeModel = try whole.run(topPercentage: Percentage(percent: 100), using: &wholeGenerator)
     }
 
     /// 1 − (bytes of the selective run) / (bytes of the full run), up and down; and for the upload alone.
-    public var saving: (total: Double, upload: Double) {
-        let (selectiveLast, fullLast) = (selective.rounds.last!, full.rounds.last!)
-        return (1 - Double(selectiveLast.totalBytes) / Double(fullLast.totalBytes),
-                1 - Double(selectiveLast.uploadedBytes) / Double(fullLast.uploadedBytes))
+    public var saving: (total: Double, upload: Double) { saving(against: full) }
+
+    /// 1 − (bytes of the selective run) / (bytes of `baseline`) over the whole run, up and down; and for the upload.
+    public func saving(against baseline: FederatedRun) -> (total: Double, upload: Double) {
+        let (selectiveLast, baselineLast) = (selective.rounds.last!, baseline.rounds.last!)
+        return (1 - Double(selectiveLast.totalBytes) / Double(baselineLast.totalBytes),
+                1 - Double(selectiveLast.uploadedBytes) / Double(baselineLast.uploadedBytes))
     }
 
-    /// The worse of the two final mean scores: a level both runs reach by their last round.
+    /// The worst of the three final mean scores: a level every run reaches by its last round.
     public var commonTarget: Double {
-        let (selectiveFinal, fullFinal) = (selective.rounds.last!.score.mean, full.rounds.last!.score.mean)
-        return selective.metric == .accuracy ? min(selectiveFinal, fullFinal) : max(selectiveFinal, fullFinal)
+        let finals = [selective, full, wholeModel].map { $0.rounds.last!.score.mean }
+        return selective.metric == .accuracy ? finals.min()! : finals.max()!
     }
 
     /// 1 − (bytes the selective run sent until it first reached `target`) / (bytes the full run sent until then),
     /// up and down; nil when either run never reaches it (at the evaluated rounds).
     /// - Parameter target: An MSE (reached at or below) or an accuracy (reached at or above).
-    public func saving(toReach target: Double) -> Double? {
-        guard let top = selective.firstRound(reaching: target), let dense = full.firstRound(reaching: target),
+    public func saving(toReach target: Double) -> Double? { saving(toReach: target, against: full) }
+
+    /// The same against `baseline`, the full or the whole-model run.
+    public func saving(toReach target: Double, against baseline: FederatedRun) -> Double? {
+        guard let top = selective.firstRound(reaching: target), let dense = baseline.firstRound(reaching: target),
               dense.totalBytes > 0 else { return nil }
         return 1 - Double(top.totalBytes) / Double(dense.totalBytes)
     }
@@ -66,12 +79,21 @@ public struct FederatedComparison: Sendable, Hashable {
             lines.append(String(format: "%5d", top.round) + "  " + bytes(top.totalBytes).leftPadded(to: 24) + "  " + score(top.score)
                          + "  " + bytes(dense.totalBytes).leftPadded(to: 24) + "  " + score(dense.score))
         }
+        lines.append("")
+        lines.append("Whole model (every layer global: nothing reconstructed locally, all \(wholeModel.globalWeights) weights updated and sent):")
+        lines.append("round  whole-model bytes (up+down)  \(metric) (95% CI)")
+        for round in wholeModel.rounds {
+            lines.append(String(format: "%5d", round.round) + "  " + bytes(round.totalBytes).leftPadded(to: 27) + "  " + score(round.score))
+        }
         let (total, upload) = saving
         lines.append("")
         lines.append(String(format: "Communication saving of Top-%@: %.1f%% of all bytes, %.1f%% of the upload.", "\(selective.percentage)",
                             100 * total, 100 * upload))
+        let (wholeTotal, wholeUpload) = saving(against: wholeModel)
+        lines.append(String(format: "Against the whole model: Top-%@ saves %.1f%% of all bytes, %.1f%% of the upload.", "\(selective.percentage)",
+                            100 * wholeTotal, 100 * wholeUpload))
         lines.append("Final held-out \(metric): Top-\(selective.percentage) \(score(selective.rounds.last!.score)), "
-                     + "full \(score(full.rounds.last!.score)).")
+                     + "full \(score(full.rounds.last!.score)), whole model \(score(wholeModel.rounds.last!.score)).")
         let relation = selective.metric == .accuracy ? ">=" : "<="
         for target in targets + [commonTarget] {
             func reached(_ run: FederatedRun) -> String {
@@ -80,8 +102,9 @@ public struct FederatedComparison: Sendable, Hashable {
             }
             var line = "Bytes to reach mean \(metric) \(relation) " + String(format: selective.metric == .accuracy ? "%.2f%%" : "%.4f",
                                                                              selective.metric == .accuracy ? 100 * target : target)
-                + ": Top-\(selective.percentage) \(reached(selective)), full \(reached(full))"
+                + ": Top-\(selective.percentage) \(reached(selective)), full \(reached(full)), whole model \(reached(wholeModel))"
             if let saving = saving(toReach: target) { line += String(format: "; saving %.1f%%", 100 * saving) }
+            if let saving = saving(toReach: target, against: wholeModel) { line += String(format: ", %.1f%% against the whole model", 100 * saving) }
             lines.append(line + ".")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -55,6 +55,26 @@ import Testing
         #expect(comparison.table().contains("Communication saving"))
     }
 
+    /// Issue 16: the whole-model baseline has every layer global: 16 + 9 = 25 weights, sent densely both ways by
+    /// 2 clients in 3 rounds, 2 x 3 x (100 + 100) = 1,200 B; nothing is reconstructed, so its round-0 score is the
+    /// initial weights adapted online alone, and it is the run a caller gets from the empty local selector.
+    @Test func theWholeModelBaselineSendsEveryWeightAndKeepsNothingLocal() throws {
+        let simulation = try Self.simulation()
+        var generator = SplitMix64(seed: 9)
+        let comparison = try FederatedComparison(simulation, topPercentage: Percentage(percent: 25), using: &generator)
+        #expect(comparison.wholeModel.globalWeights == 25 && comparison.wholeModel.sentPerClient == 25)
+        #expect(comparison.wholeModel.rounds.last!.uploadedBytes == 600 && comparison.wholeModel.rounds.last!.downloadedBytes == 600)
+        var whole = simulation
+        whole.partition = try ParameterPartition(model: try CostModel(simulation.network.graph), local: LayerSelector([]))
+        #expect(whole.partition.localParameterCount == 0)
+        var again = SplitMix64(seed: 9)
+        var wholeGenerator = SplitMix64(seed: again.next())
+        #expect(try whole.run(topPercentage: Percentage(percent: 100), using: &wholeGenerator) == comparison.wholeModel)
+        let saving = comparison.saving(against: comparison.wholeModel)
+        #expect(abs(saving.total - (1 - Double(comparison.selective.rounds.last!.totalBytes) / 1_200)) < 1e-12)
+        #expect(comparison.table().contains("Whole model (every layer global"))
+    }
+
     @Test func sameSeedGivesTheSameRun() throws {
         let simulation = try Self.simulation(rounds: 2)
         var first = SplitMix64(seed: 4)
