@@ -19,7 +19,7 @@ enum MetaTrainCommand {
         options: [task.spec, output.spec, method.spec, iterations.spec, seed.spec, innerSteps.spec, innerLearningRate.spec, outerLearningRate.spec,
                   stepSizeLearningRate.spec, lassoStrength.spec, lassoWarmup.spec, tasksPerBatch.spec, shots.spec, queries.spec, noise.spec,
                   familySeed.spec, validationInterval.spec, validationTasks.spec, attention.spec, forwardClipRatio.spec, backwardClipRatio.spec,
-                  kernels.spec, outerSchedule.spec, WorkloadOptions.format.spec])
+                  kernels.spec, outerSchedule.spec, secondOrder.spec, WorkloadOptions.format.spec])
 
     /// `--task`: the task family meta-training draws from.
     enum TaskKind: String, CaseIterable, Sendable {
@@ -58,6 +58,7 @@ enum MetaTrainCommand {
     static let kernels = Option<KernelChoice>.choice("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                                                      choices: [(KernelChoice.im2col.rawValue, .im2col), (KernelChoice.scratchFree.rawValue, .scratchFree)])
         .defaulting(to: .im2col)
+    static let secondOrder = Flag("second-order", help: "Differentiate through the inner loop (Hessian-vector products by finite differences of gradients: two more gradient passes per inner step) instead of the first-order rule. Not with --attention.")
     /// The outer learning rates' schedule by name; cosine anneals over --iterations.
     enum OuterScheduleName: String, Sendable { case constant, cosine }
     static let outerSchedule = Option<OuterScheduleName>.choice(
@@ -104,6 +105,12 @@ enum MetaTrainCommand {
             lassoWarmup: try parsed.value(Self.lassoWarmup) ?? iterations / 3,
             tasksPerBatch: try parsed.value(Self.tasksPerBatch),
             kernels: try parsed.value(Self.kernels))
+        if parsed.isSet(Self.secondOrder) {
+            guard !parsed.isSet(Self.attention) else {
+                throw .usage("--second-order is not implemented with --attention; drop one of them", commandPath: commandPath)
+            }
+            configuration.secondOrder = true
+        }
         switch try parsed.value(Self.outerSchedule) {
         case .constant: configuration.outerSchedule = .constant
         case .cosine: configuration.outerSchedule = .cosine(iterations: iterations)
@@ -165,7 +172,8 @@ enum MetaTrainCommand {
         files.append(OutputFiles.Pending(path: folder + "/plan.json", bytes: Array((JSONWriter.write(planDocument) + "\n").utf8)))
         try OutputFiles.write(files)
 
-        let scheduleText = configuration.outerSchedule == .constant ? "" : ", outer rates annealed by a cosine"
+        let scheduleText = (configuration.outerSchedule == .constant ? "" : ", outer rates annealed by a cosine")
+            + (configuration.secondOrder ? ", second-order meta-gradients" : "")
         var text = "Meta-trained \(graph.graph.name) with \(method.displayName) for \(iterations) steps (seed \(seed)\(scheduleText)).\n"
         if let best = summary.bestValidation {
             text += "Best validation \(ProgressDisplay.format(best.mean, summary.metric)) ± \(ProgressDisplay.format(best.halfWidth, summary.metric)) at step \(summary.bestIteration).\n"

@@ -25,6 +25,9 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
     public var kernels: KernelChoice
     /// How the outer learning rates (weights, step sizes, attention) change over the outer steps.
     public var outerSchedule: OuterSchedule = .constant
+    /// Differentiate through the inner loop (Eq. (7) with its Hessian terms, by finite differences of gradients:
+    /// `MetaLearner+SecondOrder.swift`) instead of the first-order approximation. Not with meta attention.
+    public var secondOrder = false
 
     /// Creates a configuration.
     public init(method: MetaLearningMethod, innerSteps: Int = 2, innerStepSize: Float = 0.1, outerLearningRate: Float = 1e-3,
@@ -153,10 +156,12 @@ public struct MetaLearner: Sendable {
         var backward: (probabilities: [Float], scores: [Float])
     }
 
-    /// One inner step: the dense gradients (before attention weighs them) and what attention did.
+    /// One inner step: the dense gradients (before attention weighs them) and what attention did; for second-order
+    /// meta-gradients also the weights the step started from.
     struct InnerStep {
         var gradients: [LayerGradient?]
         var attention: [AttentionRecord?]
+        var start: NetworkParameters? = nil
     }
 
     /// Adapts to a task's support set and returns the adapted weights and each step's inner gradients.
@@ -164,6 +169,7 @@ public struct MetaLearner: Sendable {
         var weights = initial
         var steps: [InnerStep] = []
         for step in 0..<configuration.innerSteps {
+            let start = configuration.secondOrder ? weights : nil
             let pass = network.gradientsAndChannelMeans(for: task.support, parameters: weights, scope: innerScope(step: step),
                                                         kernels: configuration.kernels, recordsChannelMeans: attention != nil)
             var records = [AttentionRecord?](repeating: nil, count: network.layerCount)
@@ -182,13 +188,13 @@ public struct MetaLearner: Sendable {
                 let weighted = records[layer].map { gradient.weighted(forward: $0.forward.scores, backward: $0.backward.scores) } ?? gradient
                 weighted.apply(to: &weights.layers[layer], scaledBy: -stepSizes[step][layer])
             }
-            let keeps = configuration.method.learnsStepSizes || attention != nil
-            steps.append(InnerStep(gradients: keeps ? pass.gradients : [], attention: records))
+            let keeps = configuration.method.learnsStepSizes || attention != nil || configuration.secondOrder
+            steps.append(InnerStep(gradients: keeps ? pass.gradients : [], attention: records, start: start))
         }
         return (weights, steps)
     }
 
-    /// The first-order meta-gradients of one task's query loss.
+    /// The meta-gradients of one task's query loss: first-order, or second-order with `configuration.secondOrder`.
     /// - Returns: The query loss, the query score, ∂ℓ/∂θ, ∂ℓ/∂α (`[k][l]`, zeros unless step sizes are learned)
     ///   and ∂ℓ/∂(attention modules) (zeros without attention).
     public func metaGradients(for task: FewShotTask, parameters initial: NetworkParameters? = nil)
@@ -197,6 +203,11 @@ public struct MetaLearner: Sendable {
         let start = initial ?? parameters
         let (adapted, inner) = innerLoop(task, from: start)
         let query = network.gradients(for: task.query, parameters: adapted, scope: .everything(of: network), kernels: configuration.kernels)
+        if configuration.secondOrder {
+            precondition(attention == nil, "MetaLearner: second-order meta-gradients are not implemented with meta attention")
+            let (weights, stepSizeGradients) = secondOrderGradients(of: task, inner: inner, query: query.gradients)
+            return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), weights, stepSizeGradients, nil)
+        }
         var outer = start.zeros()
         var outerDense: [[Tensor]] = Array(repeating: [], count: network.layerCount)
         for layer in 0..<network.layerCount {

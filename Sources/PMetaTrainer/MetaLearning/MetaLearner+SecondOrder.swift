@@ -1,0 +1,59 @@
+import PMetaPlan
+
+/// Second-order meta-gradients (Eq. (7) with its Hessian terms; MAML's full meta-gradient).
+///
+/// The inner loop is θ_{k+1} = θ_k − A_k ∇ℓ_S(θ_k), with A_k the diagonal of the step sizes α_l^k of the layers
+/// step k updates (whole layers: every meta-learning method here updates whole layers) and 0 elsewhere. Its
+/// Jacobian is I − A_k H_k with H_k = ∇²ℓ_S(θ_k), symmetric, so the adjoint of θ_k is
+/// g_k = g_{k+1} − H_k (A_k g_{k+1}), from g_K = ∇ℓ_Q(θ_K) down to g_0 = ∂ℓ_Q/∂θ. Each Hessian-vector product is
+/// a central finite difference of support gradients, H v ≈ (∇ℓ_S(θ + εv) − ∇ℓ_S(θ − εv)) / 2ε, with ε‖v‖ = 0.01:
+/// two extra gradient passes per inner step. The step sizes' gradients use the adjoint of the step's result,
+/// ∂ℓ/∂α_l^k = −⟨g_{k+1,l}, ∇_l ℓ_S(θ_k)⟩, where the first-order rule uses ∇ℓ_Q(θ_K) for every step.
+extension MetaLearner {
+    /// The norm of the perturbation ε v of each Hessian-vector product.
+    static let hessianProbeNorm: Double = 0.01
+
+    /// ∂ℓ_Q/∂θ and ∂ℓ_Q/∂α (`[k][l]`, zeros unless step sizes are learned) by the adjoint recursion above.
+    /// - Parameters:
+    ///   - inner: The inner loop's steps, recorded with their starting weights.
+    ///   - query: ∇ℓ_Q at the adapted weights, per layer.
+    func secondOrderGradients(of task: FewShotTask, inner: [InnerStep], query: [LayerGradient?]) -> (NetworkParameters, [[Float]]) {
+        let shapes = network.operations.map(\.parameterShapes)
+        func dense(_ gradients: [LayerGradient?], like template: NetworkParameters) -> NetworkParameters {
+            var result = template.zeros()
+            for layer in gradients.indices { if let gradient = gradients[layer] { result.layers[layer] = gradient.dense(shapes: shapes[layer]) } }
+            return result
+        }
+        func supportGradient(at weights: NetworkParameters) -> NetworkParameters {
+            dense(network.gradients(for: task.support, parameters: weights, scope: .everything(of: network), kernels: configuration.kernels).gradients,
+                  like: weights)
+        }
+        func dot(_ a: [Tensor], _ b: [Tensor]) -> Double { zip(a, b).reduce(0.0) { $0 + $1.0.dot($1.1) } }
+        var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
+        guard let first = inner.first?.start else { return (parameters.zeros(), stepSizeGradients) }
+        var adjoint = dense(query, like: first)
+        for step in inner.indices.reversed() {
+            guard let start = inner[step].start else { preconditionFailure("MetaLearner: an inner step without its starting weights") }
+            var direction = adjoint.zeros()
+            for layer in 0..<network.layerCount {
+                guard let innerGradient = inner[step].gradients.indices.contains(layer) ? inner[step].gradients[layer] : nil else { continue }
+                if configuration.method.learnsStepSizes {
+                    stepSizeGradients[step][layer] = Float(-dot(adjoint.layers[layer], innerGradient.dense(shapes: shapes[layer])))
+                }
+                guard stepSizes[step][layer] != 0 else { continue }
+                let stepSize = stepSizes[step][layer]
+                direction.layers[layer] = adjoint.layers[layer].map { $0.map { stepSize * $0 } }
+            }
+            let norm = direction.layers.joined().reduce(0.0) { $0 + $1.dot($1) }.squareRoot()
+            guard norm > 0, norm.isFinite else { continue }
+            let epsilon = Float(Self.hessianProbeNorm / norm)
+            var plus = start, minus = start
+            plus.add(direction, scaledBy: epsilon)
+            minus.add(direction, scaledBy: -epsilon)
+            var product = supportGradient(at: plus)
+            product.add(supportGradient(at: minus), scaledBy: -1)
+            adjoint.add(product, scaledBy: -1 / (2 * epsilon))
+        }
+        return (adjoint, stepSizeGradients)
+    }
+}

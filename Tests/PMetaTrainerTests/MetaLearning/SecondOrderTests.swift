@@ -1,0 +1,76 @@
+import PMetaPlan
+@testable import PMetaTrainer
+import Testing
+
+/// Issue 16: second-order meta-gradients (`MetaTrainingConfiguration.secondOrder`) against central finite
+/// differences of the outer loss itself, ℓ_Q(θ_K(θ, α)), which the first-order rule only approximates.
+@Suite struct SecondOrderTests {
+    /// A 1-8-8-1 ReLU MLP on one sinusoid task, K = 2 inner steps of MAML++ at alpha = 0.05 (large
+    /// enough that the Hessian terms matter).
+    static let mlp = """
+        {"format": 1, "name": "MLP tiny", "input": {"shape": [1], "element_bytes": 4},
+         "layers": [{"name": "fc1", "op": "linear", "out_features": 8}, {"name": "relu1", "op": "relu"},
+                    {"name": "fc2", "op": "linear", "out_features": 8}, {"name": "relu2", "op": "relu"},
+                    {"name": "head", "op": "linear", "out_features": 1}]}
+        """
+
+    static func learner(secondOrder: Bool, stepSizes: [[Float]]? = nil) throws -> (MetaLearner, FewShotTask) {
+        let network = try TestNetworks.network(mlp)
+        var generator = SplitMix64(seed: 17)
+        var configuration = MetaTrainingConfiguration(method: .mamlPlusPlus, innerSteps: 2, innerStepSize: 0.3, kernels: .scratchFree)
+        configuration.secondOrder = secondOrder
+        let parameters = network.initialParameters(using: &generator)
+        let sizes = stepSizes ?? configuration.method.initialStepSizes(for: network, innerSteps: 2, stepSize: 0.05)
+        let learner = MetaLearner(network: network, configuration: configuration, parameters: parameters, stepSizes: sizes)
+        return (learner, SinusoidTasks(shots: 10, queryPoints: 10).task(from: .training, using: &generator))
+    }
+
+    /// The outer loss at θ (the learner's weights with one entry moved).
+    static func outerLoss(_ learner: MetaLearner, _ task: FewShotTask, layer: Int, tensor: Int, element: Int, by delta: Float) -> Double {
+        var parameters = learner.parameters
+        parameters.layers[layer][tensor].values[element] += delta
+        return learner.metaGradients(for: task, parameters: parameters).loss
+    }
+
+    @Test func weightGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
+        let (second, task) = try Self.learner(secondOrder: true)
+        let (first, _) = try Self.learner(secondOrder: false)
+        let exact = second.metaGradients(for: task).weights
+        let approximate = first.metaGradients(for: task).weights
+        let h: Float = 1e-2
+        var secondError = 0.0, firstError = 0.0, scale = 0.0
+        for layer in exact.layers.indices {
+            for tensor in exact.layers[layer].indices {
+                for element in stride(from: 0, to: exact.layers[layer][tensor].count, by: 3) {
+                    let numeric = (Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: h)
+                                   - Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: -h)) / Double(2 * h)
+                    let analytic = Double(exact.layers[layer][tensor].values[element])
+                    #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "layer \(layer) tensor \(tensor)[\(element)]: \(analytic) vs \(numeric)")
+                    secondError += abs(analytic - numeric)
+                    firstError += abs(Double(approximate.layers[layer][tensor].values[element]) - numeric)
+                    scale += abs(numeric)
+                }
+            }
+        }
+        print("second-order check: first-order error \(firstError), second-order \(secondError), sum of |gradient| \(scale)")
+        // The Hessian terms matter here: the first-order rule is several times further from the truth.
+        #expect(firstError > 3 * secondError, "first-order error \(firstError), second-order \(secondError), scale \(scale)")
+    }
+
+    @Test func stepSizeGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
+        let (second, task) = try Self.learner(secondOrder: true)
+        let exact = second.metaGradients(for: task).stepSizes
+        let h: Float = 1e-3
+        for step in 0..<2 {
+            for layer in second.stepSizes[step].indices where second.stepSizes[step][layer] > 0 {
+                var up = second.stepSizes, down = second.stepSizes
+                up[step][layer] += h
+                down[step][layer] -= h
+                let lossUp = try Self.learner(secondOrder: true, stepSizes: up).0.metaGradients(for: task).loss
+                let lossDown = try Self.learner(secondOrder: true, stepSizes: down).0.metaGradients(for: task).loss
+                let numeric = (lossUp - lossDown) / Double(2 * h)
+                #expect(abs(Double(exact[step][layer]) - numeric) <= 2e-3 + 0.03 * abs(numeric), "alpha[\(step)][\(layer)]: \(exact[step][layer]) vs \(numeric)")
+            }
+        }
+    }
+}
