@@ -155,11 +155,13 @@ enum MetaTrainCommand {
         display.finish()
 
         let graph = network.graph
-        let description = MetaTrainedModel(
+        var description = MetaTrainedModel(
             architecture: graph.graph.name, method: method, innerSteps: configuration.innerSteps, innerStepSize: configuration.innerStepSize,
             iterations: iterations, seed: seed, task: task,
             bestValidation: summary.bestValidation.map { (summary.metric, $0, summary.bestIteration) },
             attentionClipRatios: learner.attention.map { ($0.forwardClipRatio, $0.backwardClipRatio) })
+        description.outerSchedule = configuration.outerSchedule
+        description.secondOrder = configuration.secondOrder
         let plan = learner.deployedPlan
         var files = [OutputFiles.Pending(path: folder + "/weights.bin", bytes: learner.parameters.encodedWeightsFile())]
         if let attention = learner.attention {

@@ -43,6 +43,10 @@ public struct MetaTrainedModel: Sendable, Hashable {
     public var bestValidation: (metric: TaskMetric, score: MeanWithInterval, iteration: Int)?
     /// Meta attention's clip ratios ρ^fw and ρ^bw, when the model has attention (`attention.bin`).
     public var attentionClipRatios: (forward: Float, backward: Float)?
+    /// How the outer learning rates changed over the iterations (written only when not constant).
+    public var outerSchedule: OuterSchedule = .constant
+    /// Whether the meta-gradients were second-order (written only when they were).
+    public var secondOrder = false
 
     /// Creates a description.
     public init(architecture: String, method: MetaLearningMethod, innerSteps: Int, innerStepSize: Float, iterations: Int,
@@ -80,6 +84,8 @@ public struct MetaTrainedModel: Sendable, Hashable {
             ("method", .string(method.rawValue)), ("inner_steps", .integer(innerSteps)), ("inner_step_size", .double(Double(innerStepSize))),
             ("iterations", .integer(iterations)), ("seed", .number(String(seed))), ("task", taskValue),
         ]
+        if case .cosine = outerSchedule { members.append(("outer_schedule", .string("cosine"))) }
+        if secondOrder { members.append(("second_order", .bool(true))) }
         if let attentionClipRatios {
             members.append(("attention", .object([("forward_clip_ratio", .double(Double(attentionClipRatios.forward))),
                                                   ("backward_clip_ratio", .double(Double(attentionClipRatios.backward)))])))
@@ -134,6 +140,14 @@ public struct MetaTrainedModel: Sendable, Hashable {
         } else {
             attentionClipRatios = nil
         }
+        if let schedule = root.member("outer_schedule") {
+            let name = try schedule.string()
+            guard name == "cosine" || name == "constant" else {
+                throw DataError(path: "outer_schedule", message: "expected \"constant\" or \"cosine\", found \"\(name.quotedForMessage())\"")
+            }
+            outerSchedule = name == "cosine" ? .cosine(iterations: iterations) : .constant
+        }
+        secondOrder = try root.member("second_order")?.bool() ?? false
         if let best = root.member("best_validation") {
             let metricName = try best.required("metric", "accuracy or mse").string()
             guard let metric = TaskMetric(rawValue: metricName) else {

@@ -17,6 +17,11 @@ struct ModelFileField {
         return field
     }
 
+    func bool() throws(DataError) -> Bool {
+        guard case .bool(let flag) = value else { throw error("expected true or false, found \(value.kindDescription)") }
+        return flag
+    }
+
     func string() throws(DataError) -> String {
         guard let text = value.stringValue else { throw error("expected a string, found \(value.kindDescription)") }
         return text
