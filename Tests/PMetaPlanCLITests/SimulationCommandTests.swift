@@ -33,6 +33,22 @@ import Testing
         return url.path
     }
 
+    /// Issue 16: --byte-budget plans the channel counts; with a budget no channel fits it is a usage error, and it
+    /// excludes the fraction --budget.
+    @Test func simulateDynamicTakesAByteBudgetForThePlanner() throws {
+        let path = try Self.file(Self.fourConvTiny, named: "4conv-tiny.json")
+        let planned = CommandHarness.run(["simulate-dynamic", path, "--tasks", "1", "--epochs", "1", "--shots", "1", "--byte-budget", "1MB"])
+        #expect(planned.exitCode == .success, "\(planned.errorOutput)")
+        #expect(planned.output.contains("byte budget 1.00 MB (1,000,000 B) (the planner's channel counts)"), "\(planned.output)")
+        #expect(planned.output.contains("Planned layers (c of C input channels):"))
+        let tooSmall = CommandHarness.run(["simulate-dynamic", path, "--tasks", "1", "--byte-budget", "10B"])
+        #expect(tooSmall.exitCode == .usage)
+        #expect(tooSmall.errorOutput.contains("not even one input channel of one layer of 4Conv-tiny fits in 10 B"), "\(tooSmall.errorOutput)")
+        let both = CommandHarness.run(["simulate-dynamic", path, "--budget", "0.5", "--byte-budget", "1MB"])
+        #expect(both.exitCode == .usage)
+        #expect(both.errorOutput.contains("exclude each other"))
+    }
+
     @Test func simulateDynamicPrintsOneRowPerStrategyAndRepeatsBySeed() throws {
         let path = try Self.file(Self.fourConvTiny, named: "4conv-tiny.json")
         let arguments = ["simulate-dynamic", path, "--tasks", "2", "--epochs", "1", "--shots", "1", "--budget", "0.5", "--seed", "3"]

@@ -18,7 +18,8 @@ enum SimulateDynamicCommand {
             the per-task differences, in points, with its 95% interval).
             """,
         arguments: [architecture],
-        options: [weights.spec, tasks.spec, epochs.spec, budget.spec, shots.spec, learningRate.spec, seed.spec, WorkloadOptions.format.spec])
+        options: [weights.spec, tasks.spec, epochs.spec, budget.spec, byteBudget.spec, shots.spec, learningRate.spec, seed.spec,
+                  WorkloadOptions.format.spec])
 
     static let architecture = ArgumentSpec("arch.json", help: "An image classifier: [C, H, W] input, [N] output.")
     static let weights = Option.text("weights", valueName: "dir", help: "A folder written by meta-train: adapt from its weights on its held-out classes.",
@@ -27,6 +28,7 @@ enum SimulateDynamicCommand {
     static let epochs = Option.integer("epochs", valueName: "e", help: "Epochs (passes over the support set) per task.", in: 1...10_000).defaulting(to: 5)
     static let budget = Option.number("budget", valueName: "b", help: "Fraction of input channels each layer updates, in (0, 1].", in: 0.000_001...1)
         .defaulting(to: 0.25)
+    static let byteBudget = Option.size("byte-budget", help: "Instead of --budget: the adaptation peak the planner's per-layer channel counts must fit (LaRa pre-selection and the DynamicChannelPlanner, one step of N samples), e.g. 40KB.")
     static let shots = Option.integer("shots", valueName: "k", help: "Support samples per class. Default: the model's with --weights, else 5.", in: 1...1_000)
     static let learningRate = Option.number("learning-rate", valueName: "a", help: "SGD step size.", in: 0.000_001...100).defaulting(to: 0.1)
     static let seed = Option.seed(help: "The seed of the weights, tasks and draws.").defaulting(to: 1)
@@ -68,12 +70,31 @@ enum SimulateDynamicCommand {
             start = "random weights (He-normal, seed \(seed)), held-out test classes of family seed \(family.familySeed)"
         }
         let shots = family.shots
-        let simulation = DynamicChannelSimulation(network: network, parameters: parameters, family: family, taskCount: tasks,
+        var simulation = DynamicChannelSimulation(network: network, parameters: parameters, family: family, taskCount: tasks,
                                                   epochs: epochs, channelBudget: budget, learningRate: Float(learningRate),
                                                   batchSize: ways)
+        var budgetText = "budget \(budget)"
+        if let byteBudget = try parsed.value(Self.byteBudget) {
+            guard !parsed.isGiven(Self.budget) else {
+                throw .usage("--budget (a fraction of every layer's channels) and --byte-budget (the planner's counts) exclude each other",
+                             commandPath: parsed.commandPath)
+            }
+            do {
+                guard let planned = try simulation.plannedChannels(budget: byteBudget.bytes) else {
+                    throw CommandFailure.usage("--byte-budget \(byteBudget.text): not even one input channel of one layer of \(graph.graph.name) fits "
+                        + "in \(byteBudget.bytes) for one step of \(ways) samples", commandPath: parsed.commandPath)
+                }
+                simulation.plannedChannels = planned
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw .badData("\(path): \(error)")
+            }
+            budgetText = "byte budget \(byteBudget.bytes) (the planner's channel counts)"
+        }
         let comparison: DynamicChannelComparison
         do { comparison = try simulation.run(using: &generator) } catch { throw .badData("\(path): \(error)") }
-        let header = "\(graph.graph.name): \(ways)-way \(shots)-shot, \(tasks) held-out tasks, \(epochs) epochs, budget \(budget), "
+        let header = "\(graph.graph.name): \(ways)-way \(shots)-shot, \(tasks) held-out tasks, \(epochs) epochs, \(budgetText), "
             + "learning rate \(learningRate), seed \(seed)\nStart: \(start)\n"
         switch try parsed.value(WorkloadOptions.format) {
         case .text:

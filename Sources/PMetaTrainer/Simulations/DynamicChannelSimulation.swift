@@ -31,6 +31,9 @@ public struct DynamicChannelSimulation: Sendable {
     public var learningRate: Float
     /// Samples per step (the support set is cut into steps of this many samples).
     public var batchSize: Int
+    /// The planner's per-layer channel counts (`plannedChannels(budget:)`), used instead of one fraction B for every
+    /// conv2d/linear layer when set: every strategy then draws these counts, so all hold the same bytes.
+    public var plannedChannels: DynamicChannelPlan?
 
     /// Creates a simulation.
     /// - Parameters:
@@ -60,6 +63,7 @@ public struct DynamicChannelSimulation: Sendable {
     /// The dynamic channel plan of the budget, with uniform channel weights: every conv2d/linear layer at c of C.
     /// - Throws: `ArithmeticOverflow` if the cost model's figures overflow.
     public func plan() throws -> DynamicChannelPlan {
+        if let plannedChannels { return plannedChannels }
         var layers: [DynamicChannelPlan.LayerChannels] = []
         var updates = [LayerUpdate](repeating: .frozen, count: network.layerCount)
         for (index, operation) in network.operations.enumerated() where operation.isWeightLayer {
@@ -72,6 +76,17 @@ public struct DynamicChannelSimulation: Sendable {
         let cost = try CostModel(network.graph).adaptation(of: UpdatePlan(steps: [StepUpdates(layers: updates)]),
                                                            workload: Workload(samplesPerStep: samples, microBatch: samples))
         return DynamicChannelPlan(layers: layers, graphLayerCount: network.layerCount, innerSteps: 1, cost: cost, value: 0)
+    }
+
+    /// MeDyate's plan for a byte budget: LaRa's pre-selection and the DynamicChannelPlanner's channel count per layer
+    /// (`DynamicChannelPlanner`), for one step of `batchSize` samples under the physical profile, every trainable
+    /// layer valued alike; nil when not even one channel of one layer fits.
+    /// - Throws: `ArithmeticOverflow` if the cost model's figures overflow.
+    public func plannedChannels(budget: ByteCount) throws -> DynamicChannelPlan? {
+        let model = try CostModel(network.graph)
+        let problem = PlanningProblem(model: model, workload: Workload(samplesPerStep: batchSize, microBatch: batchSize), budget: budget,
+                                      importance: .uniform(for: model.graph, innerSteps: 1))
+        return try DynamicChannelPlanner.solve(problem).plan
     }
 
     /// Runs every strategy on the same held-out tasks.

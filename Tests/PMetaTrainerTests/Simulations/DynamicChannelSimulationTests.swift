@@ -35,6 +35,32 @@ import Testing
         #expect(plan.layers.map(\.channelCount) == [3, 4, 64])
     }
 
+    /// Issue 16: the planner's per-layer counts under a byte budget. Every draw of them fits (the cost model's peak of
+    /// the counts, recomputed here for one step of 3 samples), a budget below the smallest peak plans nothing, a larger
+    /// budget never plans fewer channels, and the simulation runs on the planned counts.
+    @Test func aByteBudgetGivesThePlannersCountsToEveryStrategy() throws {
+        var (simulation, generator) = try Self.simulation(seed: 3)
+        let model = try CostModel(simulation.network.graph)
+        let workload = Workload(samplesPerStep: 3, microBatch: 3)
+        let maml = try model.adaptation(of: AdaptationMethod.maml.plan(for: model.graph), workload: workload).peak
+        #expect(try simulation.plannedChannels(budget: ByteCount(100)) == nil)
+        var previous = 0
+        for fraction in [0.8, 0.9, 1.0] {
+            let budget = ByteCount(Int(Double(maml.bytes) * fraction))
+            guard let planned = try simulation.plannedChannels(budget: budget) else { continue }
+            let peak = try model.adaptation(of: planned.updatePlan, workload: workload).peak
+            #expect(peak <= budget, "budget \(budget): peak \(peak)")
+            let channels = planned.layers.reduce(0) { $0 + $1.selectedCount }
+            #expect(channels >= previous)
+            previous = channels
+        }
+        let planned = try #require(try simulation.plannedChannels(budget: maml))
+        simulation.plannedChannels = planned
+        simulation.taskCount = 1
+        #expect(try simulation.plan().layers.map(\.selectedCount) == planned.layers.map(\.selectedCount))
+        #expect(try simulation.run(using: &generator).plan.layers.map(\.selectedCount) == planned.layers.map(\.selectedCount))
+    }
+
     @Test func comparisonRunsEndToEndWithSaneAccuraciesAndIntervals() throws {
         var (simulation, generator) = try Self.simulation(seed: 7)
         let comparison = try simulation.run(using: &generator)
