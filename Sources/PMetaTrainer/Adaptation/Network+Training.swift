@@ -71,7 +71,8 @@ extension Network {
                                microBatchSize: Int, kernels: KernelChoice = .scratchFree,
                                attention: MetaAttention? = nil) -> AdaptationStepReport {
         precondition(stepSizes.count == layerCount, "adaptationStep: one step size per layer")
-        let updates = attention.map { updates.choosingChannels(by: $0) } ?? updates
+        // Attention chooses the channels of the layers it attends, as the cost model counts them.
+        let updates = attention.map { UpdatePlan(steps: [updates]).attending(with: $0.clipRatios, on: graph).steps[0] } ?? updates
         let scope = StepScope(network: self, step: updates)
         guard scope.updatesAnything else { return AdaptationStepReport(loss: .nan, meter: MemoryMeter()) }
         let microBatches = support.microBatches(of: microBatchSize)
@@ -99,16 +100,3 @@ extension Network {
     }
 }
 
-extension StepUpdates {
-    /// The step with meta attention choosing the channels of every layer it attends: an update of all of such a
-    /// layer's parameters drops its static channel ratios (attention keeps the input channels its scores select, and
-    /// the accumulator covers every channel), as `UpdatePlan.attending(with:on:)` does for the cost model.
-    func choosingChannels(by attention: MetaAttention) -> StepUpdates {
-        var step = self
-        for index in step.layers.indices where attention.attends(index) && step.layers[index].parameters == .all {
-            step.layers[index].inputChannelRatio = .all
-            step.layers[index].outputChannelRatio = .all
-        }
-        return step
-    }
-}

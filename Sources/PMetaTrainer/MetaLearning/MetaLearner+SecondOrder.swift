@@ -19,24 +19,19 @@ extension MetaLearner {
     ///   - query: ∇ℓ_Q at the adapted weights, per layer.
     func secondOrderGradients(of task: FewShotTask, inner: [InnerStep], query: [LayerGradient?]) -> (NetworkParameters, [[Float]]) {
         let shapes = network.operations.map(\.parameterShapes)
-        func dense(_ gradients: [LayerGradient?], like template: NetworkParameters) -> NetworkParameters {
-            var result = template.zeros()
-            for layer in gradients.indices { if let gradient = gradients[layer] { result.layers[layer] = gradient.dense(shapes: shapes[layer]) } }
-            return result
-        }
         func supportGradient(at weights: NetworkParameters) -> NetworkParameters {
-            dense(network.gradients(for: task.support, parameters: weights, scope: .everything(of: network), kernels: configuration.kernels).gradients,
-                  like: weights)
+            denseGradients(network.gradients(for: task.support, parameters: weights, scope: .everything(of: network),
+                                             kernels: configuration.kernels).gradients, like: weights)
         }
         func dot(_ a: [Tensor], _ b: [Tensor]) -> Double { zip(a, b).reduce(0.0) { $0 + $1.0.dot($1.1) } }
         var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
         guard let first = inner.first?.start else { return (parameters.zeros(), stepSizeGradients) }
-        var adjoint = dense(query, like: first)
+        var adjoint = denseGradients(query, like: first)
         for step in inner.indices.reversed() {
             guard let start = inner[step].start else { preconditionFailure("MetaLearner: an inner step without its starting weights") }
             var direction = adjoint.zeros()
             for layer in 0..<network.layerCount {
-                guard let innerGradient = inner[step].gradients.indices.contains(layer) ? inner[step].gradients[layer] : nil else { continue }
+                guard let innerGradient = inner[step].gradients[layer] else { continue }
                 if configuration.method.learnsStepSizes {
                     stepSizeGradients[step][layer] = Float(-dot(adjoint.layers[layer], innerGradient.dense(shapes: shapes[layer])))
                 }

@@ -145,6 +145,15 @@ public struct MetaLearner: Sendable {
         StepScope(network: network, step: configuration.method.fixedPlan(for: network, innerSteps: configuration.innerSteps).steps[step])
     }
 
+    /// `gradients` as dense tensors in the layout of `template`, zeros where a layer has none.
+    func denseGradients(_ gradients: [LayerGradient?], like template: NetworkParameters) -> NetworkParameters {
+        var result = template.zeros()
+        for layer in gradients.indices {
+            if let gradient = gradients[layer] { result.layers[layer] = gradient.dense(shapes: network.operations[layer].parameterShapes) }
+        }
+        return result
+    }
+
     /// The deployment plan: the layer-steps with a nonzero step size.
     public var deployedPlan: UpdatePlan { UpdatePlan(nonzeroStepSizes: stepSizes, of: network) }
 
@@ -208,28 +217,22 @@ public struct MetaLearner: Sendable {
             let (weights, stepSizeGradients) = secondOrderGradients(of: task, inner: inner, query: query.gradients)
             return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), weights, stepSizeGradients, nil)
         }
-        var outer = start.zeros()
-        var outerDense: [[Tensor]] = Array(repeating: [], count: network.layerCount)
-        for layer in 0..<network.layerCount {
-            guard let gradient = query.gradients[layer] else { continue }
-            outerDense[layer] = gradient.dense(shapes: network.operations[layer].parameterShapes)
-            outer.layers[layer] = outerDense[layer]
-        }
+        let outer = denseGradients(query.gradients, like: start)
         var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)
         var attentionGradient = attention?.modules.zeros()
         for step in inner.indices where !inner[step].gradients.isEmpty {
             for layer in 0..<network.layerCount {
-                guard let innerGradient = inner[step].gradients[layer], !outerDense[layer].isEmpty else { continue }
+                guard let innerGradient = inner[step].gradients[layer], query.gradients[layer] != nil else { continue }
                 let shapes = network.operations[layer].parameterShapes
                 let record = inner[step].attention[layer]
                 let applied = record.map { innerGradient.weighted(forward: $0.forward.scores, backward: $0.backward.scores) } ?? innerGradient
                 if configuration.method.learnsStepSizes {
-                    let product = zip(outerDense[layer], applied.dense(shapes: shapes)).reduce(0.0) { $0 + $1.0.dot($1.1) }
+                    let product = zip(outer.layers[layer], applied.dense(shapes: shapes)).reduce(0.0) { $0 + $1.0.dot($1.1) }
                     stepSizeGradients[step][layer] = Float(-product)
                 }
                 if let record, stepSizes[step][layer] != 0 {
                     attentionGradient!.layers[layer] = zip(attentionGradient!.layers[layer], Self.attentionModuleGradient(
-                        record, outer: outerDense[layer], inner: innerGradient.dense(shapes: shapes), stepSize: stepSizes[step][layer])).map { $0 + $1 }
+                        record, outer: outer.layers[layer], inner: innerGradient.dense(shapes: shapes), stepSize: stepSizes[step][layer])).map { $0 + $1 }
                 }
             }
         }
