@@ -108,6 +108,49 @@ import Testing
         #expect((0..<21).allSatisfy { clipMask[$0] == ((input.values[$0] > 0 && input.values[$0] < 6) ? 1 : 0) })
     }
 
+    /// The eight-lane ReLU against the rule written out per element: NaN, −0, ±∞ and ties at 0 included, a length
+    /// that leaves a tail of 5 after four full bytes.
+    @Test func eightLaneReLUKeepsTheScalarRule() {
+        var generator = SplitMix64(seed: 37)
+        var values = Tensor(randomNormal: [37], using: &generator).values
+        for (index, special) in [(0, Float.nan), (3, -0.0), (9, .infinity), (10, -.infinity), (17, 0), (33, .nan)] {
+            values[index] = special
+        }
+        var tensor = Tensor(shape: [37], values: values)
+        let mask = ActivationFunction.relu.forwardInPlace(&tensor, keepsMask: true)!
+        #expect(mask.byteCount == 5)  // ⌈37 / 8⌉
+        for index in 0..<37 {
+            let passes = values[index] > 0
+            #expect(mask[index] == (passes ? 1 : 0))
+            #expect(tensor.values[index].bitPattern == (passes ? values[index] : 0).bitPattern)
+        }
+        let outputGradient = Tensor(shape: [37], values: (0..<37).map { Float($0) - 18.5 })
+        var gradient = outputGradient
+        ActivationFunction.relu.backwardInPlace(&gradient, mask: mask)
+        #expect((0..<37).allSatisfy { gradient.values[$0].bitPattern == (values[$0] > 0 ? outputGradient.values[$0] : 0).bitPattern })
+    }
+
+    /// The 2 x 2 stride-2 path (four outputs at a time) against `forward`'s byte indices, on planes with an odd height
+    /// and width (a row of 9 outputs: two vector groups and a tail), ties, NaN and −∞.
+    @Test func twoByTwoPoolingKeepsTheFirstMaximum() {
+        var generator = SplitMix64(seed: 41)
+        var values = Tensor(randomNormal: [2, 3, 5, 19], using: &generator).values
+        for index in stride(from: 0, to: values.count, by: 7) { values[index] = 1.5 }  // ties inside windows
+        values[0] = .nan
+        values[20] = .nan
+        values[40] = -.infinity
+        values[41] = -.infinity
+        let input = Tensor(shape: [2, 3, 5, 19], values: values)
+        let pool = MaxPool2D(kernelSize: 2)
+        let (output, saved) = pool.forward(input)
+        let (packedOutput, indices) = pool.forwardPacked(input, keepsIndices: true)
+        #expect(packedOutput.shape == [2, 3, 2, 9])
+        #expect(packedOutput.values.map(\.bitPattern) == output.values.map(\.bitPattern))
+        #expect((0..<output.count).allSatisfy { indices![$0] == Int(saved.argmax[$0]) })
+        let (unindexed, none) = pool.forwardPacked(input, keepsIndices: false)
+        #expect(none == nil && unindexed.values.map(\.bitPattern) == output.values.map(\.bitPattern))
+    }
+
     @Test func packedMaxPoolIndicesMatchTheByteIndices() {
         var generator = SplitMix64(seed: 31)
         let input = Tensor(randomNormal: [2, 3, 6, 6], using: &generator)

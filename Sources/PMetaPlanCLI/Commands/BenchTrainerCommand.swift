@@ -13,7 +13,7 @@ enum BenchTrainerCommand {
             process's peak resident memory (VmHWM of /proc/self/status, reset per plan where the kernel allows). Build with -c release.
             """,
         arguments: [architecture],
-        options: [plan.spec, samples.spec, microBatch.spec, repetitions.spec, seed.spec, WorkloadOptions.format.spec])
+        options: [plan.spec, samples.spec, microBatch.spec, repetitions.spec, seed.spec, kernels.spec, WorkloadOptions.format.spec])
 
     static let architecture = ArgumentSpec("arch.json", help: "The architecture (default: architectures/4conv.json).", isOptional: true)
     static let plan = Option.text("plan", valueName: "plan.json", help: "The sparse plan (default: the last conv and the head).")
@@ -21,9 +21,14 @@ enum BenchTrainerCommand {
     static let microBatch = Option.integer("micro-batch", help: "Samples per forward/backward pass.", in: 1...100_000).defaulting(to: 1)
     static let repetitions = Option.integer("repetitions", help: "Timed steps per plan (after one warm-up).", in: 1...1_000).defaulting(to: 3)
     static let seed = Option.seed(help: "The seed of the weights and the task.").defaulting(to: 1)
+    static let kernels = Flag("kernels", help: "Time the convolution kernels alone instead (one 32 -> 32 3x3 layer at 84x84: im2col and scratch-free passes, GFLOP/s); text only.")
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
         let format = try parsed.value(WorkloadOptions.format)
+        if parsed.isSet(kernels) {
+            guard format == .text else { throw .usage("--kernels prints text only", commandPath: parsed.commandPath) }
+            return CommandResult(output: KernelBenchmark.run() + "\n")
+        }
         let path = parsed.positional(architecture) ?? "architectures/4conv.json"
         let network = try TrainerInputs.network(at: path)
         let graph = network.graph

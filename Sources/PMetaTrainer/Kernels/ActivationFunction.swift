@@ -26,7 +26,7 @@ public enum ActivationFunction: Sendable, Hashable {
             bytes.withUnsafeMutableBufferPointer { maskBytes in
                 // One loop per function, so the comparison is not re-dispatched per element.
                 switch self {
-                case .relu: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { _ in 0 }
+                case .relu: Self.applyReLU(values, keepsMask ? maskBytes : nil)
                 case .relu6: Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 && $0 < 6 } transform: { $0 > 0 ? 6 : 0 }
                 case .leakyReLU(let slope): Self.apply(values, keepsMask ? maskBytes : nil) { $0 > 0 } transform: { slope * $0 }
                 case .hardSigmoid:
@@ -35,6 +35,34 @@ public enum ActivationFunction: Sendable, Hashable {
             }
         }
         return keepsMask ? PackedIntegers(count: count, bitWidth: 1, bytes: bytes) : nil
+    }
+
+    /// Shifts that move bit j of a mask byte into the sign bit of lane j.
+    private static let maskShifts = SIMD8<Int32>(31, 30, 29, 28, 27, 26, 25, 24)
+
+    /// ReLU eight lanes at a time: the same values and mask bits as `apply` with `passes: { $0 > 0 }` (a NaN fails and
+    /// becomes 0), each mask byte made from the comparison's lanes.
+    private static func applyReLU(_ values: UnsafeMutableBufferPointer<Float>, _ mask: UnsafeMutableBufferPointer<UInt8>?) {
+        typealias Vector = SIMD8<Float>
+        let count = values.count
+        let laneBits = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+        var index = 0
+        if let base = values.baseAddress {
+            while index + 8 <= count {
+                let value = UnsafeRawPointer(base + index).loadUnaligned(as: Vector.self)
+                let passed = value .> 0
+                UnsafeMutableRawPointer(base + index).storeBytes(of: value.replacing(with: 0, where: .!passed), as: Vector.self)
+                if let mask {
+                    mask[index >> 3] = UInt8(truncatingIfNeeded: SIMD8<Int32>().replacing(with: laneBits, where: passed).wrappedSum())
+                }
+                index += 8
+            }
+        }
+        if index < count {
+            let rest = UnsafeMutableBufferPointer(rebasing: values[index...])
+            let restMask = mask.map { UnsafeMutableBufferPointer(rebasing: $0[(index >> 3)...]) }
+            apply(rest, restMask) { $0 > 0 } transform: { _ in 0 }
+        }
     }
 
     /// Replaces the values that do not `pass` by `transform(value)` and sets bit i of `mask` where value i passes.
@@ -82,6 +110,15 @@ public enum ActivationFunction: Sendable, Hashable {
                 var index = 0
                 for byte in maskBytes {
                     if byte == 0xFF && setFactor == 1 { index += 8; continue }
+                    if setFactor == 1 && unsetFactor == 0 && index + 8 <= count, let base = values.baseAddress {
+                        // ReLU eight lanes at once: bit j of the byte, shifted into lane j's sign and spread by an
+                        // arithmetic shift, keeps or clears the lane's bits (0, not 0 · value, as below).
+                        let keep = (SIMD8<Int32>(repeating: Int32(byte)) &<< Self.maskShifts) &>> 31
+                        let bits = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Int32>.self)
+                        UnsafeMutableRawPointer(base + index).storeBytes(of: bits & keep, as: SIMD8<Int32>.self)
+                        index += 8
+                        continue
+                    }
                     let end = min(count, index + 8)
                     var bits = byte
                     while index < end {

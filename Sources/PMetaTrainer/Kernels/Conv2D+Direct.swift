@@ -41,6 +41,19 @@ extension Conv2D {
         input.values.withUnsafeBufferPointer { inputBuffer in
             weight.values.withUnsafeBufferPointer { weightBuffer in
                 output.withUnsafeMutableBufferPointer { outputBuffer in
+                    if stride == 1 {
+                        if let bias {
+                            for sample in 0..<sampleCount {
+                                for channel in 0..<outputChannels {
+                                    (outputBuffer.baseAddress! + (sample * outputChannels + channel) * outputPlane)
+                                        .update(repeating: bias.values[channel], count: outputPlane)
+                                }
+                            }
+                        }
+                        strideOneForward(input: inputBuffer.baseAddress!, weight: weightBuffer.baseAddress!,
+                                         output: outputBuffer.baseAddress!, sampleCount: sampleCount, geometry: geometry)
+                        return
+                    }
                     for sample in 0..<sampleCount {
                         for outputChannel in 0..<outputChannels {
                             let group = outputChannel / outputPerGroup
@@ -106,6 +119,11 @@ extension Conv2D {
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             weight.values.withUnsafeBufferPointer { weightBuffer in
                 inputGradient.withUnsafeMutableBufferPointer { targetBuffer in
+                    if stride == 1 {
+                        strideOneInputGradient(outputGradient: gradientBuffer.baseAddress!, weight: weightBuffer.baseAddress!,
+                                               inputGradient: targetBuffer.baseAddress!, sampleCount: sampleCount, geometry: geometry)
+                        return
+                    }
                     for sample in 0..<sampleCount {
                         for inputChannel in 0..<inputChannels {
                             let group = inputChannel / inputPerGroup
@@ -192,6 +210,11 @@ extension Conv2D {
                             for sample in 0..<sampleCount {
                                 let plane = gradientBuffer.baseAddress! + (sample * outputChannels + outputChannel) * outputPlane
                                 let image = savedBuffer.baseAddress! + (sample * savedChannelCount + position) * inputPlane
+                                if stride == 1 && kernelSize == 3 {
+                                    accumulateThreeByThreeWeightGradient(gradientPlane: plane, inputPlane: image,
+                                                                         target: valueBuffer.baseAddress! + compactOffset, geometry: geometry)
+                                    continue
+                                }
                                 for kernelRow in 0..<kernelSize {
                                     let rowOffset = kernelRow - padding
                                     let rows = validOutputRows(inputOffset: rowOffset, geometry: geometry)

@@ -8,7 +8,7 @@ import Foundation
 public enum KernelBenchmark {
     /// Times conv2d forward, input gradient and weight gradient (all channels, then half of the input
     /// and output channels) on a `[1, 32, 84, 84]` input with a 3 x 3, 32 -> 32, padding-1 convolution,
-    /// and `gemm` on 256 x 256 x 256.
+    /// the same three passes of the scratch-free kernels the adaptation step uses, and `gemm` on 256 x 256 x 256.
     /// - Returns: One line per measurement: best wall time over repetitions and the throughput.
     /// - Complexity: About two seconds of wall time in a release build.
     public static func run() -> String {
@@ -55,6 +55,25 @@ public enum KernelBenchmark {
         }
         lines.append(line("weight gradient, mu_fw = mu_bw = 0.5", halfWeightGradient, macs: passMACs / 4))
         lines.append(line("forward + both gradients", forward + inputGradient + weightGradient, macs: 3 * passMACs))
+
+        // The scratch-free kernels the adaptation step runs (bench-trainer's step): same layer, same sums.
+        lines.append("scratch-free kernels (the trainer's adaptation step), same layer:")
+        let directForward = measure { checksum += conv.directForward(input, weight: weight, bias: bias).values[0] }
+        lines.append(line("forward", directForward, macs: passMACs))
+        let directInputGradient = measure {
+            checksum += conv.directInputGradient(outputGradient: outputGradient, weight: weight, inputShape: input.shape).values[0]
+        }
+        lines.append(line("input gradient", directInputGradient, macs: passMACs))
+        let allChannels = Array(0..<32)
+        let directWeightGradient = measure {
+            var gradient = WeightGradient.zeros(weightShape: conv.weightShape, groupCount: 1, outputChannels: allChannels,
+                                                inputChannels: allChannels)
+            var noBias: Tensor? = nil
+            conv.accumulateDirectWeightGradient(outputGradient: outputGradient, saved: saved, into: &gradient, biasGradient: &noBias)
+            checksum += gradient.values[0]
+        }
+        lines.append(line("weight gradient", directWeightGradient, macs: passMACs))
+        lines.append(line("forward + both gradients", directForward + directInputGradient + directWeightGradient, macs: 3 * passMACs))
 
         let size = 256
         let a = Tensor(randomUniform: [size * size], using: &generator).values

@@ -16,6 +16,18 @@ extension MaxPool2D {
         let planeCount = input.shape[0] * input.shape[1]
         var output = [Float](repeating: 0, count: Tensor.elementCount(of: outputShape))
         var indices = PackedIntegers(count: keepsIndices ? output.count : 0, bitWidth: argmaxBitWidth)
+        if kernelSize == 2 && stride == 2 && padding == 0 && outputWidth > 0 {
+            input.values.withUnsafeBufferPointer { source in
+                output.withUnsafeMutableBufferPointer { target in
+                    indices.withSequentialWriter { writer in
+                        Self.poolTwoByTwo(source: source.baseAddress!, target: target.baseAddress!, planeCount: planeCount,
+                                          height: height, width: width, outputHeight: outputHeight, outputWidth: outputWidth,
+                                          keepsIndices: keepsIndices, writer: &writer)
+                    }
+                }
+            }
+            return (Tensor(shape: outputShape, values: output), keepsIndices ? indices : nil)
+        }
         input.values.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { target in
                 indices.withSequentialWriter { writer in
@@ -53,6 +65,55 @@ extension MaxPool2D {
             }
         }
         return (Tensor(shape: outputShape, values: output), keepsIndices ? indices : nil)
+    }
+
+    /// The 2 x 2, stride-2 window four outputs at a time: the same winners as the general loop (the first maximum
+    /// in the order top-left, top-right, bottom-left, bottom-right; a NaN first stays, a NaN later loses).
+    private static func poolTwoByTwo(
+        source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, planeCount: Int, height: Int, width: Int,
+        outputHeight: Int, outputWidth: Int, keepsIndices: Bool, writer: inout PackedIntegers.SequentialWriter
+    ) {
+        typealias Vector = SIMD4<Float>
+        typealias Positions = SIMD4<Int32>
+        var outputIndex = 0
+        for plane in 0..<planeCount {
+            for outputRow in 0..<outputHeight {
+                let top = source + plane &* height &* width + 2 &* outputRow &* width
+                let bottom = top + width
+                var column = 0
+                while column + 4 <= outputWidth {
+                    let upper = UnsafeRawPointer(top + 2 &* column).loadUnaligned(as: SIMD8<Float>.self)
+                    let lower = UnsafeRawPointer(bottom + 2 &* column).loadUnaligned(as: SIMD8<Float>.self)
+                    var best = upper.evenHalf
+                    var position = Positions()
+                    let topRight = upper.oddHalf, bottomLeft = lower.evenHalf, bottomRight = lower.oddHalf
+                    var wins = topRight .> best
+                    best.replace(with: topRight, where: wins)
+                    position.replace(with: 1, where: wins)
+                    wins = bottomLeft .> best
+                    best.replace(with: bottomLeft, where: wins)
+                    position.replace(with: 2, where: wins)
+                    wins = bottomRight .> best
+                    best.replace(with: bottomRight, where: wins)
+                    position.replace(with: 3, where: wins)
+                    UnsafeMutableRawPointer(target + outputIndex).storeBytes(of: best, as: Vector.self)
+                    let packed = position &<< Positions(0, 2, 4, 6)
+                    if keepsIndices { writer.appendBits(Int(packed.wrappedSum()), bitCount: 8) }
+                    outputIndex &+= 4
+                    column &+= 4
+                }
+                while column < outputWidth {
+                    var best = top[2 * column], bestIndex = 0
+                    if top[2 * column + 1] > best { best = top[2 * column + 1]; bestIndex = 1 }
+                    if bottom[2 * column] > best { best = bottom[2 * column]; bestIndex = 2 }
+                    if bottom[2 * column + 1] > best { best = bottom[2 * column + 1]; bestIndex = 3 }
+                    target[outputIndex] = best
+                    if keepsIndices { writer.append(bestIndex) }
+                    outputIndex += 1
+                    column += 1
+                }
+            }
+        }
     }
 
     /// Routes each output gradient to the input position that won its window.

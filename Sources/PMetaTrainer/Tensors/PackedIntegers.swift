@@ -95,6 +95,19 @@ public struct PackedIntegers: Sendable, Hashable {
             }
         }
 
+        /// Appends `bitCount` (at most 56) bits at once: several integers already packed, the first in the lowest bits.
+        @inline(__always)
+        mutating func appendBits(_ value: Int, bitCount: Int) {
+            accumulator |= value << filled
+            filled += bitCount
+            while filled >= 8 {
+                target[byte] = UInt8(truncatingIfNeeded: accumulator)
+                byte += 1
+                accumulator >>= 8
+                filled -= 8
+            }
+        }
+
         /// Writes the last partial byte.
         mutating func flush() {
             if filled > 0 && byte < target.count { target[byte] = UInt8(truncatingIfNeeded: accumulator) }

@@ -36,6 +36,21 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
             name: "depthwise multiplier 2 2x2 stride 3",
             convolution: Conv2D(inputChannels: 3, outputChannels: 6, kernelSize: 2, stride: 3, padding: 1, groupCount: 3),
             inputShape: [1, 3, 7, 8], selectedInputs: [1, 2], selectedOutputs: [2, 3, 4], selectedEntryCount: 12),
+        // Stride 1 wide enough for the register-blocked kernels' inside chunks (columns 8-15 of 21) and a block of four
+        // output channels plus two. Entries = |F| * |C| * 9 = 3 * 3 * 9 = 81.
+        ConvolutionCase(
+            name: "3x3 stride 1 pad 1 wide", convolution: Conv2D(inputChannels: 5, outputChannels: 6, kernelSize: 3, padding: 1),
+            inputShape: [2, 5, 9, 21], selectedInputs: [0, 3, 4], selectedOutputs: [1, 2, 5], selectedEntryCount: 81),
+        // Stride 1, no padding: output 4 x 28. Entries = 4 * 1 * 9 = 36.
+        ConvolutionCase(
+            name: "3x3 stride 1 pad 0", convolution: Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3),
+            inputShape: [1, 3, 6, 30], selectedInputs: [2], selectedOutputs: [0, 1, 2, 3], selectedEntryCount: 36),
+        // Stride 1, 5 x 5, two groups of 2 inputs and 4 outputs. Group 0: f ∈ {0}, c ∈ {1}; group 1: f ∈ {5, 6},
+        // c ∈ {2}. Entries = (1 * 1 + 2 * 1) * 25 = 75.
+        ConvolutionCase(
+            name: "grouped 5x5 stride 1 pad 2",
+            convolution: Conv2D(inputChannels: 4, outputChannels: 8, kernelSize: 5, padding: 2, groupCount: 2),
+            inputShape: [1, 4, 7, 26], selectedInputs: [1, 2], selectedOutputs: [0, 5, 6], selectedEntryCount: 75),
         // Pointwise: no im2col. Entries = 2 * 3 * 1 = 6.
         ConvolutionCase(
             name: "pointwise 1x1", convolution: Conv2D(inputChannels: 5, outputChannels: 3, kernelSize: 1),
