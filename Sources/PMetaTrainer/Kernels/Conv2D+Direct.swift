@@ -211,8 +211,11 @@ extension Conv2D {
                                 let plane = gradientBuffer.baseAddress! + (sample * outputChannels + outputChannel) * outputPlane
                                 let image = savedBuffer.baseAddress! + (sample * savedChannelCount + position) * inputPlane
                                 if stride == 1 && kernelSize == 3 {
-                                    accumulateThreeByThreeWeightGradient(gradientPlane: plane, inputPlane: image,
-                                                                         target: valueBuffer.baseAddress! + compactOffset, geometry: geometry)
+                                    accumulateThreeByThreeWeightGradient(
+                                        gradientPlane: plane, inputPlane: image, target: valueBuffer.baseAddress! + compactOffset,
+                                        geometry: geometry,
+                                        gradientBounds: gradientBuffer.baseAddress!..<(gradientBuffer.baseAddress! + gradientBuffer.count),
+                                        inputBounds: savedBuffer.baseAddress!..<(savedBuffer.baseAddress! + savedBuffer.count))
                                     continue
                                 }
                                 for kernelRow in 0..<kernelSize {

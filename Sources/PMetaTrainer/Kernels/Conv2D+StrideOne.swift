@@ -39,10 +39,12 @@ struct StrideOneCorrelation {
     ///   - input: The first input plane; planes follow each other (`inputHeight · inputWidth` apart).
     ///   - output: The first output plane, already holding what is added to (the bias, or a gradient).
     ///   - weights: The weight buffer, read through `layout`.
+    ///   - inputBounds: The whole buffer `input` lies in: loads near a row's ends may read its neighbours there and
+    ///     clear the lanes outside the row.
     /// - Complexity: O(outputCount · inputCount · outputHeight · outputWidth · S²) multiply-adds, O(1) scratch.
     func accumulate(
         input: UnsafePointer<Float>, inputCount: Int, output: UnsafeMutablePointer<Float>, outputCount: Int,
-        weights: UnsafePointer<Float>, layout: WeightLayout
+        weights: UnsafePointer<Float>, layout: WeightLayout, inputBounds: Range<UnsafePointer<Float>>
     ) {
         let inputPlane = inputHeight * inputWidth
         let outputPlane = outputHeight * outputWidth
@@ -63,17 +65,31 @@ struct StrideOneCorrelation {
                         if inside {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                           column: column, inside: true)
+                                           column: column, inside: true, masks: nil, bounds: inputBounds)
+                        } else if readsInside(inputBounds, input: input, inputCount: inputCount, row: row, rows: rows, column: column) {
+                            // Near a row's ends: read the neighbours and clear the lanes outside the row with a mask per
+                            // kernel column and half, made once for the chunk.
+                            withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: 2 * kernelSize) { masks in
+                                for kernelColumn in 0..<kernelSize {
+                                    let first = column - padding + kernelColumn
+                                    masks[2 * kernelColumn] = Self.laneMask(start: first, width: inputWidth)
+                                    masks[2 * kernelColumn + 1] = Self.laneMask(start: first + 4, width: inputWidth)
+                                }
+                                accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
+                                               outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
+                                               column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
+                                               bounds: inputBounds)
+                            }
                         } else {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                           column: column, inside: false)
+                                           column: column, inside: false, masks: nil, bounds: inputBounds)
                         }
                     } else {
                         for offset in 0..<blockSize {
                             accumulateOne(input: input, inputPlane: inputPlane, inputCount: inputCount,
                                           output: planes + offset * outputPlane, kernel: kernel + offset * layout.outputStride,
-                                          layout: layout, row: row, rows: rows, column: column)
+                                          layout: layout, row: row, rows: rows, column: column, bounds: inputBounds)
                         }
                     }
                     column += 8
@@ -83,11 +99,39 @@ struct StrideOneCorrelation {
         }
     }
 
-    /// Four output channels, columns `column ..< column + 8` of one output row.
+    /// Whether every position the eight columns from `column` read, in every input channel and kernel row and
+    /// column, lies in `bounds` (it may lie outside the row: the masks clear those lanes).
+    private func readsInside(_ bounds: Range<UnsafePointer<Float>>, input: UnsafePointer<Float>, inputCount: Int, row: Int,
+                             rows: Range<Int>, column: Int) -> Bool {
+        guard !rows.isEmpty else { return true }
+        let base = bounds.lowerBound.distance(to: input)
+        let lowest = base + (row + rows.lowerBound - padding) * inputWidth + column - padding
+        let highest = base + (inputCount - 1) * inputHeight * inputWidth + (row + rows.upperBound - 1 - padding) * inputWidth
+            + column - padding + kernelSize - 1 + 8
+        return lowest >= 0 && highest <= bounds.lowerBound.distance(to: bounds.upperBound)
+    }
+
+    /// All ones in the lanes j of `start + j` inside `0 ..< width`, zeros elsewhere: lane j is inside when
+    /// `start + j` and `width − 1 − (start + j)` are both non-negative, so their sign bits are clear.
+    @inline(__always)
+    static func laneMask(start: Int, width: Int) -> SIMD4<Int32> {
+        let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ Int32(truncatingIfNeeded: start)
+        return ~((lanes | (Int32(truncatingIfNeeded: width &- 1) &- lanes)) &>> 31)
+    }
+
+    /// Four elements from `pointer` with the lanes outside `mask` cleared.
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>, keeping mask: SIMD4<Int32>) -> Vector {
+        unsafeBitCast(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Int32>.self) & mask, to: Vector.self)
+    }
+
+    /// Four output channels, columns `column ..< column + 8` of one output row. Loads are unchecked when `inside`,
+    /// masked with `masks` (two per kernel column) when given, else tested lane by lane.
     @inline(__always)
     private func accumulateFour(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>, outputPlane: Int,
-        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, inside: Bool
+        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, inside: Bool,
+        masks: UnsafePointer<SIMD4<Int32>>?, bounds: Range<UnsafePointer<Float>>
     ) {
         let width = outputWidth
         let line = output + row * width
@@ -105,8 +149,18 @@ struct StrideOneCorrelation {
                 let weightRow = weightsOfChannel + kernelRow &* layout.rowStride
                 for kernelColumn in 0..<kernelSize {
                     let at = start &+ kernelColumn
-                    let x0 = inside ? Self.load(source + at) : Self.load(source, at, inputWidth)
-                    let x1 = inside ? Self.load(source + (at &+ 4)) : Self.load(source, at &+ 4, inputWidth)
+                    let x0: Vector, x1: Vector
+                    if inside {
+                        x0 = Self.load(source + at)
+                        x1 = Self.load(source + (at &+ 4))
+                    } else if let masks {
+                        // `readsInside` checked that these positions lie in the buffer.
+                        x0 = Self.load(source + at, keeping: masks[2 &* kernelColumn])
+                        x1 = Self.load(source + (at &+ 4), keeping: masks[2 &* kernelColumn &+ 1])
+                    } else {
+                        x0 = Self.load(source, at, inputWidth, in: bounds)
+                        x1 = Self.load(source, at &+ 4, inputWidth, in: bounds)
+                    }
                     let w = weightRow + kernelColumn &* layout.columnStride
                     let wa = w[0], wb = w[outputStride], wc = w[2 * outputStride], wd = w[3 * outputStride]
                     a0 += x0 * wa
@@ -134,7 +188,8 @@ struct StrideOneCorrelation {
     @inline(__always)
     private func accumulateOne(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>,
-        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int
+        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int,
+        bounds: Range<UnsafePointer<Float>>
     ) {
         let width = outputWidth
         let line = output + row * width
@@ -148,8 +203,8 @@ struct StrideOneCorrelation {
                 let weightRow = weightsOfChannel + kernelRow * layout.rowStride
                 for kernelColumn in 0..<kernelSize {
                     let w = weightRow[kernelColumn * layout.columnStride]
-                    a0 += Self.load(source, start + kernelColumn, inputWidth) * w
-                    a1 += Self.load(source, start + kernelColumn + 4, inputWidth) * w
+                    a0 += Self.load(source, start &+ kernelColumn, inputWidth, in: bounds) * w
+                    a1 += Self.load(source, start &+ kernelColumn &+ 4, inputWidth, in: bounds) * w
                 }
             }
         }
@@ -168,6 +223,16 @@ struct StrideOneCorrelation {
         var vector = Vector()
         for lane in 0..<4 where start + lane >= 0 && start + lane < width { vector[lane] = row[start + lane] }
         return vector
+    }
+
+    /// Elements `start ..< start + 4` of a row of `width`, with zeros outside it, where the four positions lie in
+    /// `bounds` (the row's neighbours or the rows around it): one load and a mask instead of four tests.
+    @inline(__always)
+    static func load(_ row: UnsafePointer<Float>, _ start: Int, _ width: Int, in bounds: Range<UnsafePointer<Float>>) -> Vector {
+        if start >= 0 && start &+ 4 <= width { return load(row + start) }
+        let offset = bounds.lowerBound.distance(to: row) &+ start
+        guard offset >= 0 && offset &+ 4 <= bounds.lowerBound.distance(to: bounds.upperBound) else { return load(row, start, width) }
+        return load(bounds.lowerBound + offset, keeping: laneMask(start: start, width: width))
     }
 
     /// Stores the lanes of `vector` that fall inside a row of `width`, from `start`.
@@ -202,7 +267,7 @@ extension Conv2D {
                 correlation.accumulate(
                     input: input + (sample * inputChannels + group * inputPerGroup) * inputPlane, inputCount: inputPerGroup,
                     output: output + (sample * outputChannels + group * outputPerGroup) * outputPlane, outputCount: outputPerGroup,
-                    weights: weight, layout: layout)
+                    weights: weight, layout: layout, inputBounds: input..<(input + sampleCount * inputChannels * inputPlane))
             }
         }
     }
@@ -229,7 +294,8 @@ extension Conv2D {
                     input: outputGradient + (sample * outputChannels + group * outputPerGroup) * outputPlane,
                     inputCount: outputPerGroup,
                     output: inputGradient + (sample * inputChannels + group * inputPerGroup) * inputPlane,
-                    outputCount: inputPerGroup, weights: weight, layout: layout)
+                    outputCount: inputPerGroup, weights: weight, layout: layout,
+                    inputBounds: outputGradient..<(outputGradient + sampleCount * outputChannels * outputPlane))
             }
         }
     }
@@ -240,8 +306,10 @@ extension Conv2D {
     ///   - gradientPlane: g(y)[n][o], `outputHeight x outputWidth`.
     ///   - inputPlane: x[n][i], `height x width`.
     ///   - target: The nine entries of g(w)[o][i] to add to.
+    ///   - gradientBounds, inputBounds: The buffers the planes lie in (see ``StrideOneCorrelation/load(_:_:_:in:)``).
     func accumulateThreeByThreeWeightGradient(gradientPlane: UnsafePointer<Float>, inputPlane: UnsafePointer<Float>,
-                                              target: UnsafeMutablePointer<Float>, geometry: Im2Col) {
+                                              target: UnsafeMutablePointer<Float>, geometry: Im2Col,
+                                              gradientBounds: Range<UnsafePointer<Float>>, inputBounds: Range<UnsafePointer<Float>>) {
         typealias Vector = StrideOneCorrelation.Vector
         let (height, width) = (geometry.height, geometry.width)
         let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
@@ -263,10 +331,11 @@ extension Conv2D {
                 // Inside: the four gradient columns and the six input columns they meet lie in their rows.
                 let inside = start >= 0 && start + 6 <= width && column + 4 <= outputWidth
                 @inline(__always) func input(_ line: UnsafePointer<Float>, _ offset: Int) -> Vector {
-                    inside ? StrideOneCorrelation.load(line + (start &+ offset)) : StrideOneCorrelation.load(line, start &+ offset, width)
+                    inside ? StrideOneCorrelation.load(line + (start &+ offset))
+                        : StrideOneCorrelation.load(line, start &+ offset, width, in: inputBounds)
                 }
                 let g = inside ? StrideOneCorrelation.load(gradientRow + column)
-                    : StrideOneCorrelation.load(gradientRow, column, outputWidth)
+                    : StrideOneCorrelation.load(gradientRow, column, outputWidth, in: gradientBounds)
                 if hasTop {
                     s00 += g * input(upper, 0)
                     s01 += g * input(upper, 1)
