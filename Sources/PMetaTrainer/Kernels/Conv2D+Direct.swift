@@ -202,6 +202,13 @@ extension Conv2D {
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             saved.tensor.values.withUnsafeBufferPointer { savedBuffer in
                 gradient.values.withUnsafeMutableBufferPointer { valueBuffer in
+                    if stride == 1 && kernelSize == 3 {
+                        accumulateThreeByThreeWeightGradient(
+                            outputGradient: gradientBuffer, saved: savedBuffer, savedChannelCount: savedChannelCount,
+                            positionOfChannel: positionOfChannel, selectedOutputs: selectedOutputs, inputsByGroup: inputsByGroup,
+                            into: valueBuffer.baseAddress!, sampleCount: sampleCount, geometry: geometry)
+                        return
+                    }
                     var compactOffset = 0
                     for outputChannel in selectedOutputs {
                         for inputChannel in inputsByGroup[outputChannel / outputPerGroup] {
@@ -210,14 +217,6 @@ extension Conv2D {
                             for sample in 0..<sampleCount {
                                 let plane = gradientBuffer.baseAddress! + (sample * outputChannels + outputChannel) * outputPlane
                                 let image = savedBuffer.baseAddress! + (sample * savedChannelCount + position) * inputPlane
-                                if stride == 1 && kernelSize == 3 {
-                                    accumulateThreeByThreeWeightGradient(
-                                        gradientPlane: plane, inputPlane: image, target: valueBuffer.baseAddress! + compactOffset,
-                                        geometry: geometry,
-                                        gradientBounds: gradientBuffer.baseAddress!..<(gradientBuffer.baseAddress! + gradientBuffer.count),
-                                        inputBounds: savedBuffer.baseAddress!..<(savedBuffer.baseAddress! + savedBuffer.count))
-                                    continue
-                                }
                                 for kernelRow in 0..<kernelSize {
                                     let rowOffset = kernelRow - padding
                                     let rows = validOutputRows(inputOffset: rowOffset, geometry: geometry)

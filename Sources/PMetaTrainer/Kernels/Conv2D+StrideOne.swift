@@ -300,68 +300,125 @@ extension Conv2D {
         }
     }
 
-    /// g(w)[o][i] for a 3 x 3 stride-1 kernel: the nine sums Σ_{r,c} g(y)[o][r][c] · x[i][r + u − pad][c + v − pad]
-    /// in nine `SIMD4<Float>` accumulators, one pass over the rows per (output, input) pair.
+    /// g(w) of a 3 x 3 stride-1 kernel for the selected outputs and inputs, into the compact layout of
+    /// ``WeightGradient``, three outputs at a time (``accumulateThreeByThreeRow(gradients:input:kernelRow:into:geometry:gradientBounds:inputBounds:)``).
     /// - Parameters:
-    ///   - gradientPlane: g(y)[n][o], `outputHeight x outputWidth`.
-    ///   - inputPlane: x[n][i], `height x width`.
-    ///   - target: The nine entries of g(w)[o][i] to add to.
+    ///   - positionOfChannel: Where each input channel lies among the saved ones.
+    ///   - selectedOutputs: γ^bw, increasing; `inputsByGroup` the selected inputs of each group, increasing.
+    ///   - target: The compact accumulator's first entry.
+    func accumulateThreeByThreeWeightGradient(
+        outputGradient: UnsafeBufferPointer<Float>, saved: UnsafeBufferPointer<Float>, savedChannelCount: Int,
+        positionOfChannel: [Int], selectedOutputs: [Int], inputsByGroup: [[Int]], into target: UnsafeMutablePointer<Float>,
+        sampleCount: Int, geometry: Im2Col
+    ) {
+        let outputPerGroup = outputChannels / groupCount
+        let inputPlane = geometry.height * geometry.width
+        let outputPlane = geometry.outputPlaneSize
+        let gradientBounds = outputGradient.baseAddress!..<(outputGradient.baseAddress! + outputGradient.count)
+        let inputBounds = saved.baseAddress!..<(saved.baseAddress! + saved.count)
+        // Where each selected output's entries start in the compact layout: |F| integers of bookkeeping.
+        var starts = [Int]()
+        starts.reserveCapacity(selectedOutputs.count)
+        var offset = 0
+        for output in selectedOutputs {
+            starts.append(offset)
+            offset += inputsByGroup[output / outputPerGroup].count * 9
+        }
+        // Nine floats that absorb the missing outputs of a last block of one or two.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { spare in
+            spare.initialize(repeating: 0)
+            var first = 0
+            while first < selectedOutputs.count {
+                // A block: up to three selected outputs of one group, which share their selected inputs.
+                let group = selectedOutputs[first] / outputPerGroup
+                var end = first + 1
+                while end < min(first + 3, selectedOutputs.count) && selectedOutputs[end] / outputPerGroup == group { end += 1 }
+                let inputs = inputsByGroup[group]
+                for sample in 0..<sampleCount {
+                    func plane(_ index: Int) -> UnsafePointer<Float> {
+                        outputGradient.baseAddress! + (sample * outputChannels + selectedOutputs[min(index, end - 1)]) * outputPlane
+                    }
+                    for (inputIndex, inputChannel) in inputs.enumerated() {
+                        func entries(_ index: Int) -> UnsafeMutablePointer<Float> {
+                            index < end ? target + starts[index] + inputIndex * 9 : spare.baseAddress!
+                        }
+                        let image = saved.baseAddress! + (sample * savedChannelCount + positionOfChannel[inputChannel]) * inputPlane
+                        for kernelRow in 0..<3 {
+                            accumulateThreeByThreeRow(
+                                gradients: (plane(first), plane(first + 1), plane(first + 2)), input: image, kernelRow: kernelRow,
+                                into: (entries(first), entries(first + 1), entries(first + 2)), geometry: geometry,
+                                gradientBounds: gradientBounds, inputBounds: inputBounds)
+                        }
+                    }
+                }
+                first = end
+            }
+        }
+    }
+
+    /// Row u of g(w)[o][i] for three outputs: Σ_{r,c} g(y)[o][r][c] · x[i][r + u − pad][c + v − pad] for v = 0, 1, 2,
+    /// in nine `SIMD4<Float>` accumulators: three gradient loads and three input loads feed nine multiply-adds.
+    /// - Parameters:
+    ///   - gradients: g(y)[n][o] of the three outputs, `outputHeight x outputWidth` each.
+    ///   - input: x[n][i], `height x width`.
+    ///   - targets: The nine entries of each output's g(w)[o][i]; row u's three are added to.
     ///   - gradientBounds, inputBounds: The buffers the planes lie in (see ``StrideOneCorrelation/load(_:_:_:in:)``).
-    func accumulateThreeByThreeWeightGradient(gradientPlane: UnsafePointer<Float>, inputPlane: UnsafePointer<Float>,
-                                              target: UnsafeMutablePointer<Float>, geometry: Im2Col,
-                                              gradientBounds: Range<UnsafePointer<Float>>, inputBounds: Range<UnsafePointer<Float>>) {
+    @inline(__always)
+    func accumulateThreeByThreeRow(
+        gradients: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>), input: UnsafePointer<Float>, kernelRow: Int,
+        into targets: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), geometry: Im2Col,
+        gradientBounds: Range<UnsafePointer<Float>>, inputBounds: Range<UnsafePointer<Float>>
+    ) {
         typealias Vector = StrideOneCorrelation.Vector
         let (height, width) = (geometry.height, geometry.width)
         let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
-        var s00 = Vector(), s01 = Vector(), s02 = Vector()
-        var s10 = Vector(), s11 = Vector(), s12 = Vector()
-        var s20 = Vector(), s21 = Vector(), s22 = Vector()
-        for row in 0..<outputHeight {
-            let gradientRow = gradientPlane + row &* outputWidth
-            let top = row &- padding
-            // Rows outside the image contribute zeros: point them at a row whose loads are skipped.
-            let hasTop = top >= 0 && top < height, hasMiddle = top + 1 >= 0 && top + 1 < height
-            let hasBottom = top + 2 >= 0 && top + 2 < height
-            let upper = inputPlane + (hasTop ? top : 0) &* width
-            let middle = inputPlane + (hasMiddle ? top &+ 1 : 0) &* width
-            let lower = inputPlane + (hasBottom ? top &+ 2 : 0) &* width
+        var a0 = Vector(), a1 = Vector(), a2 = Vector()
+        var b0 = Vector(), b1 = Vector(), b2 = Vector()
+        var c0 = Vector(), c1 = Vector(), c2 = Vector()
+        // Output rows whose input row r + u − pad lies inside the image.
+        for row in max(0, padding - kernelRow)..<min(outputHeight, height + padding - kernelRow) {
+            let line = input + (row &+ kernelRow &- padding) &* width
+            let ga = gradients.0 + row &* outputWidth, gb = gradients.1 + row &* outputWidth, gc = gradients.2 + row &* outputWidth
             var column = 0
             while column < outputWidth {
                 let start = column &- padding
-                // Inside: the four gradient columns and the six input columns they meet lie in their rows.
-                let inside = start >= 0 && start + 6 <= width && column + 4 <= outputWidth
-                @inline(__always) func input(_ line: UnsafePointer<Float>, _ offset: Int) -> Vector {
-                    inside ? StrideOneCorrelation.load(line + (start &+ offset))
-                        : StrideOneCorrelation.load(line, start &+ offset, width, in: inputBounds)
+                let x0: Vector, x1: Vector, x2: Vector, g0: Vector, g1: Vector, g2: Vector
+                if start >= 0 && start &+ 6 <= width && column &+ 4 <= outputWidth {
+                    x0 = StrideOneCorrelation.load(line + start)
+                    x1 = StrideOneCorrelation.load(line + (start &+ 1))
+                    x2 = StrideOneCorrelation.load(line + (start &+ 2))
+                    g0 = StrideOneCorrelation.load(ga + column)
+                    g1 = StrideOneCorrelation.load(gb + column)
+                    g2 = StrideOneCorrelation.load(gc + column)
+                } else {
+                    x0 = StrideOneCorrelation.load(line, start, width, in: inputBounds)
+                    x1 = StrideOneCorrelation.load(line, start &+ 1, width, in: inputBounds)
+                    x2 = StrideOneCorrelation.load(line, start &+ 2, width, in: inputBounds)
+                    g0 = StrideOneCorrelation.load(ga, column, outputWidth, in: gradientBounds)
+                    g1 = StrideOneCorrelation.load(gb, column, outputWidth, in: gradientBounds)
+                    g2 = StrideOneCorrelation.load(gc, column, outputWidth, in: gradientBounds)
                 }
-                let g = inside ? StrideOneCorrelation.load(gradientRow + column)
-                    : StrideOneCorrelation.load(gradientRow, column, outputWidth, in: gradientBounds)
-                if hasTop {
-                    s00 += g * input(upper, 0)
-                    s01 += g * input(upper, 1)
-                    s02 += g * input(upper, 2)
-                }
-                if hasMiddle {
-                    s10 += g * input(middle, 0)
-                    s11 += g * input(middle, 1)
-                    s12 += g * input(middle, 2)
-                }
-                if hasBottom {
-                    s20 += g * input(lower, 0)
-                    s21 += g * input(lower, 1)
-                    s22 += g * input(lower, 2)
-                }
+                a0 += g0 * x0
+                a1 += g0 * x1
+                a2 += g0 * x2
+                b0 += g1 * x0
+                b1 += g1 * x1
+                b2 += g1 * x2
+                c0 += g2 * x0
+                c1 += g2 * x1
+                c2 += g2 * x2
                 column &+= 4
             }
         }
-        target[0] += s00.sum()
-        target[1] += s01.sum()
-        target[2] += s02.sum()
-        target[3] += s10.sum()
-        target[4] += s11.sum()
-        target[5] += s12.sum()
-        target[6] += s20.sum()
-        target[7] += s21.sum()
-        target[8] += s22.sum()
+        let entry = kernelRow * 3
+        targets.0[entry] += a0.sum()
+        targets.0[entry + 1] += a1.sum()
+        targets.0[entry + 2] += a2.sum()
+        targets.1[entry] += b0.sum()
+        targets.1[entry + 1] += b1.sum()
+        targets.1[entry + 2] += b2.sum()
+        targets.2[entry] += c0.sum()
+        targets.2[entry + 1] += c1.sum()
+        targets.2[entry + 2] += c2.sum()
     }
 }
