@@ -29,14 +29,9 @@ extension GroupNorm {
             output.withUnsafeMutableBufferPointer { outputValues in
                 for block in 0..<(sampleCount * groupCount) {
                     let start = block * groupSize
-                    var sum = 0.0
-                    for offset in start..<(start + groupSize) { sum += Double(values[offset]) }
-                    let mean = sum / Double(groupSize)
-                    var squares = 0.0
-                    for offset in start..<(start + groupSize) {
-                        let deviation = Double(values[offset]) - mean
-                        squares += deviation * deviation
-                    }
+                    let group = UnsafeBufferPointer(rebasing: values[start..<(start + groupSize)])
+                    let mean = Self.sum(group) { $0 } / Double(groupSize)
+                    let squares = Self.sum(group) { ($0 - mean) * ($0 - mean) }
                     let reciprocal = 1 / (squares / Double(groupSize) + Double(epsilon)).squareRoot()
                     if keepsNormalizedInput { reciprocals[block] = Float(reciprocal) }
                     let firstChannel = block % groupCount * channelsPerGroup
@@ -44,7 +39,22 @@ extension GroupNorm {
                         let gamma = scale.values[firstChannel + localChannel]
                         let beta = shift.values[firstChannel + localChannel]
                         let channelStart = start + localChannel * spatialSize
-                        for offset in channelStart..<(channelStart + spatialSize) {
+                        var offset = channelStart
+                        let end = channelStart + spatialSize
+                        // Four at a time, in Double as below: (x − mean) · 1/σ, then γ x̂ + β in Float.
+                        while offset + 4 <= end {
+                            let x = SIMD4<Double>(UnsafeRawPointer(values.baseAddress! + offset).loadUnaligned(as: SIMD4<Float>.self))
+                            let normalized = SIMD4<Float>((x - SIMD4(repeating: mean)) * reciprocal)
+                            let affine = gamma * normalized + beta
+                            if keepsNormalizedInput {
+                                UnsafeMutableRawPointer(values.baseAddress! + offset).storeBytes(of: normalized, as: SIMD4<Float>.self)
+                                UnsafeMutableRawPointer(outputValues.baseAddress! + offset).storeBytes(of: affine, as: SIMD4<Float>.self)
+                            } else {
+                                UnsafeMutableRawPointer(values.baseAddress! + offset).storeBytes(of: affine, as: SIMD4<Float>.self)
+                            }
+                            offset += 4
+                        }
+                        while offset < end {
                             let normalized = Float((Double(values[offset]) - mean) * reciprocal)
                             if keepsNormalizedInput {
                                 values[offset] = normalized
@@ -52,6 +62,7 @@ extension GroupNorm {
                             } else {
                                 values[offset] = gamma * normalized + beta
                             }
+                            offset += 1
                         }
                     }
                 }
@@ -87,17 +98,19 @@ extension GroupNorm {
         let groupSize = channelsPerGroup * spatialSize
         let normalized = normalizedInput?.values ?? []
         if scaleGradient != nil || shiftGradient != nil {
-            for sample in 0..<sampleCount {
-                for channel in 0..<channelCount {
-                    let start = (sample * channelCount + channel) * spatialSize
-                    var scaleSum: Float = 0
-                    var shiftSum: Float = 0
-                    for offset in start..<(start + spatialSize) {
-                        if scaleGradient != nil { scaleSum += gradient.values[offset] * normalized[offset] }
-                        shiftSum += gradient.values[offset]
+            gradient.values.withUnsafeBufferPointer { values in
+                normalized.withUnsafeBufferPointer { normalizedValues in
+                    for sample in 0..<sampleCount {
+                        for channel in 0..<channelCount {
+                            let start = (sample * channelCount + channel) * spatialSize
+                            let plane = UnsafeBufferPointer(rebasing: values[start..<(start + spatialSize)])
+                            if scaleGradient != nil {
+                                let normalizedPlane = UnsafeBufferPointer(rebasing: normalizedValues[start..<(start + spatialSize)])
+                                scaleGradient!.values[channel] += Self.dot(plane, normalizedPlane)
+                            }
+                            if shiftGradient != nil { shiftGradient!.values[channel] += Self.sum(plane) }
+                        }
                     }
-                    if scaleGradient != nil { scaleGradient!.values[channel] += scaleSum }
-                    if shiftGradient != nil { shiftGradient!.values[channel] += shiftSum }
                 }
             }
         }
@@ -112,11 +125,10 @@ extension GroupNorm {
                 for localChannel in 0..<channelsPerGroup {
                     let gamma = scale.values[firstChannel + localChannel]
                     let channelStart = start + localChannel * spatialSize
-                    var channelGradient: Float = 0
-                    var channelProjection: Float = 0
-                    for offset in channelStart..<(channelStart + spatialSize) {
-                        channelGradient += values[offset]
-                        channelProjection += values[offset] * normalized[offset]
+                    let plane = UnsafeBufferPointer(rebasing: values[channelStart..<(channelStart + spatialSize)])
+                    let channelGradient = Self.sum(plane)
+                    let channelProjection = normalized.withUnsafeBufferPointer {
+                        Self.dot(plane, UnsafeBufferPointer(rebasing: $0[channelStart..<(channelStart + spatialSize)]))
                     }
                     gradientSum += Double(gamma * channelGradient)
                     projection += Double(gamma * channelProjection)
@@ -133,5 +145,48 @@ extension GroupNorm {
                 }
             }
         }
+    }
+
+    /// Σ f(x) over `values` in Double, four lanes at a time (four partial sums, then their total).
+    @inline(__always)
+    static func sum(_ values: UnsafeBufferPointer<Float>, _ term: (SIMD4<Double>) -> SIMD4<Double>) -> Double {
+        var lanes = SIMD4<Double>()
+        var index = 0
+        let count = values.count
+        while index + 4 <= count {
+            lanes += term(SIMD4<Double>(UnsafeRawPointer(values.baseAddress! + index).loadUnaligned(as: SIMD4<Float>.self)))
+            index += 4
+        }
+        var total = lanes.sum()
+        while index < count {
+            total += term(SIMD4<Double>(repeating: Double(values[index])))[0]
+            index += 1
+        }
+        return total
+    }
+
+    /// Σ x over `values` in Float, eight partial sums.
+    @inline(__always)
+    static func sum(_ values: UnsafeBufferPointer<Float>) -> Float {
+        var lanes = SIMD8<Float>()
+        var index = 0
+        let count = values.count
+        while index + 8 <= count {
+            lanes += UnsafeRawPointer(values.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
+            index += 8
+        }
+        var total = lanes.sum()
+        while index < count {
+            total += values[index]
+            index += 1
+        }
+        return total
+    }
+
+    /// Σ x·y over two buffers of one length in Float, eight partial sums.
+    @inline(__always)
+    static func dot(_ left: UnsafeBufferPointer<Float>, _ right: UnsafeBufferPointer<Float>) -> Float {
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return 0 }
+        return RowKernels.dot(leftBase, rightBase, count: min(left.count, right.count))
     }
 }
