@@ -14,10 +14,10 @@ ITERATIONS=${ITERATIONS:-200}
 SINE_ITERATIONS=${SINE_ITERATIONS:-1000}
 SEEDS=${SEEDS:-"1 2 3"}
 
-train() {  # train DIR ARCH TASK-OPTIONS... ; skips a model already written
-    dir=$1; shift
-    if [ -f "$dir/model.json" ]; then return 0; fi
-    "$BIN" meta-train "$@" -o "$dir" > "$dir.log" 2>&1 || { echo "meta-train failed: $dir (see $dir.log)" >&2; exit 1; }
+train() {  # train MODEL-DIR ARCH TASK-OPTIONS... ; skips a model already written (sh has no locals: own names)
+    model=$1; shift
+    if [ -f "$model/model.json" ]; then return 0; fi
+    "$BIN" meta-train "$@" -o "$model" > "$model.log" 2>&1 || { echo "meta-train failed: $model (see $model.log)" >&2; exit 1; }
 }
 
 setting() {  # setting DIR ARCH SEED OPTIONS...
