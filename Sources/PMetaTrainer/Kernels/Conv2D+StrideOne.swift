@@ -75,10 +75,18 @@ struct StrideOneCorrelation {
                                     masks[2 * kernelColumn] = Self.laneMask(start: first, width: inputWidth)
                                     masks[2 * kernelColumn + 1] = Self.laneMask(start: first + 4, width: inputWidth)
                                 }
-                                accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
-                                               outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                               column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
-                                               bounds: inputBounds)
+                                // A row's last four columns or fewer take half the work of eight.
+                                if outputWidth - column > 4 {
+                                    accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
+                                                   outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
+                                                   column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
+                                                   bounds: inputBounds)
+                                } else {
+                                    accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
+                                                   outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
+                                                   column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
+                                                   bounds: inputBounds, wide: false)
+                                }
                             }
                         } else {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
@@ -125,13 +133,13 @@ struct StrideOneCorrelation {
         unsafeBitCast(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Int32>.self) & mask, to: Vector.self)
     }
 
-    /// Four output channels, columns `column ..< column + 8` of one output row. Loads are unchecked when `inside`,
-    /// masked with `masks` (two per kernel column) when given, else tested lane by lane.
+    /// Four output channels, columns `column ..< column + 8` of one output row (`column + 4` when not `wide`). Loads are
+    /// unchecked when `inside`, masked with `masks` (two per kernel column) when given, else tested lane by lane.
     @inline(__always)
     private func accumulateFour(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>, outputPlane: Int,
         kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, inside: Bool,
-        masks: UnsafePointer<SIMD4<Int32>>?, bounds: Range<UnsafePointer<Float>>
+        masks: UnsafePointer<SIMD4<Int32>>?, bounds: Range<UnsafePointer<Float>>, wide: Bool = true
     ) {
         let width = outputWidth
         let line = output + row * width
@@ -156,7 +164,7 @@ struct StrideOneCorrelation {
                     } else if let masks {
                         // `readsInside` checked that these positions lie in the buffer.
                         x0 = Self.load(source + at, keeping: masks[2 &* kernelColumn])
-                        x1 = Self.load(source + (at &+ 4), keeping: masks[2 &* kernelColumn &+ 1])
+                        x1 = wide ? Self.load(source + (at &+ 4), keeping: masks[2 &* kernelColumn &+ 1]) : Vector()
                     } else {
                         x0 = Self.load(source, at, inputWidth, in: bounds)
                         x1 = Self.load(source, at &+ 4, inputWidth, in: bounds)
@@ -164,13 +172,15 @@ struct StrideOneCorrelation {
                     let w = weightRow + kernelColumn &* layout.columnStride
                     let wa = w[0], wb = w[outputStride], wc = w[2 * outputStride], wd = w[3 * outputStride]
                     a0 += x0 * wa
-                    a1 += x1 * wa
                     b0 += x0 * wb
-                    b1 += x1 * wb
                     c0 += x0 * wc
-                    c1 += x1 * wc
                     d0 += x0 * wd
-                    d1 += x1 * wd
+                    if wide {
+                        a1 += x1 * wa
+                        b1 += x1 * wb
+                        c1 += x1 * wc
+                        d1 += x1 * wd
+                    }
                 }
             }
         }
