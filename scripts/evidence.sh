@@ -6,12 +6,12 @@
 #   swift build -c release && sh scripts/evidence.sh [OUT]        (OUT defaults to evidence-runs/; not committed)
 #   python3 scripts/evidence_table.py OUT                          (the tables of docs/evidence.md)
 #
-# ITERATIONS (default 200 few-shot, SINE_ITERATIONS 1000 sinusoid) and SEEDS ("1 2 3") can be set in the environment.
+# ITERATIONS (default 200 few-shot, SINE_ITERATIONS 10000 sinusoid) and SEEDS ("1 2 3") can be set in the environment.
 set -eu
 BIN=${BIN:-.build/release/pmeta-plan}
 OUT=${1:-evidence-runs}
 ITERATIONS=${ITERATIONS:-200}
-SINE_ITERATIONS=${SINE_ITERATIONS:-1000}
+SINE_ITERATIONS=${SINE_ITERATIONS:-10000}
 SEEDS=${SEEDS:-"1 2 3"}
 
 train() {  # train MODEL-DIR ARCH TASK-OPTIONS... ; skips a model already written (sh has no locals: own names)
