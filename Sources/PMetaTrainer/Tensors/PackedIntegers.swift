@@ -85,14 +85,7 @@ public struct PackedIntegers: Sendable, Hashable {
         @inline(__always)
         mutating func append(_ value: Int) {
             guard width > 0 else { return }
-            accumulator |= value << filled
-            filled += width
-            while filled >= 8 {
-                target[byte] = UInt8(truncatingIfNeeded: accumulator)
-                byte += 1
-                accumulator >>= 8
-                filled -= 8
-            }
+            appendBits(value, bitCount: width)
         }
 
         /// Appends `bitCount` (at most 56) bits at once: several integers already packed, the first in the lowest bits.
