@@ -41,7 +41,7 @@ extension Conv2D {
         input.values.withUnsafeBufferPointer { inputBuffer in
             weight.values.withUnsafeBufferPointer { weightBuffer in
                 output.withUnsafeMutableBufferPointer { outputBuffer in
-                    if stride == 1 {
+                    if stride == 1 && !outputBuffer.isEmpty && !inputBuffer.isEmpty {
                         if let bias {
                             for sample in 0..<sampleCount {
                                 for channel in 0..<outputChannels {
@@ -119,7 +119,7 @@ extension Conv2D {
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             weight.values.withUnsafeBufferPointer { weightBuffer in
                 inputGradient.withUnsafeMutableBufferPointer { targetBuffer in
-                    if stride == 1 {
+                    if stride == 1 && !targetBuffer.isEmpty && !gradientBuffer.isEmpty {
                         strideOneInputGradient(outputGradient: gradientBuffer.baseAddress!, weight: weightBuffer.baseAddress!,
                                                inputGradient: targetBuffer.baseAddress!, sampleCount: sampleCount, geometry: geometry)
                         return
@@ -202,6 +202,8 @@ extension Conv2D {
         outputGradient.values.withUnsafeBufferPointer { gradientBuffer in
             saved.tensor.values.withUnsafeBufferPointer { savedBuffer in
                 gradient.values.withUnsafeMutableBufferPointer { valueBuffer in
+                    // Nothing selected: nothing to add (and no buffer to point into).
+                    if valueBuffer.isEmpty { return }
                     if stride == 1 && kernelSize == 3 {
                         accumulateThreeByThreeWeightGradient(
                             outputGradient: gradientBuffer, saved: savedBuffer, savedChannelCount: savedChannelCount,
