@@ -9,10 +9,7 @@ import Testing
     let folder: String
 
     init() throws {
-        folder = NSTemporaryDirectory() + "pmeta-meta-train-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try TrainerFixtures.mlp.write(toFile: folder + "/mlp.json", atomically: true, encoding: .utf8)
-        try TrainerFixtures.conv.write(toFile: folder + "/conv.json", atomically: true, encoding: .utf8)
+        folder = try TrainerFixtures.folder(named: "pmeta-meta-train")
     }
 
     func run(_ arguments: [String]) -> CommandResult { PMetaPlanCommand.run(arguments: arguments, environment: [:]) }

@@ -8,9 +8,7 @@ import Testing
     let folder: String
 
     init() throws {
-        folder = NSTemporaryDirectory() + "pmeta-outputs-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try TrainerFixtures.mlp.write(toFile: folder + "/mlp.json", atomically: true, encoding: .utf8)
+        folder = try TrainerFixtures.folder(named: "pmeta-outputs", withConv: false)
     }
 
     func run(_ arguments: [String]) -> CommandResult {

@@ -9,10 +9,7 @@ import Testing
     let folder: String
 
     init() throws {
-        folder = NSTemporaryDirectory() + "pmeta-traps-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try TrainerFixtures.mlp.write(toFile: folder + "/mlp.json", atomically: true, encoding: .utf8)
-        try TrainerFixtures.conv.write(toFile: folder + "/conv.json", atomically: true, encoding: .utf8)
+        folder = try TrainerFixtures.folder(named: "pmeta-traps")
         try #"{"format":1,"name":"R","input":{"shape":[4]},"layers":[{"op":"relu"}]}"#
             .write(toFile: folder + "/relu-only.json", atomically: true, encoding: .utf8)
     }
@@ -179,6 +176,15 @@ import Testing
 
 /// Small networks for the trainer commands' tests.
 enum TrainerFixtures {
+    /// A new temporary folder holding `mlp.json` (and `conv.json` unless `withConv` is false).
+    static func folder(named prefix: String, withConv: Bool = true) throws -> String {
+        let folder = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try mlp.write(toFile: folder + "/mlp.json", atomically: true, encoding: .utf8)
+        if withConv { try conv.write(toFile: folder + "/conv.json", atomically: true, encoding: .utf8) }
+        return folder
+    }
+
     /// A 1-16-16-1 MLP for sinusoid regression.
     static let mlp = """
         {"format": 1, "name": "MLP sinusoid", "input": {"shape": [1], "element_bytes": 4},
