@@ -40,11 +40,15 @@ import Testing
         #expect(!text.contains("outer_schedule") && !text.contains("second_order"))
     }
 
-    @Test func secondOrderWithAttentionIsAUsageError() {
-        let result = run(["meta-train", folder + "/conv.json", "--task", "fewshot", "-o", folder + "/a", "--second-order", "--attention"])
-        #expect(result.exitCode == .usage)
-        #expect(result.errorOutput.contains("--second-order is not implemented with --attention"))
-        #expect(!FileManager.default.fileExists(atPath: folder + "/a/model.json"))
+    /// --second-order with --attention trains p-Meta with its attention modules and records both.
+    @Test func secondOrderWithAttentionTrainsAndWritesTheModules() throws {
+        let result = run(["meta-train", folder + "/mlp.json", "--task", "sinusoid", "-o", folder + "/a", "--iterations", "3",
+                          "--second-order", "--attention", "--validation-tasks", "2"])
+        #expect(result.exitCode == .success, "\(result.errorOutput)")
+        #expect(result.unwrappedOutput.contains("second-order meta-gradients"), "\(result.output)")
+        let text = try String(contentsOfFile: folder + "/a/model.json", encoding: .utf8)
+        #expect(text.contains(#""second_order": true"#), "\(text)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/a/attention.bin"))
     }
 
     @Test func anUnknownScheduleIsAUsageError() {

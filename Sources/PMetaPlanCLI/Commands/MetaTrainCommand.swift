@@ -58,7 +58,7 @@ enum MetaTrainCommand {
     static let kernels = Option<KernelChoice>.choice("kernels", valueName: "kind", help: "The conv2d kernels: im2col (faster) or scratch-free (what validate measures).",
                                                      choices: [(KernelChoice.im2col.rawValue, .im2col), (KernelChoice.scratchFree.rawValue, .scratchFree)])
         .defaulting(to: .im2col)
-    static let secondOrder = Flag("second-order", help: "Differentiate through the inner loop (Hessian-vector products by finite differences of gradients: two more gradient passes per inner step) instead of the first-order rule. Not with --attention.")
+    static let secondOrder = Flag("second-order", help: "Differentiate through the inner loop (Hessian-vector products by finite differences of gradients: two more gradient passes per inner step) instead of the first-order rule; with --attention the scores are held constant in the weights.")
     /// The outer learning rates' schedule by name; cosine anneals over --iterations.
     enum OuterScheduleName: String, Sendable { case constant, cosine }
     static let outerSchedule = Option<OuterScheduleName>.choice(
@@ -105,12 +105,7 @@ enum MetaTrainCommand {
             lassoWarmup: try parsed.value(Self.lassoWarmup) ?? iterations / 3,
             tasksPerBatch: try parsed.value(Self.tasksPerBatch),
             kernels: try parsed.value(Self.kernels))
-        if parsed.isSet(Self.secondOrder) {
-            guard !parsed.isSet(Self.attention) else {
-                throw .usage("--second-order is not implemented with --attention; drop one of them", commandPath: commandPath)
-            }
-            configuration.secondOrder = true
-        }
+        configuration.secondOrder = parsed.isSet(Self.secondOrder)
         switch try parsed.value(Self.outerSchedule) {
         case .constant: configuration.outerSchedule = .constant
         case .cosine: configuration.outerSchedule = .cosine(iterations: iterations)

@@ -26,7 +26,8 @@ public struct MetaTrainingConfiguration: Sendable, Hashable {
     /// How the outer learning rates (weights, step sizes, attention) change over the outer steps.
     public var outerSchedule: OuterSchedule = .constant
     /// Differentiate through the inner loop (Eq. (7) with its Hessian terms, by finite differences of gradients:
-    /// `MetaLearner+SecondOrder.swift`) instead of the first-order approximation. Not with meta attention.
+    /// `MetaLearner+SecondOrder.swift`) instead of the first-order approximation; with meta attention the scores are
+    /// held constant in the weights.
     public var secondOrder = false
 
     /// Creates a configuration.
@@ -213,9 +214,9 @@ public struct MetaLearner: Sendable {
         let (adapted, inner) = innerLoop(task, from: start)
         let query = network.gradients(for: task.query, parameters: adapted, scope: .everything(of: network), kernels: configuration.kernels)
         if configuration.secondOrder {
-            precondition(attention == nil, "MetaLearner: second-order meta-gradients are not implemented with meta attention")
-            let (weights, stepSizeGradients) = secondOrderGradients(of: task, inner: inner, query: query.gradients)
-            return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), weights, stepSizeGradients, nil)
+            let gradients = secondOrderGradients(of: task, inner: inner, query: query.gradients)
+            return (Double(query.loss), TaskMetric.score(query.output, task.query.targets), gradients.weights, gradients.stepSizes,
+                    gradients.attention)
         }
         let outer = denseGradients(query.gradients, like: start)
         var stepSizeGradients = Array(repeating: Array(repeating: Float(0), count: network.layerCount), count: configuration.innerSteps)

@@ -14,15 +14,33 @@ import Testing
                     {"name": "head", "op": "linear", "out_features": 1}]}
         """
 
-    static func learner(secondOrder: Bool, stepSizes: [[Float]]? = nil) throws -> (MetaLearner, FewShotTask) {
+    static func learner(secondOrder: Bool, stepSizes: [[Float]]? = nil, attention: MetaAttention? = nil) throws -> (MetaLearner, FewShotTask) {
         let network = try TestNetworks.network(mlp)
         var generator = SplitMix64(seed: 17)
         var configuration = MetaTrainingConfiguration(method: .mamlPlusPlus, innerSteps: 2, innerStepSize: 0.3, kernels: .scratchFree)
         configuration.secondOrder = secondOrder
         let parameters = network.initialParameters(using: &generator)
         let sizes = stepSizes ?? configuration.method.initialStepSizes(for: network, innerSteps: 2, stepSize: 0.05)
-        let learner = MetaLearner(network: network, configuration: configuration, parameters: parameters, stepSizes: sizes)
+        let learner = MetaLearner(network: network, configuration: configuration, parameters: parameters, stepSizes: sizes,
+                                  attention: attention)
         return (learner, SinusoidTasks(shots: 10, queryPoints: 10).task(from: .training, using: &generator))
+    }
+
+    /// Meta attention on fc1 and fc2 whose modules' weight matrices are 0 and whose biases are N(0, 1): the scores are
+    /// far from uniform (and with rho_fw > 0 some channels are clipped) but do not depend on the network's weights,
+    /// so the one path the second-order rule leaves out (weights -> channel means -> scores) is exactly 0 here and
+    /// finite differences of the outer loss check everything else.
+    static func biasOnlyAttention(forwardClipRatio: Float) throws -> MetaAttention {
+        let network = try TestNetworks.network(mlp)
+        var generator = SplitMix64(seed: 5)
+        var attention = MetaAttention(network: network, forwardClipRatio: forwardClipRatio, using: &generator)
+        for layer in attention.modules.layers.indices where !attention.modules.layers[layer].isEmpty {
+            for tensor in [0, 2] { attention.modules.layers[layer][tensor] = Tensor(zeros: attention.modules.layers[layer][tensor].shape) }
+            for tensor in [1, 3] {
+                attention.modules.layers[layer][tensor] = Tensor(randomNormal: attention.modules.layers[layer][tensor].shape, using: &generator)
+            }
+        }
+        return attention
     }
 
     /// The outer loss at θ (the learner's weights with one entry moved).
@@ -72,5 +90,77 @@ import Testing
                 #expect(abs(Double(exact[step][layer]) - numeric) <= 2e-3 + 0.03 * abs(numeric), "alpha[\(step)][\(layer)]: \(exact[step][layer]) vs \(numeric)")
             }
         }
+    }
+
+    /// With meta attention (rho_fw = 0.3, so some of fc1's and fc2's input channels get no update) the weights' and
+    /// the step sizes' meta-gradients match finite differences of the outer loss, and the first-order rule does not.
+    @Test func withAttentionWeightAndStepSizeGradientsMatchFiniteDifferences() throws {
+        let attention = try Self.biasOnlyAttention(forwardClipRatio: 0.3)
+        let (second, task) = try Self.learner(secondOrder: true, attention: attention)
+        let (first, _) = try Self.learner(secondOrder: false, attention: attention)
+        let (plain, _) = try Self.learner(secondOrder: true)
+        let exact = second.metaGradients(for: task)
+        let approximate = first.metaGradients(for: task).weights
+        let withoutAttention = plain.metaGradients(for: task).weights
+        let h: Float = 1e-2
+        var secondError = 0.0, firstError = 0.0, attentionEffect = 0.0
+        for layer in exact.weights.layers.indices {
+            for tensor in exact.weights.layers[layer].indices {
+                for element in stride(from: 0, to: exact.weights.layers[layer][tensor].count, by: 3) {
+                    let numeric = (Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: h)
+                                   - Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: -h)) / Double(2 * h)
+                    let analytic = Double(exact.weights.layers[layer][tensor].values[element])
+                    #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "layer \(layer) tensor \(tensor)[\(element)]: \(analytic) vs \(numeric)")
+                    secondError += abs(analytic - numeric)
+                    firstError += abs(Double(approximate.layers[layer][tensor].values[element]) - numeric)
+                    attentionEffect += abs(Double(withoutAttention.layers[layer][tensor].values[element]) - numeric)
+                }
+            }
+        }
+        print("second-order check with attention: first-order error \(firstError), second-order \(secondError), without attention \(attentionEffect)")
+        #expect(firstError > 3 * secondError, "first-order error \(firstError), second-order \(secondError)")
+        // The scores change the answer: the same rule without attention is far from this outer loss.
+        #expect(attentionEffect > 3 * secondError, "without attention \(attentionEffect), second-order \(secondError)")
+        let hStep: Float = 1e-3
+        for step in 0..<2 {
+            for layer in second.stepSizes[step].indices where second.stepSizes[step][layer] > 0 {
+                var up = second.stepSizes, down = second.stepSizes
+                up[step][layer] += hStep
+                down[step][layer] -= hStep
+                let lossUp = try Self.learner(secondOrder: true, stepSizes: up, attention: attention).0.metaGradients(for: task).loss
+                let lossDown = try Self.learner(secondOrder: true, stepSizes: down, attention: attention).0.metaGradients(for: task).loss
+                let numeric = (lossUp - lossDown) / Double(2 * hStep)
+                let analytic = Double(exact.stepSizes[step][layer])
+                #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "alpha[\(step)][\(layer)]: \(analytic) vs \(numeric)")
+            }
+        }
+    }
+
+    /// The modules' meta-gradients (both weight matrices and both biases of fc1 and fc2) match finite differences of
+    /// the outer loss. rho = 0, so Alg. 1's straight-through estimator is exact; at a zero weight matrix the scores'
+    /// derivative in the channel means is 0, so holding the means constant drops nothing either.
+    @Test func withAttentionModuleGradientsMatchFiniteDifferences() throws {
+        let attention = try Self.biasOnlyAttention(forwardClipRatio: 0)
+        let (second, task) = try Self.learner(secondOrder: true, attention: attention)
+        let exact = try #require(second.metaGradients(for: task).attention)
+        let h: Float = 1e-2
+        var checked = 0, scale = 0.0
+        for layer in attention.modules.layers.indices {
+            for tensor in attention.modules.layers[layer].indices {
+                for element in stride(from: 0, to: attention.modules.layers[layer][tensor].count, by: 5) {
+                    func loss(_ delta: Float) throws -> Double {
+                        var moved = attention
+                        moved.modules.layers[layer][tensor].values[element] += delta
+                        return try Self.learner(secondOrder: true, attention: moved).0.metaGradients(for: task).loss
+                    }
+                    let numeric = (try loss(h) - loss(-h)) / Double(2 * h)
+                    let analytic = Double(exact.layers[layer][tensor].values[element])
+                    #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "module \(layer).\(tensor)[\(element)]: \(analytic) vs \(numeric)")
+                    checked += 1
+                    scale += abs(numeric)
+                }
+            }
+        }
+        #expect(checked >= 10 && scale > 1e-2, "\(checked) entries checked, sum of |gradient| \(scale)")
     }
 }
