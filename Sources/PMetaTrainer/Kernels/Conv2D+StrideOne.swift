@@ -13,7 +13,42 @@
 /// input; the input gradient is the correlation of g(y) with the flipped, transposed kernel and padding
 /// `S − 1 − pad`. ``StrideOneCorrelation`` is that one loop.
 struct StrideOneCorrelation {
+    /// Four lanes (SSE2, the baseline of x86-64, and NEON), or eight when built with `PMETA_WIDE_VECTORS` (Package.swift
+    /// sets it with `PMETA_AVX2=1`).
+#if PMETA_WIDE_VECTORS
+    typealias Vector = SIMD8<Float>
+    typealias Mask = SIMD8<Int32>
+    /// The lanes' indices, for ``laneMask(start:width:)``.
+    @inline(__always) static var laneIndices: Mask { Mask(0, 1, 2, 3, 4, 5, 6, 7) }
+#else
     typealias Vector = SIMD4<Float>
+    typealias Mask = SIMD4<Int32>
+    /// The lanes' indices, for ``laneMask(start:width:)``.
+    @inline(__always) static var laneIndices: Mask { Mask(0, 1, 2, 3) }
+#endif
+    /// The lanes of a ``Vector``: a chunk of the correlation is two vectors of columns.
+    static var lanes: Int { Vector.scalarCount }
+
+    /// `sum += x * y`, fused into one rounding when built with `PMETA_FUSED_MULTIPLY_ADD` (Package.swift sets it with
+    /// `PMETA_AVX2=1`, for a target CPU with FMA: for one without, LLVM would call `fmaf` lane by lane).
+    @inline(__always)
+    static func multiplyAdd(_ sum: inout Vector, _ x: Vector, _ y: Float) {
+#if PMETA_FUSED_MULTIPLY_ADD
+        sum = sum.addingProduct(x, Vector(repeating: y))
+#else
+        sum += x * y
+#endif
+    }
+
+    /// `sum += x * y` for two vectors, fused on the same targets.
+    @inline(__always)
+    static func multiplyAdd(_ sum: inout Vector, _ x: Vector, _ y: Vector) {
+#if PMETA_FUSED_MULTIPLY_ADD
+        sum = sum.addingProduct(x, y)
+#else
+        sum += x * y
+#endif
+    }
 
     /// S, the kernel's height and width.
     let kernelSize: Int
@@ -59,39 +94,37 @@ struct StrideOneCorrelation {
                 var column = 0
                 while column < outputWidth {
                     // Inside: every load of the eight columns, at every kernel column, lies in the rows (no bounds tests).
-                    let inside = column - padding >= 0 && column - padding + kernelSize - 1 + 8 <= inputWidth
-                        && column + 8 <= outputWidth
+                    let inside = column - padding >= 0 && column - padding + kernelSize - 1 + 2 * Self.lanes <= inputWidth
+                        && column + 2 * Self.lanes <= outputWidth
                     if blockSize == 4 {
                         if inside {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                           column: column, inside: true, masks: nil, bounds: inputBounds)
+                                           column: column, loads: InsideLoads())
                         } else if readsInside(inputBounds, input: input, inputCount: inputCount, row: row, rows: rows, column: column) {
                             // Near a row's ends: read the neighbours and clear the lanes outside the row with a mask per
                             // kernel column and half, made once for the chunk.
-                            withUnsafeTemporaryAllocation(of: SIMD4<Int32>.self, capacity: 2 * kernelSize) { masks in
+                            withUnsafeTemporaryAllocation(of: Mask.self, capacity: 2 * kernelSize) { masks in
                                 for kernelColumn in 0..<kernelSize {
                                     let first = column - padding + kernelColumn
                                     masks[2 * kernelColumn] = Self.laneMask(start: first, width: inputWidth)
-                                    masks[2 * kernelColumn + 1] = Self.laneMask(start: first + 4, width: inputWidth)
+                                    masks[2 * kernelColumn + 1] = Self.laneMask(start: first + Self.lanes, width: inputWidth)
                                 }
                                 // A row's last four columns or fewer take half the work of eight.
-                                if outputWidth - column > 4 {
+                                if outputWidth - column > Self.lanes {
                                     accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                                    outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
-                                                   bounds: inputBounds)
+                                                   column: column, loads: MaskedLoads<EightColumns>(masks: UnsafePointer(masks.baseAddress!)))
                                 } else {
                                     accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                                    outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, inside: false, masks: UnsafePointer(masks.baseAddress!),
-                                                   bounds: inputBounds, wide: false)
+                                                   column: column, loads: MaskedLoads<FourColumns>(masks: UnsafePointer(masks.baseAddress!)))
                                 }
                             }
                         } else {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                           column: column, inside: false, masks: nil, bounds: inputBounds)
+                                           column: column, loads: CheckedLoads(width: inputWidth, bounds: inputBounds))
                         }
                     } else {
                         for offset in 0..<blockSize {
@@ -100,7 +133,7 @@ struct StrideOneCorrelation {
                                           layout: layout, row: row, rows: rows, column: column, bounds: inputBounds)
                         }
                     }
-                    column += 8
+                    column += 2 * Self.lanes
                 }
             }
             first += blockSize
@@ -115,38 +148,36 @@ struct StrideOneCorrelation {
         let base = bounds.lowerBound.distance(to: input)
         let lowest = base + (row + rows.lowerBound - padding) * inputWidth + column - padding
         let highest = base + (inputCount - 1) * inputHeight * inputWidth + (row + rows.upperBound - 1 - padding) * inputWidth
-            + column - padding + kernelSize - 1 + 8
+            + column - padding + kernelSize - 1 + 2 * Self.lanes
         return lowest >= 0 && highest <= bounds.lowerBound.distance(to: bounds.upperBound)
     }
 
     /// All ones in the lanes j of `start + j` inside `0 ..< width`, zeros elsewhere: lane j is inside when
     /// `start + j` and `width − 1 − (start + j)` are both non-negative, so their sign bits are clear.
     @inline(__always)
-    static func laneMask(start: Int, width: Int) -> SIMD4<Int32> {
-        let lanes = SIMD4<Int32>(0, 1, 2, 3) &+ Int32(truncatingIfNeeded: start)
-        return ~((lanes | (Int32(truncatingIfNeeded: width &- 1) &- lanes)) &>> 31)
+    static func laneMask(start: Int, width: Int) -> Mask {
+        let positions = laneIndices &+ Int32(truncatingIfNeeded: start)
+        return ~((positions | (Int32(truncatingIfNeeded: width &- 1) &- positions)) &>> 31)
     }
 
     /// Four elements from `pointer` with the lanes outside `mask` cleared.
     @inline(__always)
-    static func load(_ pointer: UnsafePointer<Float>, keeping mask: SIMD4<Int32>) -> Vector {
-        unsafeBitCast(UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Int32>.self) & mask, to: Vector.self)
+    static func load(_ pointer: UnsafePointer<Float>, keeping mask: Mask) -> Vector {
+        unsafeBitCast(UnsafeRawPointer(pointer).loadUnaligned(as: Mask.self) & mask, to: Vector.self)
     }
 
-    /// Four output channels, columns `column ..< column + 8` of one output row (`column + 4` when not `wide`). Loads are
-    /// unchecked when `inside`, masked with `masks` (two per kernel column) when given, else tested lane by lane.
-    @inline(__always)
-    private func accumulateFour(
+    /// Four output channels, columns `column ..< column + 8` of one output row (`column + 4` when `Loads` reads four
+    /// columns), the input read through `loads`: one specialization per kind of chunk, so the innermost loop tests nothing.
+    private func accumulateFour<Loads: CorrelationLoads>(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>, outputPlane: Int,
-        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, inside: Bool,
-        masks: UnsafePointer<SIMD4<Int32>>?, bounds: Range<UnsafePointer<Float>>, wide: Bool = true
+        kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, loads: Loads
     ) {
         let width = outputWidth
         let line = output + row * width
-        var a0 = Self.load(line, column, width), a1 = Self.load(line, column + 4, width)
-        var b0 = Self.load(line + outputPlane, column, width), b1 = Self.load(line + outputPlane, column + 4, width)
-        var c0 = Self.load(line + 2 * outputPlane, column, width), c1 = Self.load(line + 2 * outputPlane, column + 4, width)
-        var d0 = Self.load(line + 3 * outputPlane, column, width), d1 = Self.load(line + 3 * outputPlane, column + 4, width)
+        var a0 = Self.load(line, column, width), a1 = Self.load(line, column + Self.lanes, width)
+        var b0 = Self.load(line + outputPlane, column, width), b1 = Self.load(line + outputPlane, column + Self.lanes, width)
+        var c0 = Self.load(line + 2 * outputPlane, column, width), c1 = Self.load(line + 2 * outputPlane, column + Self.lanes, width)
+        var d0 = Self.load(line + 3 * outputPlane, column, width), d1 = Self.load(line + 3 * outputPlane, column + Self.lanes, width)
         let outputStride = layout.outputStride
         let start = column &- padding
         for channel in 0..<inputCount {
@@ -157,41 +188,31 @@ struct StrideOneCorrelation {
                 let weightRow = weightsOfChannel + kernelRow &* layout.rowStride
                 for kernelColumn in 0..<kernelSize {
                     let at = start &+ kernelColumn
-                    let x0: Vector, x1: Vector
-                    if inside {
-                        x0 = Self.load(source + at)
-                        x1 = Self.load(source + (at &+ 4))
-                    } else if let masks {
-                        // `readsInside` checked that these positions lie in the buffer.
-                        x0 = Self.load(source + at, keeping: masks[2 &* kernelColumn])
-                        x1 = wide ? Self.load(source + (at &+ 4), keeping: masks[2 &* kernelColumn &+ 1]) : Vector()
-                    } else {
-                        x0 = Self.load(source, at, inputWidth, in: bounds)
-                        x1 = Self.load(source, at &+ 4, inputWidth, in: bounds)
-                    }
+                    let x0 = loads.load(source, at, kernelColumn: kernelColumn, half: 0)
                     let w = weightRow + kernelColumn &* layout.columnStride
                     let wa = w[0], wb = w[outputStride], wc = w[2 * outputStride], wd = w[3 * outputStride]
-                    a0 += x0 * wa
-                    b0 += x0 * wb
-                    c0 += x0 * wc
-                    d0 += x0 * wd
-                    if wide {
-                        a1 += x1 * wa
-                        b1 += x1 * wb
-                        c1 += x1 * wc
-                        d1 += x1 * wd
+                    Self.multiplyAdd(&a0, x0, wa)
+                    Self.multiplyAdd(&b0, x0, wb)
+                    Self.multiplyAdd(&c0, x0, wc)
+                    Self.multiplyAdd(&d0, x0, wd)
+                    if Loads.Width.isWide {
+                        let x1 = loads.load(source, at &+ Self.lanes, kernelColumn: kernelColumn, half: 1)
+                        Self.multiplyAdd(&a1, x1, wa)
+                        Self.multiplyAdd(&b1, x1, wb)
+                        Self.multiplyAdd(&c1, x1, wc)
+                        Self.multiplyAdd(&d1, x1, wd)
                     }
                 }
             }
         }
         Self.store(a0, line, column, width)
-        Self.store(a1, line, column + 4, width)
+        Self.store(a1, line, column + Self.lanes, width)
         Self.store(b0, line + outputPlane, column, width)
-        Self.store(b1, line + outputPlane, column + 4, width)
+        Self.store(b1, line + outputPlane, column + Self.lanes, width)
         Self.store(c0, line + 2 * outputPlane, column, width)
-        Self.store(c1, line + 2 * outputPlane, column + 4, width)
+        Self.store(c1, line + 2 * outputPlane, column + Self.lanes, width)
         Self.store(d0, line + 3 * outputPlane, column, width)
-        Self.store(d1, line + 3 * outputPlane, column + 4, width)
+        Self.store(d1, line + 3 * outputPlane, column + Self.lanes, width)
     }
 
     /// One output channel, columns `column ..< column + 8` of one output row.
@@ -203,7 +224,7 @@ struct StrideOneCorrelation {
     ) {
         let width = outputWidth
         let line = output + row * width
-        var a0 = Self.load(line, column, width), a1 = Self.load(line, column + 4, width)
+        var a0 = Self.load(line, column, width), a1 = Self.load(line, column + Self.lanes, width)
         let start = column - padding
         for channel in 0..<inputCount {
             let plane = input + channel * inputPlane
@@ -213,13 +234,13 @@ struct StrideOneCorrelation {
                 let weightRow = weightsOfChannel + kernelRow * layout.rowStride
                 for kernelColumn in 0..<kernelSize {
                     let w = weightRow[kernelColumn * layout.columnStride]
-                    a0 += Self.load(source, start &+ kernelColumn, inputWidth, in: bounds) * w
-                    a1 += Self.load(source, start &+ kernelColumn &+ 4, inputWidth, in: bounds) * w
+                    Self.multiplyAdd(&a0, Self.load(source, start &+ kernelColumn, inputWidth, in: bounds), w)
+                    Self.multiplyAdd(&a1, Self.load(source, start &+ kernelColumn &+ Self.lanes, inputWidth, in: bounds), w)
                 }
             }
         }
         Self.store(a0, line, column, width)
-        Self.store(a1, line, column + 4, width)
+        Self.store(a1, line, column + Self.lanes, width)
     }
 
     /// Four elements from `pointer`, all inside the row.
@@ -229,9 +250,9 @@ struct StrideOneCorrelation {
     /// Elements `start ..< start + 4` of a row of `width`, with zeros for the positions outside it.
     @inline(__always)
     static func load(_ row: UnsafePointer<Float>, _ start: Int, _ width: Int) -> Vector {
-        if start >= 0 && start + 4 <= width { return UnsafeRawPointer(row + start).loadUnaligned(as: Vector.self) }
+        if start >= 0 && start + Self.lanes <= width { return UnsafeRawPointer(row + start).loadUnaligned(as: Vector.self) }
         var vector = Vector()
-        for lane in 0..<4 where start + lane >= 0 && start + lane < width { vector[lane] = row[start + lane] }
+        for lane in 0..<Self.lanes where start + lane >= 0 && start + lane < width { vector[lane] = row[start + lane] }
         return vector
     }
 
@@ -239,20 +260,62 @@ struct StrideOneCorrelation {
     /// `bounds` (the row's neighbours or the rows around it): one load and a mask instead of four tests.
     @inline(__always)
     static func load(_ row: UnsafePointer<Float>, _ start: Int, _ width: Int, in bounds: Range<UnsafePointer<Float>>) -> Vector {
-        if start >= 0 && start &+ 4 <= width { return load(row + start) }
+        if start >= 0 && start &+ Self.lanes <= width { return load(row + start) }
         let offset = bounds.lowerBound.distance(to: row) &+ start
-        guard offset >= 0 && offset &+ 4 <= bounds.lowerBound.distance(to: bounds.upperBound) else { return load(row, start, width) }
+        guard offset >= 0 && offset &+ Self.lanes <= bounds.lowerBound.distance(to: bounds.upperBound) else { return load(row, start, width) }
         return load(bounds.lowerBound + offset, keeping: laneMask(start: start, width: width))
     }
 
     /// Stores the lanes of `vector` that fall inside a row of `width`, from `start`.
     @inline(__always)
     static func store(_ vector: Vector, _ row: UnsafeMutablePointer<Float>, _ start: Int, _ width: Int) {
-        if start + 4 <= width {
+        if start + Self.lanes <= width {
             UnsafeMutableRawPointer(row + start).storeBytes(of: vector, as: Vector.self)
             return
         }
-        for lane in 0..<4 where start + lane < width { row[start + lane] = vector[lane] }
+        for lane in 0..<Self.lanes where start + lane < width { row[start + lane] = vector[lane] }
+    }
+}
+
+/// How many columns a chunk of ``StrideOneCorrelation`` computes: eight, or four at a row's end.
+protocol ChunkWidth { static var isWide: Bool { get } }
+enum EightColumns: ChunkWidth { static var isWide: Bool { true } }
+enum FourColumns: ChunkWidth { static var isWide: Bool { false } }
+
+/// How a chunk of ``StrideOneCorrelation`` reads four input positions `at ..< at + 4` of a row (`half` 0 or 1 of
+/// the chunk's eight columns at kernel column `kernelColumn`), zeros outside the row.
+protocol CorrelationLoads {
+    associatedtype Width: ChunkWidth
+    func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector
+}
+
+/// Every position lies inside the row: plain loads.
+struct InsideLoads: CorrelationLoads {
+    typealias Width = EightColumns
+    @inline(__always)
+    func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector {
+        StrideOneCorrelation.load(row + at)
+    }
+}
+
+/// Positions may lie outside the row but inside the buffer: one load, cleared by the chunk's mask of that kernel
+/// column and half (two masks per kernel column).
+struct MaskedLoads<Width: ChunkWidth>: CorrelationLoads {
+    let masks: UnsafePointer<StrideOneCorrelation.Mask>
+    @inline(__always)
+    func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector {
+        StrideOneCorrelation.load(row + at, keeping: masks[2 &* kernelColumn &+ half])
+    }
+}
+
+/// Positions may lie outside the buffer (a chunk at its first or last row): each load tested.
+struct CheckedLoads: CorrelationLoads {
+    typealias Width = EightColumns
+    let width: Int
+    let bounds: Range<UnsafePointer<Float>>
+    @inline(__always)
+    func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector {
+        StrideOneCorrelation.load(row, at, width, in: bounds)
     }
 }
 
@@ -311,7 +374,7 @@ extension Conv2D {
     }
 
     /// g(w) of a 3 x 3 stride-1 kernel for the selected outputs and inputs, into the compact layout of
-    /// ``WeightGradient``, three outputs at a time (``accumulateThreeByThreeRow(gradients:input:kernelRow:into:geometry:gradientBounds:inputBounds:)``).
+    /// ``WeightGradient``, three outputs at a time (``accumulateThreeByThreeRow(gradients:input:kernelRow:into:columns:gradientBounds:inputBounds:)``).
     /// - Parameters:
     ///   - positionOfChannel: Where each input channel lies among the saved ones.
     ///   - selectedOutputs: γ^bw, increasing; `inputsByGroup` the selected inputs of each group, increasing.
@@ -334,101 +397,212 @@ extension Conv2D {
             starts.append(offset)
             offset += inputsByGroup[output / outputPerGroup].count * 9
         }
-        // Nine floats that absorb the missing outputs of a last block of one or two.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { spare in
-            spare.initialize(repeating: 0)
-            var first = 0
-            while first < selectedOutputs.count {
-                // A block: up to three selected outputs of one group, which share their selected inputs.
-                let group = selectedOutputs[first] / outputPerGroup
-                var end = first + 1
-                while end < min(first + 3, selectedOutputs.count) && selectedOutputs[end] / outputPerGroup == group { end += 1 }
-                let inputs = inputsByGroup[group]
-                for sample in 0..<sampleCount {
-                    func plane(_ index: Int) -> UnsafePointer<Float> {
-                        outputGradient.baseAddress! + (sample * outputChannels + selectedOutputs[min(index, end - 1)]) * outputPlane
-                    }
-                    for (inputIndex, inputChannel) in inputs.enumerated() {
-                        func entries(_ index: Int) -> UnsafeMutablePointer<Float> {
-                            index < end ? target + starts[index] + inputIndex * 9 : spare.baseAddress!
+        let layout = ThreeByThreeColumns(geometry: geometry, padding: padding)
+        // Nine floats that absorb the missing outputs of a last block of one or two, and the edge chunks' masks.
+        withUnsafeTemporaryAllocation(of: StrideOneCorrelation.Mask.self, capacity: max(1, 4 * layout.edgeChunkCount)) { masks in
+            layout.writeMasks(into: masks.baseAddress!)
+            let columns = ThreeByThreeColumns.Masked(layout: layout, masks: UnsafePointer(masks.baseAddress!))
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { spare in
+                spare.initialize(repeating: 0)
+                var first = 0
+                while first < selectedOutputs.count {
+                    // A block: up to three selected outputs of one group, which share their selected inputs.
+                    let group = selectedOutputs[first] / outputPerGroup
+                    var end = first + 1
+                    while end < min(first + 3, selectedOutputs.count) && selectedOutputs[end] / outputPerGroup == group { end += 1 }
+                    let inputs = inputsByGroup[group]
+                    for sample in 0..<sampleCount {
+                        func plane(_ index: Int) -> UnsafePointer<Float> {
+                            outputGradient.baseAddress! + (sample * outputChannels + selectedOutputs[min(index, end - 1)]) * outputPlane
                         }
-                        let image = saved.baseAddress! + (sample * savedChannelCount + positionOfChannel[inputChannel]) * inputPlane
-                        for kernelRow in 0..<3 {
-                            accumulateThreeByThreeRow(
-                                gradients: (plane(first), plane(first + 1), plane(first + 2)), input: image, kernelRow: kernelRow,
-                                into: (entries(first), entries(first + 1), entries(first + 2)), geometry: geometry,
-                                gradientBounds: gradientBounds, inputBounds: inputBounds)
+                        for (inputIndex, inputChannel) in inputs.enumerated() {
+                            func entries(_ index: Int) -> UnsafeMutablePointer<Float> {
+                                index < end ? target + starts[index] + inputIndex * 9 : spare.baseAddress!
+                            }
+                            let image = saved.baseAddress! + (sample * savedChannelCount + positionOfChannel[inputChannel]) * inputPlane
+                            for kernelRow in 0..<3 {
+                                accumulateThreeByThreeRow(
+                                    gradients: (plane(first), plane(first + 1), plane(first + 2)), input: image, kernelRow: kernelRow,
+                                    into: (entries(first), entries(first + 1), entries(first + 2)), columns: columns,
+                                    gradientBounds: gradientBounds, inputBounds: inputBounds)
+                            }
                         }
                     }
+                    first = end
                 }
-                first = end
             }
         }
     }
 
     /// Row u of g(w)[o][i] for three outputs: Σ_{r,c} g(y)[o][r][c] · x[i][r + u − pad][c + v − pad] for v = 0, 1, 2,
     /// in nine `SIMD4<Float>` accumulators: three gradient loads and three input loads feed nine multiply-adds.
+    /// A row's chunks of four columns are unchecked inside it and masked at its ends, with the masks made once per
+    /// pass; a sweep whose masked loads would leave the buffers (the first or last rows of a buffer) tests each load.
     /// - Parameters:
     ///   - gradients: g(y)[n][o] of the three outputs, `outputHeight x outputWidth` each.
     ///   - input: x[n][i], `height x width`.
     ///   - targets: The nine entries of each output's g(w)[o][i]; row u's three are added to.
+    ///   - columns: The chunks of a row and the edge chunks' masks.
     ///   - gradientBounds, inputBounds: The buffers the planes lie in (see ``StrideOneCorrelation/load(_:_:_:in:)``).
     @inline(__always)
     func accumulateThreeByThreeRow(
         gradients: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>), input: UnsafePointer<Float>, kernelRow: Int,
-        into targets: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), geometry: Im2Col,
-        gradientBounds: Range<UnsafePointer<Float>>, inputBounds: Range<UnsafePointer<Float>>
+        into targets: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+        columns: ThreeByThreeColumns.Masked, gradientBounds: Range<UnsafePointer<Float>>, inputBounds: Range<UnsafePointer<Float>>
     ) {
-        typealias Vector = StrideOneCorrelation.Vector
-        let (height, width) = (geometry.height, geometry.width)
-        let (outputHeight, outputWidth) = (geometry.outputHeight, geometry.outputWidth)
-        var a0 = Vector(), a1 = Vector(), a2 = Vector()
-        var b0 = Vector(), b1 = Vector(), b2 = Vector()
-        var c0 = Vector(), c1 = Vector(), c2 = Vector()
+        let lanes = StrideOneCorrelation.lanes
+        let layout = columns.layout
+        let (width, outputWidth) = (layout.width, layout.outputWidth)
         // Output rows whose input row r + u − pad lies inside the image.
-        for row in max(0, padding - kernelRow)..<min(outputHeight, height + padding - kernelRow) {
+        let rows = max(0, padding - kernelRow)..<min(layout.outputHeight, layout.height + padding - kernelRow)
+        guard !rows.isEmpty else { return }
+        var sums = NineSums()
+        let firstLine = input + (rows.lowerBound &+ kernelRow &- padding) &* width
+        let lastLine = input + (rows.upperBound &- 1 &+ kernelRow &- padding) &* width
+        func readsInside(_ plane: UnsafePointer<Float>) -> Bool {
+            let first: UnsafePointer<Float> = plane + rows.lowerBound * outputWidth
+            let end: UnsafePointer<Float> = plane + ((rows.upperBound - 1) * outputWidth + layout.paddedOutputWidth)
+            return first >= gradientBounds.lowerBound && end <= gradientBounds.upperBound
+        }
+        let inputFirst: UnsafePointer<Float> = firstLine - padding
+        let inputEnd: UnsafePointer<Float> = lastLine + (layout.paddedWidth - padding)
+        let masked = inputFirst >= inputBounds.lowerBound && inputEnd <= inputBounds.upperBound
+            && readsInside(gradients.0) && readsInside(gradients.1) && readsInside(gradients.2)
+        for row in rows {
             let line = input + (row &+ kernelRow &- padding) &* width
             let ga = gradients.0 + row &* outputWidth, gb = gradients.1 + row &* outputWidth, gc = gradients.2 + row &* outputWidth
-            var column = 0
-            while column < outputWidth {
-                let start = column &- padding
-                let x0: Vector, x1: Vector, x2: Vector, g0: Vector, g1: Vector, g2: Vector
-                if start >= 0 && start &+ 6 <= width && column &+ 4 <= outputWidth {
-                    x0 = StrideOneCorrelation.load(line + start)
-                    x1 = StrideOneCorrelation.load(line + (start &+ 1))
-                    x2 = StrideOneCorrelation.load(line + (start &+ 2))
-                    g0 = StrideOneCorrelation.load(ga + column)
-                    g1 = StrideOneCorrelation.load(gb + column)
-                    g2 = StrideOneCorrelation.load(gc + column)
-                } else {
-                    x0 = StrideOneCorrelation.load(line, start, width, in: inputBounds)
-                    x1 = StrideOneCorrelation.load(line, start &+ 1, width, in: inputBounds)
-                    x2 = StrideOneCorrelation.load(line, start &+ 2, width, in: inputBounds)
-                    g0 = StrideOneCorrelation.load(ga, column, outputWidth, in: gradientBounds)
-                    g1 = StrideOneCorrelation.load(gb, column, outputWidth, in: gradientBounds)
-                    g2 = StrideOneCorrelation.load(gc, column, outputWidth, in: gradientBounds)
+            if masked {
+                var mask = columns.masks
+                var column = 0
+                while column < layout.interior.lowerBound {
+                    sums.addMasked(line: line, start: column &- padding, gradients: (ga, gb, gc), column: column, masks: mask)
+                    mask += 4
+                    column &+= lanes
                 }
-                a0 += g0 * x0
-                a1 += g0 * x1
-                a2 += g0 * x2
-                b0 += g1 * x0
-                b1 += g1 * x1
-                b2 += g1 * x2
-                c0 += g2 * x0
-                c1 += g2 * x1
-                c2 += g2 * x2
-                column &+= 4
+                while column < layout.interior.upperBound {
+                    let start = column &- padding
+                    sums.add(x: (StrideOneCorrelation.load(line + start), StrideOneCorrelation.load(line + (start &+ 1)),
+                                 StrideOneCorrelation.load(line + (start &+ 2))),
+                             g: (StrideOneCorrelation.load(ga + column), StrideOneCorrelation.load(gb + column),
+                                 StrideOneCorrelation.load(gc + column)))
+                    column &+= lanes
+                }
+                while column < outputWidth {
+                    sums.addMasked(line: line, start: column &- padding, gradients: (ga, gb, gc), column: column, masks: mask)
+                    mask += 4
+                    column &+= lanes
+                }
+            } else {
+                var column = 0
+                while column < outputWidth {
+                    let start = column &- padding
+                    sums.add(x: (StrideOneCorrelation.load(line, start, width, in: inputBounds),
+                                 StrideOneCorrelation.load(line, start &+ 1, width, in: inputBounds),
+                                 StrideOneCorrelation.load(line, start &+ 2, width, in: inputBounds)),
+                             g: (StrideOneCorrelation.load(ga, column, outputWidth, in: gradientBounds),
+                                 StrideOneCorrelation.load(gb, column, outputWidth, in: gradientBounds),
+                                 StrideOneCorrelation.load(gc, column, outputWidth, in: gradientBounds)))
+                    column &+= lanes
+                }
             }
         }
         let entry = kernelRow * 3
-        targets.0[entry] += a0.sum()
-        targets.0[entry + 1] += a1.sum()
-        targets.0[entry + 2] += a2.sum()
-        targets.1[entry] += b0.sum()
-        targets.1[entry + 1] += b1.sum()
-        targets.1[entry + 2] += b2.sum()
-        targets.2[entry] += c0.sum()
-        targets.2[entry + 1] += c1.sum()
-        targets.2[entry + 2] += c2.sum()
+        targets.0[entry] += sums.a0.sum()
+        targets.0[entry + 1] += sums.a1.sum()
+        targets.0[entry + 2] += sums.a2.sum()
+        targets.1[entry] += sums.b0.sum()
+        targets.1[entry + 1] += sums.b1.sum()
+        targets.1[entry + 2] += sums.b2.sum()
+        targets.2[entry] += sums.c0.sum()
+        targets.2[entry + 1] += sums.c1.sum()
+        targets.2[entry + 2] += sums.c2.sum()
+    }
+}
+
+/// Nine partial sums of a 3 x 3 weight-gradient row: outputs a, b, c times kernel columns 0, 1, 2, four columns a lane.
+struct NineSums {
+    typealias Vector = StrideOneCorrelation.Vector
+    var a0 = Vector(), a1 = Vector(), a2 = Vector()
+    var b0 = Vector(), b1 = Vector(), b2 = Vector()
+    var c0 = Vector(), c1 = Vector(), c2 = Vector()
+
+    /// Adds g_o · x_v for the three outputs' gradients g and the input shifted by v = 0, 1, 2.
+    @inline(__always)
+    mutating func add(x: (Vector, Vector, Vector), g: (Vector, Vector, Vector)) {
+        StrideOneCorrelation.multiplyAdd(&a0, g.0, x.0)
+        StrideOneCorrelation.multiplyAdd(&a1, g.0, x.1)
+        StrideOneCorrelation.multiplyAdd(&a2, g.0, x.2)
+        StrideOneCorrelation.multiplyAdd(&b0, g.1, x.0)
+        StrideOneCorrelation.multiplyAdd(&b1, g.1, x.1)
+        StrideOneCorrelation.multiplyAdd(&b2, g.1, x.2)
+        StrideOneCorrelation.multiplyAdd(&c0, g.2, x.0)
+        StrideOneCorrelation.multiplyAdd(&c1, g.2, x.1)
+        StrideOneCorrelation.multiplyAdd(&c2, g.2, x.2)
+    }
+
+    /// ``add(x:g:)`` for an edge chunk: the gradients' lanes cleared by `masks[0]`, the input's shift v by `masks[1 + v]`.
+    @inline(__always)
+    mutating func addMasked(line: UnsafePointer<Float>, start: Int,
+                            gradients: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>), column: Int,
+                            masks: UnsafePointer<StrideOneCorrelation.Mask>) {
+        add(x: (StrideOneCorrelation.load(line + start, keeping: masks[1]),
+                StrideOneCorrelation.load(line + (start &+ 1), keeping: masks[2]),
+                StrideOneCorrelation.load(line + (start &+ 2), keeping: masks[3])),
+            g: (StrideOneCorrelation.load(gradients.0 + column, keeping: masks[0]),
+                StrideOneCorrelation.load(gradients.1 + column, keeping: masks[0]),
+                StrideOneCorrelation.load(gradients.2 + column, keeping: masks[0])))
+    }
+}
+
+/// How a 3 x 3 stride-1 weight-gradient sweep covers a row: chunks of four output columns from 0, those in
+/// ``interior`` read inside the row with no test (c − pad ≥ 0, c − pad + 6 ≤ W, c + 4 ≤ W_out), the others (the
+/// edge chunks, left then right) with masks: lanes outside the output row or the input row read as 0.
+struct ThreeByThreeColumns {
+    let height: Int
+    let width: Int
+    let outputHeight: Int
+    let outputWidth: Int
+    let padding: Int
+    /// The chunk columns read unchecked, a range of multiples of the lanes.
+    let interior: Range<Int>
+    /// The columns of a chunk: one vector's lanes.
+    var lanes: Int { StrideOneCorrelation.lanes }
+
+    init(geometry: Im2Col, padding: Int) {
+        (height, width, outputHeight, outputWidth) = (geometry.height, geometry.width, geometry.outputHeight, geometry.outputWidth)
+        self.padding = padding
+        let lanes = StrideOneCorrelation.lanes
+        let chunkEnd = (outputWidth + lanes - 1) / lanes * lanes
+        let low = min((padding + lanes - 1) / lanes * lanes, chunkEnd)
+        let lastInside = min(width + padding - 2 - lanes, outputWidth - lanes)
+        let high = lastInside >= low ? lastInside / lanes * lanes + lanes : low
+        interior = low..<max(low, high)
+    }
+
+    /// The chunks outside ``interior``, which take four masks each: the output columns', then the input's for v = 0, 1, 2.
+    var edgeChunkCount: Int { (outputWidth + lanes - 1) / lanes - interior.count / lanes }
+
+    /// The input row's positions a sweep reads, from `−padding` on: through the last chunk's third shift.
+    var paddedWidth: Int { (outputWidth + lanes - 1) / lanes * lanes + 2 }
+
+    /// The output row's positions a sweep reads: every chunk's four.
+    var paddedOutputWidth: Int { (outputWidth + lanes - 1) / lanes * lanes }
+
+    /// Writes the edge chunks' masks, four per chunk in the order of the sweep.
+    func writeMasks(into masks: UnsafeMutablePointer<StrideOneCorrelation.Mask>) {
+        var edge = 0
+        for column in stride(from: 0, to: outputWidth, by: lanes) where !interior.contains(column) {
+            masks[4 * edge] = StrideOneCorrelation.laneMask(start: column, width: outputWidth)
+            for shift in 0..<3 {
+                masks[4 * edge + 1 + shift] = StrideOneCorrelation.laneMask(start: column - padding + shift, width: width)
+            }
+            edge += 1
+        }
+    }
+
+    /// The layout with its masks.
+    struct Masked {
+        let layout: ThreeByThreeColumns
+        let masks: UnsafePointer<StrideOneCorrelation.Mask>
     }
 }

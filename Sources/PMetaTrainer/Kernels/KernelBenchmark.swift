@@ -75,6 +75,32 @@ public enum KernelBenchmark {
         lines.append(line("weight gradient", directWeightGradient, macs: passMACs))
         lines.append(line("forward + both gradients", directForward + directInputGradient + directWeightGradient, macs: 3 * passMACs))
 
+        // The four convolutions of 4Conv at 84x84 (each block's 2x2 pool halves the side), scratch-free: where a
+        // step's time goes, layer by layer. The first layer's input gradient is never needed, so it is not timed.
+        lines.append("scratch-free kernels on 4Conv's convolutions (3x3, 32 outputs), per sample:")
+        for (inputChannels, side) in [(3, 84), (32, 42), (32, 21), (32, 10)] {
+            let layer = Conv2D(inputChannels: inputChannels, outputChannels: 32, kernelSize: 3, padding: 1)
+            let x = Tensor(randomNormal: [1, inputChannels, side, side], using: &generator)
+            let w = Tensor(heNormal: layer.weightShape, fanIn: inputChannels * 9, using: &generator)
+            let g = Tensor(randomNormal: [1, 32, side, side], using: &generator)
+            let layerSaved = layer.forward(x, weight: w, bias: bias).saved
+            let macs = 32 * side * side * inputChannels * 9
+            let name = "\(inputChannels)->32 at \(side)x\(side)"
+            lines.append(line(name + " forward", measure { checksum += layer.directForward(x, weight: w, bias: bias).values[0] }, macs: macs))
+            if inputChannels > 3 {
+                lines.append(line(name + " input gradient", measure {
+                    checksum += layer.directInputGradient(outputGradient: g, weight: w, inputShape: x.shape).values[0]
+                }, macs: macs))
+            }
+            lines.append(line(name + " weight gradient", measure {
+                var gradient = WeightGradient.zeros(weightShape: layer.weightShape, groupCount: 1, outputChannels: allChannels,
+                                                    inputChannels: Array(0..<inputChannels))
+                var noBias: Tensor? = nil
+                layer.accumulateDirectWeightGradient(outputGradient: g, saved: layerSaved, into: &gradient, biasGradient: &noBias)
+                checksum += gradient.values[0]
+            }, macs: macs))
+        }
+
         let size = 256
         let a = Tensor(randomUniform: [size * size], using: &generator).values
         let b = Tensor(randomUniform: [size * size], using: &generator).values

@@ -51,6 +51,16 @@ struct ConvolutionCase: CustomTestStringConvertible, Sendable {
             name: "grouped 5x5 stride 1 pad 2",
             convolution: Conv2D(inputChannels: 4, outputChannels: 8, kernelSize: 5, padding: 2, groupCount: 2),
             inputShape: [1, 4, 7, 26], selectedInputs: [1, 2], selectedOutputs: [0, 5, 6], selectedEntryCount: 75),
+        // Stride 1, padding 2: output 6 x 12, chunks of four output columns at 0 (masked), 4 (inside) and 8 (masked:
+        // 8 − 2 + 6 > 10). Entries = 3 * 2 * 9 = 54.
+        ConvolutionCase(
+            name: "3x3 stride 1 pad 2", convolution: Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, padding: 2),
+            inputShape: [2, 3, 4, 10], selectedInputs: [0, 2], selectedOutputs: [0, 2, 3], selectedEntryCount: 54),
+        // 4Conv's last block in small: 10 x 10, seven outputs (weight-gradient blocks of 3, 3 and 1), the last chunk
+        // half outside the row. Entries = 7 * 3 * 9 = 189.
+        ConvolutionCase(
+            name: "3x3 stride 1 pad 1 ten", convolution: Conv2D(inputChannels: 3, outputChannels: 7, kernelSize: 3, padding: 1),
+            inputShape: [1, 3, 10, 10], selectedInputs: [0, 1, 2], selectedOutputs: Array(0..<7), selectedEntryCount: 189),
         // Pointwise: no im2col. Entries = 2 * 3 * 1 = 6.
         ConvolutionCase(
             name: "pointwise 1x1", convolution: Conv2D(inputChannels: 5, outputChannels: 3, kernelSize: 1),
