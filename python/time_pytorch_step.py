@@ -73,8 +73,11 @@ def time_swift(binary, architecture, samples, micro_batch, repetitions):
     command = [binary, "bench-trainer", architecture, "--samples", str(samples), "--micro-batch", str(micro_batch),
                "--repetitions", str(repetitions), "--format", "json"]
     result = subprocess.run(command, capture_output=True, text=True, check=True)
-    rows = json.loads(result.stdout)["plans"]
-    return {row["plan"]: float(row["step_time"].split()[0]) / 1000 for row in rows}
+    report = json.loads(result.stdout)
+    # The title names the build's kernels: "... scratch-free kernels (8-lane vectors, ...); best of ...".
+    title = report.get("title", "")
+    kernels = title.split("kernels (", 1)[1].split(");", 1)[0] if "kernels (" in title else "kernels not named"
+    return kernels, {row["plan"]: float(row["step_time"].split()[0]) / 1000 for row in report["plans"]}
 
 
 def main(argv=None):
@@ -93,19 +96,22 @@ def main(argv=None):
     plans = ["MAML", "sparse"]
     best_torch = {plan: float("inf") for plan in plans}
     best_swift = {plan: float("inf") for plan in plans}
+    swift_kernels = "skipped"
     for round_index in range(args.rounds):
         for plan in plans:
             seconds = time_pytorch(spec, plan, args.samples, args.micro_batch, args.repetitions, args.seed)
             best_torch[plan] = min(best_torch[plan], seconds)
         if args.binary:
-            for plan, seconds in time_swift(args.binary, args.architecture, args.samples, args.micro_batch,
-                                            args.repetitions).items():
+            swift_kernels, times = time_swift(args.binary, args.architecture, args.samples, args.micro_batch, args.repetitions)
+            for plan, seconds in times.items():
                 best_swift[plan] = min(best_swift[plan], seconds)
         print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr)
 
     print(f"One adaptation step of {spec.name} {'x'.join(map(str, spec.input_shape))}, {args.samples} samples, "
           f"micro-batch {args.micro_batch}; best of {args.rounds} rounds x {args.repetitions} repetitions.")
-    print(f"PyTorch {torch.__version__} on {torch.get_num_threads()} thread; Swift: {args.binary or 'skipped'}.")
+    capability = torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, "cpu") else "unknown"
+    print(f"PyTorch {torch.__version__} on {torch.get_num_threads()} thread (CPU capability {capability}); "
+          f"Swift: {args.binary or 'skipped'} ({swift_kernels}).")
     print()
     print(f"{'plan':<8}{'PyTorch':>12}{'Swift':>12}{'Swift / PyTorch':>18}")
     for plan in plans:

@@ -100,7 +100,7 @@ enum BenchTrainerCommand {
                           ByteCount(peak).humanReadable, ByteCount(predicted).humanReadable, highWater])
         }
         let title = "Adaptation step of \(graph.graph.name) (\(dimensions.map(String.init).joined(separator: "x"))), \(support.count) samples, "
-            + "micro-batch \(microBatch), scratch-free kernels; best of \(repetitions) after a warm-up."
+            + "micro-batch \(microBatch), scratch-free kernels (\(KernelBenchmark.vectorDescription)); best of \(repetitions) after a warm-up."
         let note = "Process resident memory before the runs: \(ProcessMemory.format(baseline)); "
             + "VmHWM includes the executable, the weights and the support set."
         let output = TabularOutput(title: title, notes: [note], tables: [("plans", table)],

@@ -6,6 +6,16 @@ import Foundation
 /// builds and machines, never inputs to a plan. Run it from a release build; a debug build is
 /// one to two orders of magnitude slower.
 public enum KernelBenchmark {
+    /// How this build's stride-1 convolutions compute (Package.swift's `PMETA_AVX2`), for benchmark titles.
+    public static var vectorDescription: String {
+        let lanes = "\(StrideOneCorrelation.lanes)-lane vectors"
+#if PMETA_FUSED_MULTIPLY_ADD
+        return lanes + ", fused multiply-adds: PMETA_AVX2 build"
+#else
+        return lanes + ", separate multiply and add: baseline build"
+#endif
+    }
+
     /// Times conv2d forward, input gradient and weight gradient (all channels, then half of the input
     /// and output channels) on a `[1, 32, 84, 84]` input with a 3 x 3, 32 -> 32, padding-1 convolution,
     /// the same three passes of the scratch-free kernels the adaptation step uses, and `gemm` on 256 x 256 x 256.
@@ -24,7 +34,8 @@ public enum KernelBenchmark {
         let passMACs = 32 * 84 * 84 * 32 * 9
 
         var checksum: Float = 0
-        var lines = ["conv2d 32->32, 3x3, stride 1, padding 1, input [1, 32, 84, 84]: \(passMACs) MACs per pass"]
+        var lines = ["kernels: \(vectorDescription)",
+                     "conv2d 32->32, 3x3, stride 1, padding 1, input [1, 32, 84, 84]: \(passMACs) MACs per pass"]
         let saved = conv.forward(input, weight: weight, bias: bias).saved
         let halfSaved = conv.forward(input, weight: weight, bias: bias, savingInputChannels: halfChannels).saved
 

@@ -50,46 +50,60 @@ import Testing
         return learner.metaGradients(for: task, parameters: parameters).loss
     }
 
-    @Test func weightGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
-        let (second, task) = try Self.learner(secondOrder: true)
-        let (first, _) = try Self.learner(secondOrder: false)
-        let exact = second.metaGradients(for: task).weights
-        let approximate = first.metaGradients(for: task).weights
+    /// Expects `exact` (every third entry) to match central differences of the outer loss in θ, and returns the summed
+    /// distance to those differences of `exact` and of each of `others`, and the sum of |difference quotient|.
+    static func weightErrors(_ learner: MetaLearner, _ task: FewShotTask, exact: NetworkParameters, others: [NetworkParameters])
+        -> (exact: Double, others: [Double], scale: Double)
+    {
         let h: Float = 1e-2
-        var secondError = 0.0, firstError = 0.0, scale = 0.0
+        var exactError = 0.0, scale = 0.0
+        var otherErrors = [Double](repeating: 0, count: others.count)
         for layer in exact.layers.indices {
             for tensor in exact.layers[layer].indices {
                 for element in stride(from: 0, to: exact.layers[layer][tensor].count, by: 3) {
-                    let numeric = (Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: h)
-                                   - Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: -h)) / Double(2 * h)
+                    let numeric = (outerLoss(learner, task, layer: layer, tensor: tensor, element: element, by: h)
+                                   - outerLoss(learner, task, layer: layer, tensor: tensor, element: element, by: -h)) / Double(2 * h)
                     let analytic = Double(exact.layers[layer][tensor].values[element])
                     #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "layer \(layer) tensor \(tensor)[\(element)]: \(analytic) vs \(numeric)")
-                    secondError += abs(analytic - numeric)
-                    firstError += abs(Double(approximate.layers[layer][tensor].values[element]) - numeric)
+                    exactError += abs(analytic - numeric)
+                    for index in others.indices { otherErrors[index] += abs(Double(others[index].layers[layer][tensor].values[element]) - numeric) }
                     scale += abs(numeric)
                 }
             }
         }
-        print("second-order check: first-order error \(firstError), second-order \(secondError), sum of |gradient| \(scale)")
-        // The Hessian terms matter here: the first-order rule is several times further from the truth.
-        #expect(firstError > 3 * secondError, "first-order error \(firstError), second-order \(secondError), scale \(scale)")
+        return (exactError, otherErrors, scale)
     }
 
-    @Test func stepSizeGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
-        let (second, task) = try Self.learner(secondOrder: true)
-        let exact = second.metaGradients(for: task).stepSizes
+    /// Expects `exact` (∂ℓ/∂α of every nonzero α) to match central differences of the outer loss in α.
+    static func expectStepSizeGradientsMatch(_ learner: MetaLearner, _ task: FewShotTask, exact: [[Float]], attention: MetaAttention?) throws {
         let h: Float = 1e-3
         for step in 0..<2 {
-            for layer in second.stepSizes[step].indices where second.stepSizes[step][layer] > 0 {
-                var up = second.stepSizes, down = second.stepSizes
+            for layer in learner.stepSizes[step].indices where learner.stepSizes[step][layer] > 0 {
+                var up = learner.stepSizes, down = learner.stepSizes
                 up[step][layer] += h
                 down[step][layer] -= h
-                let lossUp = try Self.learner(secondOrder: true, stepSizes: up).0.metaGradients(for: task).loss
-                let lossDown = try Self.learner(secondOrder: true, stepSizes: down).0.metaGradients(for: task).loss
+                let lossUp = try Self.learner(secondOrder: true, stepSizes: up, attention: attention).0.metaGradients(for: task).loss
+                let lossDown = try Self.learner(secondOrder: true, stepSizes: down, attention: attention).0.metaGradients(for: task).loss
                 let numeric = (lossUp - lossDown) / Double(2 * h)
                 #expect(abs(Double(exact[step][layer]) - numeric) <= 2e-3 + 0.03 * abs(numeric), "alpha[\(step)][\(layer)]: \(exact[step][layer]) vs \(numeric)")
             }
         }
+    }
+
+    @Test func weightGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
+        let (second, task) = try Self.learner(secondOrder: true)
+        let (first, _) = try Self.learner(secondOrder: false)
+        let errors = Self.weightErrors(second, task, exact: second.metaGradients(for: task).weights,
+                                       others: [first.metaGradients(for: task).weights])
+        let (secondError, firstError) = (errors.exact, errors.others[0])
+        print("second-order check: first-order error \(firstError), second-order \(secondError), sum of |gradient| \(errors.scale)")
+        // The Hessian terms matter here: the first-order rule is several times further from the truth.
+        #expect(firstError > 3 * secondError, "first-order error \(firstError), second-order \(secondError), scale \(errors.scale)")
+    }
+
+    @Test func stepSizeGradientsMatchFiniteDifferencesOfTheOuterLoss() throws {
+        let (second, task) = try Self.learner(secondOrder: true)
+        try Self.expectStepSizeGradientsMatch(second, task, exact: second.metaGradients(for: task).stepSizes, attention: nil)
     }
 
     /// With meta attention (rho_fw = 0.3, so some of fc1's and fc2's input channels get no update) the weights' and
@@ -100,40 +114,14 @@ import Testing
         let (first, _) = try Self.learner(secondOrder: false, attention: attention)
         let (plain, _) = try Self.learner(secondOrder: true)
         let exact = second.metaGradients(for: task)
-        let approximate = first.metaGradients(for: task).weights
-        let withoutAttention = plain.metaGradients(for: task).weights
-        let h: Float = 1e-2
-        var secondError = 0.0, firstError = 0.0, attentionEffect = 0.0
-        for layer in exact.weights.layers.indices {
-            for tensor in exact.weights.layers[layer].indices {
-                for element in stride(from: 0, to: exact.weights.layers[layer][tensor].count, by: 3) {
-                    let numeric = (Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: h)
-                                   - Self.outerLoss(second, task, layer: layer, tensor: tensor, element: element, by: -h)) / Double(2 * h)
-                    let analytic = Double(exact.weights.layers[layer][tensor].values[element])
-                    #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "layer \(layer) tensor \(tensor)[\(element)]: \(analytic) vs \(numeric)")
-                    secondError += abs(analytic - numeric)
-                    firstError += abs(Double(approximate.layers[layer][tensor].values[element]) - numeric)
-                    attentionEffect += abs(Double(withoutAttention.layers[layer][tensor].values[element]) - numeric)
-                }
-            }
-        }
+        let errors = Self.weightErrors(second, task, exact: exact.weights,
+                                       others: [first.metaGradients(for: task).weights, plain.metaGradients(for: task).weights])
+        let (secondError, firstError, attentionEffect) = (errors.exact, errors.others[0], errors.others[1])
         print("second-order check with attention: first-order error \(firstError), second-order \(secondError), without attention \(attentionEffect)")
         #expect(firstError > 3 * secondError, "first-order error \(firstError), second-order \(secondError)")
         // The scores change the answer: the same rule without attention is far from this outer loss.
         #expect(attentionEffect > 3 * secondError, "without attention \(attentionEffect), second-order \(secondError)")
-        let hStep: Float = 1e-3
-        for step in 0..<2 {
-            for layer in second.stepSizes[step].indices where second.stepSizes[step][layer] > 0 {
-                var up = second.stepSizes, down = second.stepSizes
-                up[step][layer] += hStep
-                down[step][layer] -= hStep
-                let lossUp = try Self.learner(secondOrder: true, stepSizes: up, attention: attention).0.metaGradients(for: task).loss
-                let lossDown = try Self.learner(secondOrder: true, stepSizes: down, attention: attention).0.metaGradients(for: task).loss
-                let numeric = (lossUp - lossDown) / Double(2 * hStep)
-                let analytic = Double(exact.stepSizes[step][layer])
-                #expect(abs(analytic - numeric) <= 2e-3 + 0.03 * abs(numeric), "alpha[\(step)][\(layer)]: \(analytic) vs \(numeric)")
-            }
-        }
+        try Self.expectStepSizeGradientsMatch(second, task, exact: exact.stepSizes, attention: attention)
     }
 
     /// The modules' meta-gradients (both weight matrices and both biases of fc1 and fc2) match finite differences of
