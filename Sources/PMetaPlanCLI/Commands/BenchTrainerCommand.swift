@@ -21,7 +21,7 @@ enum BenchTrainerCommand {
     static let microBatch = Option.integer("micro-batch", help: "Samples per forward/backward pass.", in: 1...100_000).defaulting(to: 1)
     static let repetitions = Option.integer("repetitions", help: "Timed steps per plan (after one warm-up).", in: 1...1_000).defaulting(to: 3)
     static let seed = Option.seed(help: "The seed of the weights and the task.").defaulting(to: 1)
-    static let kernels = Flag("kernels", help: "Time the convolution kernels alone instead (one 32 -> 32 3x3 layer at 84x84: im2col and scratch-free passes, GFLOP/s); text only.")
+    static let kernels = Flag("kernels", help: "Time the convolution kernels alone instead (one 32 -> 32 3x3 layer at 84x84: im2col and scratch-free passes; then 4Conv's four convolutions; GFLOP/s and the build's vector width); text only.")
 
     static func run(_ parsed: ParsedArguments, context: CommandContext) throws(CommandFailure) -> CommandResult {
         let format = try parsed.value(WorkloadOptions.format)
