@@ -4,7 +4,7 @@
 ///
 /// The row-by-row passes load and store the target row once per (input channel, kernel offset): two loads
 /// and a store per multiply-add, so they run at the speed of the first-level cache. Here a block of four
-/// output channels times eight columns (eight `SIMD4<Float>` accumulators) takes every input channel and
+/// output channels times two vectors of columns (eight ``Vector`` accumulators: 8 or 16 columns) takes every input channel and
 /// offset before it is stored, and one input load feeds four output channels. Still no scratch: the only
 /// allocation is the result, so the memory meter's figures are unchanged.
 ///
@@ -93,7 +93,7 @@ struct StrideOneCorrelation {
                 let rows = max(0, padding - row)..<min(kernelSize, inputHeight + padding - row)
                 var column = 0
                 while column < outputWidth {
-                    // Inside: every load of the eight columns, at every kernel column, lies in the rows (no bounds tests).
+                    // Inside: every load of the chunk's two vectors, at every kernel column, lies in the rows (no bounds tests).
                     let inside = column - padding >= 0 && column - padding + kernelSize - 1 + 2 * Self.lanes <= inputWidth
                         && column + 2 * Self.lanes <= outputWidth
                     if blockSize == 4 {
@@ -110,15 +110,15 @@ struct StrideOneCorrelation {
                                     masks[2 * kernelColumn] = Self.laneMask(start: first, width: inputWidth)
                                     masks[2 * kernelColumn + 1] = Self.laneMask(start: first + Self.lanes, width: inputWidth)
                                 }
-                                // A row's last four columns or fewer take half the work of eight.
+                                // A row's last vector of columns or less takes half the work of two.
                                 if outputWidth - column > Self.lanes {
                                     accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                                    outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, loads: MaskedLoads<EightColumns>(masks: UnsafePointer(masks.baseAddress!)))
+                                                   column: column, loads: MaskedLoads<TwoVectors>(masks: UnsafePointer(masks.baseAddress!)))
                                 } else {
                                     accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                                    outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, loads: MaskedLoads<FourColumns>(masks: UnsafePointer(masks.baseAddress!)))
+                                                   column: column, loads: MaskedLoads<OneVector>(masks: UnsafePointer(masks.baseAddress!)))
                                 }
                             }
                         } else {
@@ -140,7 +140,7 @@ struct StrideOneCorrelation {
         }
     }
 
-    /// Whether every position the eight columns from `column` read, in every input channel and kernel row and
+    /// Whether every position the chunk's two vectors of columns from `column` read, in every input channel and kernel row and
     /// column, lies in `bounds` (it may lie outside the row: the masks clear those lanes).
     private func readsInside(_ bounds: Range<UnsafePointer<Float>>, input: UnsafePointer<Float>, inputCount: Int, row: Int,
                              rows: Range<Int>, column: Int) -> Bool {
@@ -277,13 +277,13 @@ struct StrideOneCorrelation {
     }
 }
 
-/// How many columns a chunk of ``StrideOneCorrelation`` computes: eight, or four at a row's end.
+/// How many columns a chunk of ``StrideOneCorrelation`` computes: two vectors, or one at a row's end.
 protocol ChunkWidth { static var isWide: Bool { get } }
-enum EightColumns: ChunkWidth { static var isWide: Bool { true } }
-enum FourColumns: ChunkWidth { static var isWide: Bool { false } }
+enum TwoVectors: ChunkWidth { static var isWide: Bool { true } }
+enum OneVector: ChunkWidth { static var isWide: Bool { false } }
 
-/// How a chunk of ``StrideOneCorrelation`` reads four input positions `at ..< at + 4` of a row (`half` 0 or 1 of
-/// the chunk's eight columns at kernel column `kernelColumn`), zeros outside the row.
+/// How a chunk of ``StrideOneCorrelation`` reads one vector of input positions from `at` in a row (`half` 0 or 1 of
+/// the chunk's two vectors at kernel column `kernelColumn`), zeros outside the row.
 protocol CorrelationLoads {
     associatedtype Width: ChunkWidth
     func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector
@@ -291,7 +291,7 @@ protocol CorrelationLoads {
 
 /// Every position lies inside the row: plain loads.
 struct InsideLoads: CorrelationLoads {
-    typealias Width = EightColumns
+    typealias Width = TwoVectors
     @inline(__always)
     func load(_ row: UnsafePointer<Float>, _ at: Int, kernelColumn: Int, half: Int) -> StrideOneCorrelation.Vector {
         StrideOneCorrelation.load(row + at)
@@ -310,7 +310,7 @@ struct MaskedLoads<Width: ChunkWidth>: CorrelationLoads {
 
 /// Positions may lie outside the buffer (a chunk at its first or last row): each load tested.
 struct CheckedLoads: CorrelationLoads {
-    typealias Width = EightColumns
+    typealias Width = TwoVectors
     let width: Int
     let bounds: Range<UnsafePointer<Float>>
     @inline(__always)
@@ -435,8 +435,8 @@ extension Conv2D {
     }
 
     /// Row u of g(w)[o][i] for three outputs: Σ_{r,c} g(y)[o][r][c] · x[i][r + u − pad][c + v − pad] for v = 0, 1, 2,
-    /// in nine `SIMD4<Float>` accumulators: three gradient loads and three input loads feed nine multiply-adds.
-    /// A row's chunks of four columns are unchecked inside it and masked at its ends, with the masks made once per
+    /// in nine ``StrideOneCorrelation/Vector`` accumulators: three gradient loads and three input loads feed nine multiply-adds.
+    /// A row's chunks of one vector of columns are unchecked inside it and masked at its ends, with the masks made once per
     /// pass; a sweep whose masked loads would leave the buffers (the first or last rows of a buffer) tests each load.
     /// - Parameters:
     ///   - gradients: g(y)[n][o] of the three outputs, `outputHeight x outputWidth` each.
@@ -519,7 +519,7 @@ extension Conv2D {
     }
 }
 
-/// Nine partial sums of a 3 x 3 weight-gradient row: outputs a, b, c times kernel columns 0, 1, 2, four columns a lane.
+/// Nine partial sums of a 3 x 3 weight-gradient row: outputs a, b, c times kernel columns 0, 1, 2, one column a lane.
 struct NineSums {
     typealias Vector = StrideOneCorrelation.Vector
     var a0 = Vector(), a1 = Vector(), a2 = Vector()
@@ -554,8 +554,8 @@ struct NineSums {
     }
 }
 
-/// How a 3 x 3 stride-1 weight-gradient sweep covers a row: chunks of four output columns from 0, those in
-/// ``interior`` read inside the row with no test (c − pad ≥ 0, c − pad + 6 ≤ W, c + 4 ≤ W_out), the others (the
+/// How a 3 x 3 stride-1 weight-gradient sweep covers a row: chunks of one vector of output columns from 0, those in
+/// ``interior`` read inside the row with no test (c − pad ≥ 0, c − pad + lanes + 2 ≤ W, c + lanes ≤ W_out), the others (the
 /// edge chunks, left then right) with masks: lanes outside the output row or the input row read as 0.
 struct ThreeByThreeColumns {
     let height: Int
