@@ -76,67 +76,73 @@ struct StrideOneCorrelation {
     ///   - weights: The weight buffer, read through `layout`.
     ///   - inputBounds: The whole buffer `input` lies in: loads near a row's ends may read its neighbours there and
     ///     clear the lanes outside the row.
-    /// - Complexity: O(outputCount · inputCount · outputHeight · outputWidth · S²) multiply-adds, O(1) scratch.
+    /// - Complexity: O(outputCount · inputCount · outputHeight · outputWidth · S²) multiply-adds; scratch: the
+    ///   masks of a row's chunks, 2·S per chunk, on the stack.
     func accumulate(
         input: UnsafePointer<Float>, inputCount: Int, output: UnsafeMutablePointer<Float>, outputCount: Int,
         weights: UnsafePointer<Float>, layout: WeightLayout, inputBounds: Range<UnsafePointer<Float>>
     ) {
         let inputPlane = inputHeight * inputWidth
         let outputPlane = outputHeight * outputWidth
-        var first = 0
-        while first < outputCount {
-            let blockSize = min(4, outputCount - first)
-            let planes = output + first * outputPlane
-            let kernel = weights + layout.origin + first * layout.outputStride
-            for row in 0..<outputHeight {
-                // Kernel rows u whose input row r + u − pad lies inside the image.
-                let rows = max(0, padding - row)..<min(kernelSize, inputHeight + padding - row)
-                var column = 0
-                while column < outputWidth {
-                    // Inside: every load of the chunk's two vectors, at every kernel column, lies in the rows (no bounds tests).
-                    let inside = column - padding >= 0 && column - padding + kernelSize - 1 + 2 * Self.lanes <= inputWidth
-                        && column + 2 * Self.lanes <= outputWidth
-                    if blockSize == 4 {
+        let chunkWidth = 2 * Self.lanes
+        let chunkCount = (outputWidth + chunkWidth - 1) / chunkWidth
+        // The masks of every chunk, made once for the pass: they depend on the column alone. Chunk c's mask for kernel
+        // column v and half h clears the lanes outside the input row; it is read only where the chunk is not inside.
+        withUnsafeTemporaryAllocation(of: Mask.self, capacity: max(1, chunkCount * 2 * kernelSize)) { masks in
+            for chunk in 0..<chunkCount {
+                for kernelColumn in 0..<kernelSize {
+                    let start = chunk * chunkWidth - padding + kernelColumn
+                    masks[(chunk * kernelSize + kernelColumn) * 2] = Self.laneMask(start: start, width: inputWidth)
+                    masks[(chunk * kernelSize + kernelColumn) * 2 + 1] = Self.laneMask(start: start + Self.lanes, width: inputWidth)
+                }
+            }
+            var first = 0
+            while first < outputCount {
+                let blockSize = min(4, outputCount - first)
+                let planes = output + first * outputPlane
+                let kernel = weights + layout.origin + first * layout.outputStride
+                for row in 0..<outputHeight {
+                    // Kernel rows u whose input row r + u − pad lies inside the image.
+                    let rows = max(0, padding - row)..<min(kernelSize, inputHeight + padding - row)
+                    for chunk in 0..<chunkCount {
+                        let column = chunk * chunkWidth
+                        guard blockSize == 4 else {
+                            for offset in 0..<blockSize {
+                                accumulateOne(input: input, inputPlane: inputPlane, inputCount: inputCount,
+                                              output: planes + offset * outputPlane, kernel: kernel + offset * layout.outputStride,
+                                              layout: layout, row: row, rows: rows, column: column, bounds: inputBounds)
+                            }
+                            continue
+                        }
+                        // Inside: every load of the chunk's two vectors, at every kernel column, lies in the rows (no bounds tests).
+                        let inside = column - padding >= 0 && column - padding + kernelSize - 1 + chunkWidth <= inputWidth
+                            && column + chunkWidth <= outputWidth
                         if inside {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
                                            column: column, loads: InsideLoads())
                         } else if readsInside(inputBounds, input: input, inputCount: inputCount, row: row, rows: rows, column: column) {
-                            // Near a row's ends: read the neighbours and clear the lanes outside the row with a mask per
-                            // kernel column and half, made once for the chunk.
-                            withUnsafeTemporaryAllocation(of: Mask.self, capacity: 2 * kernelSize) { masks in
-                                for kernelColumn in 0..<kernelSize {
-                                    let first = column - padding + kernelColumn
-                                    masks[2 * kernelColumn] = Self.laneMask(start: first, width: inputWidth)
-                                    masks[2 * kernelColumn + 1] = Self.laneMask(start: first + Self.lanes, width: inputWidth)
-                                }
-                                // A row's last vector of columns or less takes half the work of two.
-                                if outputWidth - column > Self.lanes {
-                                    accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
-                                                   outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, loads: MaskedLoads<TwoVectors>(masks: UnsafePointer(masks.baseAddress!)))
-                                } else {
-                                    accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
-                                                   outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
-                                                   column: column, loads: MaskedLoads<OneVector>(masks: UnsafePointer(masks.baseAddress!)))
-                                }
+                            // Near a row's ends: read the neighbours and clear the lanes outside the row. A row's last
+                            // vector of columns or less takes half the work of two.
+                            let chunkMasks = UnsafePointer(masks.baseAddress! + chunk * 2 * kernelSize)
+                            if outputWidth - column > Self.lanes {
+                                accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
+                                               outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
+                                               column: column, loads: MaskedLoads<TwoVectors>(masks: chunkMasks))
+                            } else {
+                                accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
+                                               outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
+                                               column: column, loads: MaskedLoads<OneVector>(masks: chunkMasks))
                             }
                         } else {
                             accumulateFour(input: input, inputPlane: inputPlane, inputCount: inputCount, output: planes,
                                            outputPlane: outputPlane, kernel: kernel, layout: layout, row: row, rows: rows,
                                            column: column, loads: CheckedLoads(width: inputWidth, bounds: inputBounds))
                         }
-                    } else {
-                        for offset in 0..<blockSize {
-                            accumulateOne(input: input, inputPlane: inputPlane, inputCount: inputCount,
-                                          output: planes + offset * outputPlane, kernel: kernel + offset * layout.outputStride,
-                                          layout: layout, row: row, rows: rows, column: column, bounds: inputBounds)
-                        }
                     }
-                    column += 2 * Self.lanes
                 }
+                first += blockSize
             }
-            first += blockSize
         }
     }
 
@@ -160,14 +166,14 @@ struct StrideOneCorrelation {
         return ~((positions | (Int32(truncatingIfNeeded: width &- 1) &- positions)) &>> 31)
     }
 
-    /// Four elements from `pointer` with the lanes outside `mask` cleared.
+    /// One vector of elements from `pointer` with the lanes outside `mask` cleared.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>, keeping mask: Mask) -> Vector {
         unsafeBitCast(UnsafeRawPointer(pointer).loadUnaligned(as: Mask.self) & mask, to: Vector.self)
     }
 
-    /// Four output channels, columns `column ..< column + 8` of one output row (`column + 4` when `Loads` reads four
-    /// columns), the input read through `loads`: one specialization per kind of chunk, so the innermost loop tests nothing.
+    /// Four output channels, two vectors of columns from `column` of one output row (one when `Loads` reads one), the
+    /// input read through `loads`: one specialization per kind of chunk, so the innermost loop tests nothing.
     private func accumulateFour<Loads: CorrelationLoads>(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>, outputPlane: Int,
         kernel: UnsafePointer<Float>, layout: WeightLayout, row: Int, rows: Range<Int>, column: Int, loads: Loads
@@ -215,7 +221,7 @@ struct StrideOneCorrelation {
         Self.store(d1, line + 3 * outputPlane, column + Self.lanes, width)
     }
 
-    /// One output channel, columns `column ..< column + 8` of one output row.
+    /// One output channel, two vectors of columns from `column` of one output row.
     @inline(__always)
     private func accumulateOne(
         input: UnsafePointer<Float>, inputPlane: Int, inputCount: Int, output: UnsafeMutablePointer<Float>,
@@ -243,11 +249,11 @@ struct StrideOneCorrelation {
         Self.store(a1, line, column + Self.lanes, width)
     }
 
-    /// Four elements from `pointer`, all inside the row.
+    /// One vector of elements from `pointer`, all inside the row.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self) }
 
-    /// Elements `start ..< start + 4` of a row of `width`, with zeros for the positions outside it.
+    /// One vector of elements of a row of `width` from `start`, with zeros for the positions outside it.
     @inline(__always)
     static func load(_ row: UnsafePointer<Float>, _ start: Int, _ width: Int) -> Vector {
         if start >= 0 && start + Self.lanes <= width { return UnsafeRawPointer(row + start).loadUnaligned(as: Vector.self) }
@@ -256,8 +262,8 @@ struct StrideOneCorrelation {
         return vector
     }
 
-    /// Elements `start ..< start + 4` of a row of `width`, with zeros outside it, where the four positions lie in
-    /// `bounds` (the row's neighbours or the rows around it): one load and a mask instead of four tests.
+    /// One vector of elements of a row of `width` from `start`, with zeros outside it, where the positions lie in
+    /// `bounds` (the row's neighbours or the rows around it): one load and a mask instead of a test per lane.
     @inline(__always)
     static func load(_ row: UnsafePointer<Float>, _ start: Int, _ width: Int, in bounds: Range<UnsafePointer<Float>>) -> Vector {
         if start >= 0 && start &+ Self.lanes <= width { return load(row + start) }

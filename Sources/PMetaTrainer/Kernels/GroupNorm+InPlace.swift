@@ -165,22 +165,11 @@ extension GroupNorm {
         return total
     }
 
-    /// Σ x over `values` in Float, eight partial sums.
+    /// Σ x over `values` in Float, eight partial sums (``RowKernels/sum(_:count:)``).
     @inline(__always)
     static func sum(_ values: UnsafeBufferPointer<Float>) -> Float {
-        var lanes = SIMD8<Float>()
-        var index = 0
-        let count = values.count
-        while index + 8 <= count {
-            lanes += UnsafeRawPointer(values.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
-            index += 8
-        }
-        var total = lanes.sum()
-        while index < count {
-            total += values[index]
-            index += 1
-        }
-        return total
+        guard let base = values.baseAddress else { return 0 }
+        return RowKernels.sum(base, count: values.count)
     }
 
     /// Σ x·y over two buffers of one length in Float, eight partial sums.

@@ -1,4 +1,4 @@
-/// The two row operations the scratch-free convolution is built from: `y += a·x` and `Σ x·y`.
+/// The row operations the scratch-free kernels are built from: `y += a·x`, `Σ x·y` and `Σ x`.
 ///
 /// Both work on contiguous runs of floats, eight at a time in a `SIMD8<Float>` (a multiply and an add,
 /// not a fused multiply-add, which the baseline x86-64 target would turn into library calls).
@@ -38,6 +38,23 @@ enum RowKernels {
         var total = lanes.sum()
         while index < count {
             total += left[index] * right[index]
+            index += 1
+        }
+        return total
+    }
+
+    /// `Σ_j values[j]` for `j` in `0..<count`, accumulated in eight Float lanes.
+    @inline(__always)
+    static func sum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = Vector()
+        var index = 0
+        while index + 8 <= count {
+            lanes += UnsafeRawPointer(values + index).loadUnaligned(as: Vector.self)
+            index += 8
+        }
+        var total = lanes.sum()
+        while index < count {
+            total += values[index]
             index += 1
         }
         return total
